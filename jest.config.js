@@ -1,0 +1,24 @@
+// Jest runs the TypeScript tests as ES modules, compiled by swc (fast, no type checks:
+// `npm run typecheck` does those). Tests talk to the real kernel, so they run one file
+// at a time: two files creating cgroups or daemons at once would fight over the machine.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
+  transform: {
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          target: 'es2022',
+          transform: { react: { runtime: 'automatic' } },
+        },
+        module: { type: 'es6' },
+      },
+    ],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
+  maxWorkers: 1,
+  testTimeout: 120000,
+};

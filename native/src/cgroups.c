@@ -1,0 +1,624 @@
+/*
+ * Control groups: what a process may use. Lesson concept: a cgroup is a directory; a
+ * limit is a number written into a file in it; joining is writing a PID into
+ * cgroup.procs. Hosts come in two flavours, detected at run time:
+ *
+ *   v1  one hierarchy per controller (/sys/fs/cgroup/memory, /sys/fs/cgroup/pids, ...):
+ *       the container gets a directory in each, limits go to memory.limit_in_bytes,
+ *       cpu.shares, cpu.cfs_quota_us, pids.max ...
+ *   v2  one unified tree (/sys/fs/cgroup is cgroup2): one directory, controllers enabled
+ *       in the parents' cgroup.subtree_control, and the same limits under other names:
+ *       cpu shares -> cpu.weight, quota/period -> cpu.max, memory limit -> memory.max.
+ *
+ * (A "hybrid" host mounts an empty v2 tree at /sys/fs/cgroup/unified next to the v1
+ * controllers; the controllers are in v1, so it is treated as v1.)
+ */
+#include "runtime.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CGROOT "/sys/fs/cgroup"
+
+static bool is_v2_host(void)
+{
+	struct statfs sf;
+	return statfs(CGROOT, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Our own cgroup in the hierarchy named `names` (from /proc/self/cgroup). */
+static char *own_cgroup(const char *names)
+{
+	char *text = read_file("/proc/self/cgroup", NULL);
+	char *result = NULL;
+	if (!text)
+		return xstrdup("/");
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line && !result;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (!strcmp(c1 + 1, names))
+			result = xstrdup(c2 + 1);
+	}
+	free(text);
+	return result ? result : xstrdup("/");
+}
+
+static char *resolve_path(const char *cgroups_path, const char *id)
+{
+	if (!cgroups_path || !*cgroups_path)
+		return xasprintf("/contlab-runtime/%s", id);
+	if (g_opts.systemd_cgroup && cgroups_path[0] != '/' && strchr(cgroups_path, ':')) {
+		/* slice:prefix:name -> /slice/prefix-name.scope, like runc without systemd. */
+		char *copy = xstrdup(cgroups_path);
+		char *slice = copy, *prefix = strchr(copy, ':');
+		*prefix++ = '\0';
+		char *name = strchr(prefix, ':');
+		if (!name)
+			die("cgroupsPath %s: expected slice:prefix:name", cgroups_path);
+		*name++ = '\0';
+		char *r = xasprintf("/%s/%s-%s.scope", *slice ? slice : "system.slice", prefix, name);
+		free(copy);
+		return r;
+	}
+	return xstrdup(cgroups_path);
+}
+
+static const char *KNOWN[] = {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer",
+			      "net_cls", "blkio", "perf_event", "net_prio", "hugetlb", "pids",
+			      "rdma", "misc", "name=systemd"};
+
+static bool known_controller(const char *opt)
+{
+	for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++)
+		if (!strcmp(KNOWN[i], opt))
+			return true;
+	return false;
+}
+
+/* cpuset: a new v1 cgroup starts with no CPUs; copy the parent's down the path. */
+static void cpuset_fill(const char *dir)
+{
+	const char *files[] = {"cpuset.cpus", "cpuset.mems"};
+	for (int i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/%s", dir, files[i]);
+		char *v = read_file(p, NULL);
+		if (v && (v[0] == '\n' || v[0] == '\0')) {
+			char *parent = xstrdup(dir);
+			*strrchr(parent, '/') = '\0';
+			cpuset_fill(parent);
+			char *pp = xasprintf("%s/%s", parent, files[i]);
+			char *pv = read_file(pp, NULL);
+			if (pv)
+				SYS("cgroup.write", write_file(p, pv), "write %s", p);
+			free(pv);
+			free(pp);
+			free(parent);
+		}
+		free(v);
+		free(p);
+	}
+}
+
+/* mkdir -p, returning the highest directory it had to create (NULL if none). */
+static char *mkdir_traced(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		return NULL;
+	char *top = xstrdup(dir);
+	for (;;) {
+		char *slash = strrchr(top, '/');
+		if (!slash || slash == top)
+			break;
+		*slash = '\0';
+		if (stat(top, &st) == 0) {
+			*slash = '/';
+			break;
+		}
+	}
+	SYS("cgroup", mkdir_p(dir, 0755), "mkdir %s", dir);
+	return top;
+}
+
+struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
+{
+	struct cgroup_set *cg = xcalloc(1, sizeof *cg);
+	char *rel = resolve_path(cgroups_path, id);
+	cg->v2 = is_v2_host();
+	if (cg->v2) {
+		char *own = rel[0] == '/' ? xstrdup("") : own_cgroup("");
+		char *full = xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
+		cg->rel = full;
+		free(own);
+		/* Enable the controllers we use in every ancestor's subtree_control. */
+		char *dir = xasprintf(CGROOT "%s", full);
+		char *cur = xstrdup(CGROOT);
+		char *walk = xstrdup(full);
+		char *wsave = NULL;
+		for (char *tok = strtok_r(walk, "/", &wsave); tok; tok = strtok_r(NULL, "/", &wsave)) {
+			char *ctl = xasprintf("%s/cgroup.controllers", cur);
+			char *avail = read_file(ctl, NULL);
+			free(ctl);
+			if (avail) {
+				const char *want[] = {"cpu", "memory", "pids", "io", "cpuset"};
+				char *sc = xasprintf("%s/cgroup.subtree_control", cur);
+				for (int i = 0; i < 5; i++) {
+					char pat[32];
+					snprintf(pat, sizeof pat, "%s", want[i]);
+					bool have = false;
+					for (char *a = avail; (a = strstr(a, pat)); a += strlen(pat))
+						if ((a == avail || a[-1] == ' ') &&
+						    (a[strlen(pat)] == ' ' || a[strlen(pat)] == '\n' ||
+						     !a[strlen(pat)]))
+							have = true;
+					if (!have)
+						continue;
+					char *val = xasprintf("+%s", want[i]);
+					uint64_t t0 = trace_now();
+					int r = write_file(sc, val);
+					trace_step("cgroup.write", r == 0, t0, r ? errno : 0, "%s=%s", sc,
+						   val);
+					free(val);
+				}
+				free(sc);
+				free(avail);
+			}
+			char *next = xasprintf("%s/%s", cur, tok);
+			free(cur);
+			cur = next;
+			char *made = mkdir_traced(cur);
+			if (made && !cg->top[0])
+				cg->top[0] = made;
+			else
+				free(made);
+		}
+		free(walk);
+		free(cur);
+		cg->names[0] = xstrdup("unified");
+		cg->dirs[0] = dir;
+		cg->n = 1;
+		free(rel);
+		return cg;
+	}
+	cg->rel = rel;
+	char *mi = read_file("/proc/self/mountinfo", NULL);
+	if (!mi)
+		die_errno("read /proc/self/mountinfo");
+	char *lsave = NULL;
+	for (char *line = strtok_r(mi, "\n", &lsave); line; line = strtok_r(NULL, "\n", &lsave)) {
+		char *sep = strstr(line, " - ");
+		if (!sep || strncmp(sep, " - cgroup ", 10))
+			continue;
+		/* fields: id parent major:minor root mountpoint ... */
+		char root[1024], mnt[1024];
+		if (sscanf(line, "%*s %*s %*s %1023s %1023s", root, mnt) != 2)
+			continue;
+		char *super = strrchr(sep, ' ') + 1;
+		char names[256] = "";
+		char *opts = xstrdup(super);
+		char *osave = NULL;
+		for (char *o = strtok_r(opts, ",", &osave); o; o = strtok_r(NULL, ",", &osave)) {
+			if (!known_controller(o))
+				continue;
+			if (names[0])
+				strncat(names, ",", sizeof names - strlen(names) - 1);
+			strncat(names, o, sizeof names - strlen(names) - 1);
+		}
+		free(opts);
+		if (!names[0] || cg->n >= 16)
+			continue;
+		bool dup = false;
+		for (size_t i = 0; i < cg->n; i++)
+			if (!strcmp(cg->names[i], names))
+				dup = true;
+		if (dup)
+			continue;
+		char *inner;
+		if (rel[0] == '/') {
+			inner = xstrdup(rel);
+		} else {
+			char *own = own_cgroup(names);
+			inner = xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
+			free(own);
+		}
+		/* If the hierarchy is mounted from a sub-directory, strip that prefix. */
+		const char *in = inner;
+		if (strcmp(root, "/") && !strncmp(inner, root, strlen(root)))
+			in = inner + strlen(root);
+		cg->dirs[cg->n] = xasprintf("%s%s", mnt, in);
+		cg->names[cg->n] = xstrdup(names);
+		free(inner);
+		cg->n++;
+	}
+	free(mi);
+	if (!cg->n)
+		die("no cgroup hierarchy is mounted under /sys/fs/cgroup");
+	for (size_t i = 0; i < cg->n; i++) {
+		cg->top[i] = mkdir_traced(cg->dirs[i]);
+		if (strstr(cg->names[i], "cpuset"))
+			cpuset_fill(cg->dirs[i]);
+	}
+	return cg;
+}
+
+const char *cgroups_dir(const struct cgroup_set *cg, const char *controller)
+{
+	if (cg->v2)
+		return cg->dirs[0];
+	size_t cl = strlen(controller);
+	for (size_t i = 0; i < cg->n; i++) {
+		const char *n = cg->names[i];
+		for (const char *p = n; (p = strstr(p, controller)); p += cl)
+			if ((p == n || p[-1] == ',') && (p[cl] == ',' || !p[cl]))
+				return cg->dirs[i];
+	}
+	return NULL;
+}
+
+static void cg_write(const char *dir, const char *file, const char *value)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	SYS("cgroup.write", write_file(path, value), "write %s to %s", value, path);
+	free(path);
+}
+
+static bool cg_exists(const char *dir, const char *file)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	bool ok = access(path, F_OK) == 0;
+	free(path);
+	return ok;
+}
+
+static const char *need(const struct cgroup_set *cg, const char *controller)
+{
+	const char *d = cgroups_dir(cg, controller);
+	if (!d)
+		die("cgroup controller %s is not available on this host", controller);
+	return d;
+}
+
+static void apply_devices_v1(const char *dir, const struct resources *r)
+{
+	static const char *DEFAULTS[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+					 "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
+					 "c 136:* rwm", "c 10:200 rwm"};
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct device_rule *d = &r->devices[i];
+		char rule[64], maj[24], min[24];
+		if (d->major < 0)
+			snprintf(maj, sizeof maj, "*");
+		else
+			snprintf(maj, sizeof maj, "%lld", d->major);
+		if (d->minor < 0)
+			snprintf(min, sizeof min, "*");
+		else
+			snprintf(min, sizeof min, "%lld", d->minor);
+		if (d->type == 'a')
+			snprintf(rule, sizeof rule, "a");
+		else
+			snprintf(rule, sizeof rule, "%c %s:%s %s", d->type, maj, min,
+				 *d->access ? d->access : "rwm");
+		cg_write(dir, d->allow ? "devices.allow" : "devices.deny", rule);
+	}
+	for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
+		cg_write(dir, "devices.allow", DEFAULTS[i]);
+}
+
+void cgroups_apply(const struct cgroup_set *cg, const struct resources *r)
+{
+	char v[64];
+	if (!cg->v2) {
+		if (r->has_mem_limit || r->has_mem_reservation || r->has_mem_swap) {
+			const char *d = need(cg, "memory");
+			bool memsw = cg_exists(d, "memory.memsw.limit_in_bytes");
+			bool swap_first = false;
+			if (r->has_mem_swap && memsw && r->has_mem_limit) {
+				char *p = xasprintf("%s/memory.memsw.limit_in_bytes", d);
+				char *cur = read_file(p, NULL);
+				/* Raising: memsw must grow before the limit may. */
+				swap_first = cur && (r->mem_swap == -1 ||
+						     (unsigned long long)r->mem_swap >
+							     strtoull(cur, NULL, 10));
+				free(cur);
+				free(p);
+			}
+			if (swap_first) {
+				snprintf(v, sizeof v, "%lld", r->mem_swap);
+				cg_write(d, "memory.memsw.limit_in_bytes", v);
+			}
+			if (r->has_mem_limit) {
+				snprintf(v, sizeof v, "%lld", r->mem_limit);
+				cg_write(d, "memory.limit_in_bytes", v);
+			}
+			if (r->has_mem_swap && !swap_first) {
+				if (memsw) {
+					snprintf(v, sizeof v, "%lld", r->mem_swap);
+					cg_write(d, "memory.memsw.limit_in_bytes", v);
+				} else {
+					TRACE("cgroup.write", "skip swap limit: no memory.memsw files");
+				}
+			}
+			if (r->has_mem_reservation) {
+				snprintf(v, sizeof v, "%lld", r->mem_reservation);
+				cg_write(d, "memory.soft_limit_in_bytes", v);
+			}
+		}
+		if (r->has_cpu_shares || r->has_cpu_period || r->has_cpu_quota) {
+			const char *d = need(cg, "cpu");
+			if (r->has_cpu_shares) {
+				snprintf(v, sizeof v, "%llu", r->cpu_shares);
+				cg_write(d, "cpu.shares", v);
+			}
+			if (r->has_cpu_period) {
+				snprintf(v, sizeof v, "%llu", r->cpu_period);
+				cg_write(d, "cpu.cfs_period_us", v);
+			}
+			if (r->has_cpu_quota) {
+				snprintf(v, sizeof v, "%lld", r->cpu_quota);
+				cg_write(d, "cpu.cfs_quota_us", v);
+			}
+		}
+		if ((r->cpus && *r->cpus) || (r->mems && *r->mems)) {
+			const char *d = need(cg, "cpuset");
+			if (r->cpus && *r->cpus)
+				cg_write(d, "cpuset.cpus", r->cpus);
+			if (r->mems && *r->mems)
+				cg_write(d, "cpuset.mems", r->mems);
+		}
+		if (r->has_pids_limit) {
+			if (r->pids_limit > 0)
+				snprintf(v, sizeof v, "%lld", r->pids_limit);
+			else
+				snprintf(v, sizeof v, "max");
+			cg_write(need(cg, "pids"), "pids.max", v);
+		}
+		if (r->has_blkio_weight) {
+			const char *d = need(cg, "blkio");
+			snprintf(v, sizeof v, "%u", r->blkio_weight);
+			cg_write(d, cg_exists(d, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight",
+				 v);
+		}
+		if (r->n_devices) {
+			const char *d = cgroups_dir(cg, "devices");
+			if (d)
+				apply_devices_v1(d, r);
+		}
+		return;
+	}
+	const char *d = cg->dirs[0];
+	if (r->has_mem_limit) {
+		if (r->mem_limit < 0)
+			snprintf(v, sizeof v, "max");
+		else
+			snprintf(v, sizeof v, "%lld", r->mem_limit);
+		cg_write(d, "memory.max", v);
+	}
+	if (r->has_mem_reservation) {
+		snprintf(v, sizeof v, "%lld", r->mem_reservation < 0 ? 0 : r->mem_reservation);
+		cg_write(d, "memory.low", v);
+	}
+	if (r->has_mem_swap && cg_exists(d, "memory.swap.max")) {
+		/* OCI's swap is memory+swap; v2's swap.max is swap alone. */
+		if (r->mem_swap < 0)
+			snprintf(v, sizeof v, "max");
+		else if (r->has_mem_limit && r->mem_limit >= 0)
+			snprintf(v, sizeof v, "%lld",
+				 r->mem_swap > r->mem_limit ? r->mem_swap - r->mem_limit : 0);
+		else
+			snprintf(v, sizeof v, "%lld", r->mem_swap);
+		cg_write(d, "memory.swap.max", v);
+	}
+	if (r->has_cpu_shares && r->cpu_shares) {
+		unsigned long long s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144
+										 : r->cpu_shares;
+		snprintf(v, sizeof v, "%llu", 1 + ((s - 2) * 9999) / 262142);
+		cg_write(d, "cpu.weight", v);
+	}
+	if (r->has_cpu_quota || r->has_cpu_period) {
+		unsigned long long period = r->has_cpu_period && r->cpu_period ? r->cpu_period : 100000;
+		if (r->has_cpu_quota && r->cpu_quota > 0)
+			snprintf(v, sizeof v, "%lld %llu", r->cpu_quota, period);
+		else
+			snprintf(v, sizeof v, "max %llu", period);
+		cg_write(d, "cpu.max", v);
+	}
+	if (r->cpus && *r->cpus)
+		cg_write(d, "cpuset.cpus", r->cpus);
+	if (r->mems && *r->mems)
+		cg_write(d, "cpuset.mems", r->mems);
+	if (r->has_pids_limit) {
+		if (r->pids_limit > 0)
+			snprintf(v, sizeof v, "%lld", r->pids_limit);
+		else
+			snprintf(v, sizeof v, "max");
+		cg_write(d, "pids.max", v);
+	}
+	if (r->has_blkio_weight) {
+		if (cg_exists(d, "io.bfq.weight")) {
+			snprintf(v, sizeof v, "default %u", r->blkio_weight);
+			cg_write(d, "io.bfq.weight", v);
+		} else {
+			snprintf(v, sizeof v, "default %u", 1 + (r->blkio_weight - 10) * 9999 / 990);
+			cg_write(d, "io.weight", v);
+		}
+	}
+	if (r->n_devices)
+		TRACE("cgroup.write", "device rules skipped: cgroup v2 needs an eBPF program");
+}
+
+void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%d", (int)pid);
+	for (size_t i = 0; i < cg->n; i++)
+		cg_write(cg->dirs[i], "cgroup.procs", v);
+}
+
+int cgroups_freeze(const struct cgroup_set *cg, bool frozen)
+{
+	const char *d = cg->v2 ? cg->dirs[0] : cgroups_dir(cg, "freezer");
+	if (!d) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	char *file = xasprintf("%s/%s", d, cg->v2 ? "cgroup.freeze" : "freezer.state");
+	const char *want = cg->v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
+	uint64_t t0 = trace_now();
+	int r = write_file(file, want);
+	int e = errno;
+	trace_step("cgroup.write", r == 0, t0, r ? e : 0, "write %s to %s", want, file);
+	free(file);
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	/* v1 passes through FREEZING; wait until the kernel says it is done. */
+	for (int i = 0; i < 1000; i++) {
+		if (cgroups_frozen(cg) == frozen)
+			return 0;
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+bool cgroups_frozen(const struct cgroup_set *cg)
+{
+	const char *d = cg->v2 ? cg->dirs[0] : cgroups_dir(cg, "freezer");
+	if (!d)
+		return false;
+	char *file = xasprintf("%s/%s", d, cg->v2 ? "cgroup.events" : "freezer.state");
+	char *v = read_file(file, NULL);
+	free(file);
+	bool frozen = v && (cg->v2 ? strstr(v, "frozen 1") != NULL : !strncmp(v, "FROZEN", 6));
+	free(v);
+	return frozen;
+}
+
+pid_t *cgroups_pids(const struct cgroup_set *cg, size_t *n)
+{
+	const char *d = cg->v2 ? cg->dirs[0] : cgroups_dir(cg, "pids");
+	if (!d)
+		d = cgroups_dir(cg, "freezer");
+	if (!d)
+		d = cg->dirs[0];
+	char *file = xasprintf("%s/cgroup.procs", d);
+	char *v = read_file(file, NULL);
+	free(file);
+	*n = 0;
+	if (!v)
+		return xcalloc(1, sizeof(pid_t));
+	size_t cap = 16;
+	pid_t *pids = xcalloc(cap, sizeof(pid_t));
+	char *save = NULL;
+	for (char *l = strtok_r(v, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (*n == cap) {
+			pid_t *np = realloc(pids, cap * 2 * sizeof(pid_t));
+			if (!np)
+				die("out of memory");
+			pids = np;
+			cap *= 2;
+		}
+		pids[(*n)++] = (pid_t)atoi(l);
+	}
+	free(v);
+	return pids;
+}
+
+int cgroups_destroy(const struct cgroup_set *cg)
+{
+	int ret = 0;
+	if (cgroups_frozen(cg))
+		cgroups_freeze(cg, false);
+	for (size_t i = 0; i < cg->n; i++) {
+		int r = -1;
+		uint64_t t0 = trace_now();
+		for (int tries = 0; tries < 200; tries++) {
+			r = rmdir(cg->dirs[i]);
+			if (r == 0 || errno == ENOENT || errno != EBUSY) {
+				if (r < 0 && errno == ENOENT)
+					r = 0;
+				break;
+			}
+			struct timespec ts = {0, 5000000};
+			nanosleep(&ts, NULL);
+		}
+		int e = errno;
+		trace_step("cgroup.rmdir", r == 0, t0, r ? e : 0, "rmdir %s", cg->dirs[i]);
+		if (r < 0) {
+			warnx_("rmdir %s: %s", cg->dirs[i], strerror(e));
+			ret = -1;
+			continue;
+		}
+		/* Parents this container created go too, if nothing else lives there. */
+		if (!cg->top[i] || strncmp(cg->dirs[i], cg->top[i], strlen(cg->top[i])))
+			continue;
+		char *up = xstrdup(cg->dirs[i]);
+		while (strlen(up) > strlen(cg->top[i])) {
+			*strrchr(up, '/') = '\0';
+			if (rmdir(up) < 0)
+				break;
+			TRACE("cgroup.rmdir", "rmdir %s (empty parent we created)", up);
+		}
+		free(up);
+	}
+	return ret;
+}
+
+json_object *cgroups_to_json(const struct cgroup_set *cg)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "v2", json_object_new_boolean(cg->v2));
+	json_object_object_add(o, "path", json_object_new_string(cg->rel ? cg->rel : ""));
+	json_object *dirs = json_object_new_object();
+	json_object *tops = json_object_new_object();
+	for (size_t i = 0; i < cg->n; i++) {
+		json_object_object_add(dirs, cg->names[i], json_object_new_string(cg->dirs[i]));
+		if (cg->top[i])
+			json_object_object_add(tops, cg->names[i], json_object_new_string(cg->top[i]));
+	}
+	json_object_object_add(o, "dirs", dirs);
+	json_object_object_add(o, "created", tops);
+	return o;
+}
+
+struct cgroup_set *cgroups_from_json(json_object *o)
+{
+	struct cgroup_set *cg = xcalloc(1, sizeof *cg);
+	json_object *v;
+	if (json_object_object_get_ex(o, "v2", &v))
+		cg->v2 = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "path", &v))
+		cg->rel = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "dirs", &v) && json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, key, val)
+		{
+			if (cg->n >= 16)
+				break;
+			cg->names[cg->n] = xstrdup(key);
+			cg->dirs[cg->n] = xstrdup(json_object_get_string(val));
+			cg->n++;
+		}
+	}
+	if (json_object_object_get_ex(o, "created", &v) && json_object_is_type(v, json_type_object))
+		for (size_t i = 0; i < cg->n; i++) {
+			json_object *t;
+			if (json_object_object_get_ex(v, cg->names[i], &t))
+				cg->top[i] = xstrdup(json_object_get_string(t));
+		}
+	return cg;
+}

@@ -1,0 +1,408 @@
+/*
+ * Mounts: what the container's filesystem looks like. Lesson concept: in its own mount
+ * namespace the container builds a tree under the rootfs, then swaps it in as "/":
+ *
+ *   1. make "/" rslave (or rootfsPropagation) so nothing we mount leaks to the host;
+ *   2. bind-mount the rootfs onto itself (pivot_root needs a mount point);
+ *   3. mount each of config.json's mounts under it (proc, sysfs, tmpfs, devpts, mqueue,
+ *      cgroup, bind/rbind), resolving symlinks *inside* the rootfs so a malicious image
+ *      cannot point a mount at the host's /etc;
+ *   4. populate /dev with the default devices (null, zero, full, tty, random, urandom),
+ *      /dev/fd and friends, /dev/ptmx -> pts/ptmx;
+ *   5. pivot_root(rootfs) and detach the old root (chroot only with --no-pivot);
+ *   6. after that: sysctls, readonlyPaths remounted read-only, maskedPaths hidden (tmpfs
+ *      or /dev/null on top), and the root remounted read-only if root.readonly.
+ */
+#include "runtime.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* rootfs + unsafe, with every symlink resolved as if rootfs were "/". */
+static char *secure_join(const char *root, const char *unsafe)
+{
+	char cur[PATH_MAX] = "";
+	char *remaining = xstrdup(unsafe);
+	int links = 0;
+	while (*remaining) {
+		char *p = remaining;
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		char comp[NAME_MAX + 1];
+		if (len > NAME_MAX)
+			die("%s: path component too long", unsafe);
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		char *rest = xstrdup(slash ? slash : "");
+		free(remaining);
+		remaining = rest;
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *last = strrchr(cur, '/');
+			if (last)
+				*last = '\0';
+			continue;
+		}
+		char candidate[PATH_MAX];
+		if ((size_t)snprintf(candidate, sizeof candidate, "%s/%s", cur, comp) >= sizeof candidate)
+			die("%s: path too long", unsafe);
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%s%s", root, candidate);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (++links > 255)
+				die("%s: too many levels of symbolic links", unsafe);
+			char target[PATH_MAX];
+			ssize_t n = readlink(full, target, sizeof target - 1);
+			if (n < 0)
+				die_errno("readlink %s", full);
+			target[n] = '\0';
+			if (target[0] == '/')
+				cur[0] = '\0';
+			char *joined = xasprintf("%s/%s", target, remaining);
+			free(remaining);
+			remaining = joined;
+			continue;
+		}
+		memcpy(cur, candidate, strlen(candidate) + 1);
+	}
+	free(remaining);
+	return xasprintf("%s%s", root, cur);
+}
+
+static const char *prop_name(unsigned long f)
+{
+	bool rec = f & MS_REC;
+	if (f & MS_PRIVATE) return rec ? "rprivate" : "private";
+	if (f & MS_SLAVE) return rec ? "rslave" : "slave";
+	if (f & MS_SHARED) return rec ? "rshared" : "shared";
+	if (f & MS_UNBINDABLE) return rec ? "runbindable" : "unbindable";
+	return "?";
+}
+
+static void flags_string(unsigned long f, char *buf, size_t len)
+{
+	static const struct {
+		unsigned long f;
+		const char *n;
+	} F[] = {{MS_RDONLY, "ro"},     {MS_NOSUID, "nosuid"},   {MS_NODEV, "nodev"},
+		 {MS_NOEXEC, "noexec"}, {MS_BIND, "bind"},       {MS_REC, "rec"},
+		 {MS_REMOUNT, "remount"}, {MS_RELATIME, "relatime"}, {MS_NOATIME, "noatime"},
+		 {MS_STRICTATIME, "strictatime"}, {MS_SYNCHRONOUS, "sync"}, {MS_MOVE, "move"}};
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+		if (f & F[i].f) {
+			if (buf[0])
+				strncat(buf, ",", len - strlen(buf) - 1);
+			strncat(buf, F[i].n, len - strlen(buf) - 1);
+		}
+	if (!buf[0])
+		snprintf(buf, len, "defaults");
+}
+
+/* A bind mount's flags are changed with a remount; flags locked by a user namespace
+ * (nosuid, nodev, noexec on the source) must be repeated or the kernel says EPERM. */
+static int remount_bind(const char *path, unsigned long flags)
+{
+	unsigned long f = MS_BIND | MS_REMOUNT | (flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
+	int r = mount(NULL, path, NULL, f, NULL);
+	if (r < 0 && errno == EPERM) {
+		struct statvfs sv;
+		if (statvfs(path, &sv) == 0) {
+			if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+			if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+			if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+			if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+			if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+			r = mount(NULL, path, NULL, f, NULL);
+		}
+	}
+	return r;
+}
+
+static void make_file(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
+	}
+	free(dir);
+	int fd;
+	SYS("mknod", fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644), "create %s", path);
+	close(fd);
+}
+
+static void mount_cgroups(const struct spec *s, const struct mount_spec *m, const char *dest,
+			  const struct cgroup_set *cg)
+{
+	char fl[128];
+	unsigned long base = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
+	if (!cg || cg->v2) {
+		flags_string(m->flags, fl, sizeof fl);
+		SYS("mount", mount("cgroup", dest, "cgroup2", m->flags, NULL),
+		    "mount cgroup2 on %s (%s)", m->destination, fl);
+		return;
+	}
+	/* v1: a tmpfs with one directory per hierarchy, each a bind of our own cgroup. */
+	SYS("mount", mount("tmpfs", dest, "tmpfs", base, "mode=755"),
+	    "mount tmpfs on %s (cgroup v1 hierarchies)", m->destination);
+	for (size_t i = 0; i < cg->n; i++) {
+		const char *name = cg->names[i];
+		if (!strncmp(name, "name=", 5))
+			name += 5;
+		char *sub = xasprintf("%s/%s", dest, name);
+		SYS("mkdir", mkdir_p(sub, 0755), "mkdir %s", sub);
+		SYS("mount", mount(cg->dirs[i], sub, NULL, MS_BIND, NULL), "bind %s on %s/%s",
+		    cg->dirs[i], m->destination, name);
+		if (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC))
+			SYS("mount", remount_bind(sub, m->flags | base), "remount %s/%s read-only",
+			    m->destination, name);
+		free(sub);
+	}
+	if (m->flags & MS_RDONLY)
+		SYS("mount", mount(NULL, dest, NULL, MS_REMOUNT | MS_RDONLY | base, "mode=755"),
+		    "remount %s read-only", m->destination);
+	(void)s;
+}
+
+static void mount_one(const struct spec *s, const struct mount_spec *m, const struct cgroup_set *cg)
+{
+	char *dest = secure_join(s->rootfs, m->destination);
+	char fl[256];
+	if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
+		SYS("mkdir", mkdir_p(dest, 0755), "mkdir %s", dest);
+		mount_cgroups(s, m, dest, cg);
+	} else if (m->bind) {
+		struct stat st;
+		if (stat(m->source, &st) < 0)
+			die_errno("bind mount %s on %s: stat %s", m->source, m->destination, m->source);
+		if (S_ISDIR(st.st_mode))
+			SYS("mkdir", mkdir_p(dest, 0755), "mkdir %s", dest);
+		else if (access(dest, F_OK) < 0)
+			make_file(dest);
+		flags_string(m->flags & (MS_BIND | MS_REC), fl, sizeof fl);
+		SYS("mount", mount(m->source, dest, NULL, MS_BIND | (m->flags & MS_REC), NULL),
+		    "mount %s on %s (%s)", m->source, m->destination, fl);
+		if (m->flags & ~(MS_BIND | MS_REC)) {
+			flags_string(m->flags & ~(MS_BIND | MS_REC), fl, sizeof fl);
+			SYS("mount", remount_bind(dest, m->flags), "remount %s (%s)", m->destination,
+			    fl);
+		}
+	} else {
+		SYS("mkdir", mkdir_p(dest, 0755), "mkdir %s", dest);
+		flags_string(m->flags, fl, sizeof fl);
+		SYS("mount", mount(*m->source ? m->source : m->type, dest, m->type, m->flags, m->data),
+		    "mount %s on %s type %s (%s%s%s)", *m->source ? m->source : m->type,
+		    m->destination, m->type, fl, m->data ? "," : "", m->data ? m->data : "");
+	}
+	if (m->propagation)
+		SYS("mount", mount(NULL, dest, NULL, m->propagation, NULL), "make %s %s",
+		    m->destination, prop_name(m->propagation));
+	free(dest);
+}
+
+static const struct device_spec DEFAULT_DEVICES[] = {
+	{"/dev/null", 'c', 1, 3, 0666, 0, 0},    {"/dev/zero", 'c', 1, 5, 0666, 0, 0},
+	{"/dev/full", 'c', 1, 7, 0666, 0, 0},    {"/dev/tty", 'c', 5, 0, 0666, 0, 0},
+	{"/dev/random", 'c', 1, 8, 0666, 0, 0},  {"/dev/urandom", 'c', 1, 9, 0666, 0, 0},
+};
+
+static void create_device(const struct spec *s, const struct device_spec *d, bool bind)
+{
+	char *path = secure_join(s->rootfs, d->path);
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	if (access(dir, F_OK) < 0)
+		SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
+	free(dir);
+	unlink(path);
+	if (!bind) {
+		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+		uint64_t t0 = trace_now();
+		int r = mknod(path, type | (d->mode & 07777),
+			      makedev((unsigned)d->major, (unsigned)d->minor));
+		int e = errno;
+		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld", d->path,
+			   d->type, d->major, d->minor);
+		if (r == 0) {
+			SYS("chmod", chmod(path, d->mode & 07777), "chmod %s", d->path);
+			SYS("chown", chown(path, d->uid, d->gid), "chown %s", d->path);
+			free(path);
+			return;
+		}
+		if (e != EPERM) {
+			errno = e;
+			die_errno("mknod %s", d->path);
+		}
+	}
+	/* In a user namespace mknod is not allowed: bind the host's device instead. */
+	make_file(path);
+	SYS("mount", mount(d->path, path, NULL, MS_BIND, NULL), "bind host %s on %s", d->path,
+	    d->path);
+	free(path);
+}
+
+static void setup_dev(const struct spec *s)
+{
+	bool userns = spec_has_ns(s, CLONE_NEWUSER);
+	for (size_t i = 0; i < sizeof DEFAULT_DEVICES / sizeof DEFAULT_DEVICES[0]; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < s->n_devices; k++)
+			if (!strcmp(s->devices[k].path, DEFAULT_DEVICES[i].path))
+				dup = true;
+		if (!dup)
+			create_device(s, &DEFAULT_DEVICES[i], userns);
+	}
+	for (size_t k = 0; k < s->n_devices; k++)
+		create_device(s, &s->devices[k], userns);
+	static const char *LINKS[][2] = {{"/proc/self/fd", "/dev/fd"},
+					 {"/proc/self/fd/0", "/dev/stdin"},
+					 {"/proc/self/fd/1", "/dev/stdout"},
+					 {"/proc/self/fd/2", "/dev/stderr"}};
+	for (size_t i = 0; i < 4; i++) {
+		char *p = secure_join(s->rootfs, LINKS[i][1]);
+		unlink(p);
+		SYS("symlink", symlink(LINKS[i][0], p), "symlink %s -> %s", LINKS[i][1], LINKS[i][0]);
+		free(p);
+	}
+	/* /dev/ptmx must be the container's own devpts instance, not the host's. */
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		if (!strcmp(s->mounts[i].type, "devpts") &&
+		    !strcmp(s->mounts[i].destination, "/dev/pts")) {
+			char *p = secure_join(s->rootfs, "/dev/ptmx");
+			unlink(p);
+			SYS("symlink", symlink("pts/ptmx", p), "symlink /dev/ptmx -> pts/ptmx");
+			free(p);
+		}
+	}
+}
+
+/* pivot_root refuses a new root whose parent mount is shared: make it private. */
+static void rootfs_parent_private(const char *rootfs)
+{
+	char *mi = read_file("/proc/self/mountinfo", NULL);
+	if (!mi)
+		die_errno("read /proc/self/mountinfo");
+	char best[PATH_MAX] = "/";
+	bool shared = false;
+	char *save = NULL;
+	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		size_t l = strlen(mp);
+		bool prefix = !strcmp(mp, "/") ||
+			      (!strncmp(rootfs, mp, l) && (rootfs[l] == '/' || rootfs[l] == '\0'));
+		if (prefix && strlen(mp) >= strlen(best)) {
+			memcpy(best, mp, l + 1);
+			char *sep = strstr(line, " - ");
+			char *sh = strstr(line, "shared:");
+			shared = sh && sep && sh < sep;
+		}
+	}
+	free(mi);
+	if (shared)
+		SYS("mount", mount(NULL, best, NULL, MS_PRIVATE, NULL), "make %s private", best);
+}
+
+void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg)
+{
+	unsigned long prop = s->rootfs_propagation ? s->rootfs_propagation : MS_SLAVE | MS_REC;
+	SYS("mount", mount(NULL, "/", NULL, prop, NULL), "make / %s (nothing leaks to the host)",
+	    prop_name(prop));
+	rootfs_parent_private(s->rootfs);
+	SYS("mount", mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL),
+	    "bind mount rootfs %s onto itself", s->rootfs);
+	bool dev_bound = false;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		mount_one(s, &s->mounts[i], cg);
+		if (s->mounts[i].bind && !strcmp(s->mounts[i].destination, "/dev"))
+			dev_bound = true;
+	}
+	if (!dev_bound)
+		setup_dev(s);
+}
+
+void mounts_pivot_root(const char *rootfs, bool no_pivot)
+{
+	if (no_pivot) {
+		SYS("chdir", chdir(rootfs), "chdir %s", rootfs);
+		SYS("mount", mount(rootfs, "/", NULL, MS_MOVE, NULL), "move %s to /", rootfs);
+		SYS("chroot", chroot("."), "chroot %s (--no-pivot)", rootfs);
+		SYS("chdir", chdir("/"), "chdir /");
+		return;
+	}
+	int oldroot, newroot;
+	SYS("open", oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open old root /");
+	SYS("open", newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open %s", rootfs);
+	SYS("chdir", fchdir(newroot), "chdir %s", rootfs);
+	/* pivot_root(".", ".") stacks the old root on top of the new one ... */
+	SYS("pivot_root", syscall(SYS_pivot_root, ".", "."), "pivot_root %s", rootfs);
+	SYS("chdir", fchdir(oldroot), "chdir to the old root");
+	/* ... so it can be detached without a directory to hold it. */
+	SYS("mount", mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL), "make the old root rslave");
+	SYS("umount", umount2(".", MNT_DETACH), "detach the old root");
+	SYS("chdir", chdir("/"), "chdir /");
+	close(oldroot);
+	close(newroot);
+}
+
+void mounts_write_sysctls(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_sysctl; i++) {
+		char *path = xasprintf("/proc/sys/%s", s->sysctl_keys[i]);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		SYS("sysctl", write_file(path, s->sysctl_values[i]), "write sysctl %s=%s",
+		    s->sysctl_keys[i], s->sysctl_values[i]);
+		free(path);
+	}
+}
+
+void mounts_finalize(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_readonly; i++) {
+		const char *p = s->readonly[i];
+		struct stat st;
+		if (lstat(p, &st) < 0 && errno == ENOENT)
+			continue;
+		SYS("mount", mount(p, p, NULL, MS_BIND | MS_REC, NULL), "bind %s onto itself", p);
+		SYS("readonly", remount_bind(p, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC),
+		    "remount %s read-only", p);
+	}
+	for (size_t i = 0; i < s->n_masked; i++) {
+		const char *p = s->masked[i];
+		struct stat st;
+		if (stat(p, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			die_errno("mask %s: stat", p);
+		}
+		if (S_ISDIR(st.st_mode))
+			SYS("mask", mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL),
+			    "mask %s with a read-only tmpfs", p);
+		else
+			SYS("mask", mount("/dev/null", p, NULL, MS_BIND, NULL), "mask %s with /dev/null",
+			    p);
+	}
+	if (s->root_readonly)
+		SYS("readonly", remount_bind("/", MS_RDONLY), "remount / read-only (root.readonly)");
+}

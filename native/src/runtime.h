@@ -1,0 +1,403 @@
+/*
+ * contlab-runtime: the table of contents.
+ *
+ * A small OCI runtime, compatible with runc's command line, written to be read. Every
+ * concept of the lessons lives in one file; this header lists them in the order a
+ * container is born:
+ *
+ *   cli.c           runc's command line: global flags, subcommands, dispatch
+ *   log.c           errors: one line on stderr, JSON lines to --log, runc's wording
+ *   trace.c         --trace: one JSON line per kernel step as it happens
+ *   spec.c          config.json parsing, errors name the JSON path (.process.args ...)
+ *   spec_default.c  `spec`: the default config.json, like `runc spec` (and --rootless)
+ *   state.c         the state dir (--root/ID), state.json, init's start time, statuses
+ *   reexec.c        CVE-2019-5736: run from a sealed memfd copy, never the host binary
+ *   create.c        the parent side of create/run/start: clone, sync, exec fifo
+ *   namespaces.c    clone flags, joining namespaces by path, uid_map/gid_map
+ *   cgroups.c       cgroup v1 and v2 (detected at run time), resource limits, freezer
+ *   init.c          the child side: the ordered steps that turn a fork into a container
+ *   mounts.c        rootfs, mounts, devices, pivot_root, masked and readonly paths
+ *   capabilities.c  bounding/effective/permitted/inheritable/ambient sets
+ *   seccomp.c       linux.seccomp compiled with libseccomp
+ *   process.c       the process: user, rlimits, env, PATH lookup, fds, execve
+ *   console.c       pty allocation and SCM_RIGHTS to --console-socket
+ *   exec.c          `exec`: a new process inside a running container
+ *   commands.c      state, list, kill, ps, pause, resume, delete, update
+ *   util.c          small helpers: files, strings, fd passing
+ */
+#ifndef CONTLAB_RUNTIME_H
+#define CONTLAB_RUNTIME_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <json-c/json.h>
+
+#define RUNTIME_NAME "contlab-runtime"
+#define RUNTIME_VERSION "0.1.0"
+#define OCI_VERSION "1.0.2"
+#define DEFAULT_ROOT "/run/contlab-runtime"
+#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* ---------------------------------------------------------------- cli.c */
+struct global_opts {
+	const char *root;        /* --root: where state dirs live */
+	const char *log_path;    /* --log: JSON (or text) log lines */
+	bool log_json;           /* --log-format json */
+	const char *trace_path;  /* --trace FILE */
+	bool debug;              /* --debug: also trace to stderr-less log (accepted) */
+	bool systemd_cgroup;     /* --systemd-cgroup: parse slice:prefix:name paths */
+};
+extern struct global_opts g_opts;
+extern char **g_argv;
+extern char **environ;
+
+/* ---------------------------------------------------------------- log.c */
+void log_open(void);
+void log_line(const char *level, const char *msg);
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* In a child (init, exec) errors travel to the parent over this socket instead. */
+void log_set_child_fd(int fd);
+/* Runs just before exit(1) in the parent: removes what a failed create made. */
+void log_set_cleanup(void (*fn)(void));
+
+/* ---------------------------------------------------------------- trace.c */
+void trace_open(void);
+int trace_fd(void);
+void trace_set_pid(int pid); /* the host pid, for lines written inside a pid namespace */
+uint64_t trace_now(void);
+void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Do a syscall, trace it, and on failure die saying what was attempted. */
+#define SYS(step, expr, ...)                                                   \
+	do {                                                                   \
+		uint64_t t0_ = trace_now();                                    \
+		errno = 0;                                                     \
+		long r_ = (long)(expr);                                        \
+		int e_ = errno;                                                \
+		trace_step(step, r_ >= 0, t0_, r_ >= 0 ? 0 : e_, __VA_ARGS__); \
+		if (r_ < 0) {                                                  \
+			errno = e_;                                            \
+			die_errno(__VA_ARGS__);                                \
+		}                                                              \
+	} while (0)
+#define TRACE(step, ...) trace_step(step, true, trace_now(), 0, __VA_ARGS__)
+
+/* ---------------------------------------------------------------- util.c */
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *read_file(const char *path, size_t *len);
+void strfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int write_file(const char *path, const char *data);       /* -1 + errno on failure */
+int write_file_atomic(const char *path, const char *data); /* tmp + rename */
+int mkdir_p(const char *path, mode_t mode);
+int rm_rf(const char *path);
+void rfc3339_now(char *buf, size_t len);
+int send_fd(int sock, int fd);
+int recv_fd(int sock);
+int sync_send(int fd, const char *msg);
+ssize_t sync_recv(int fd, char *buf, size_t len);
+bool valid_id(const char *id);
+int parse_signal(const char *s); /* "9", "KILL", "SIGKILL" -> 9; -1 if unknown */
+
+/* ---------------------------------------------------------------- spec.c */
+struct mount_spec {
+	const char *destination, *type, *source;
+	unsigned long flags;       /* MS_* set by options */
+	unsigned long clear;       /* MS_* cleared by options (rw, suid, ...) */
+	unsigned long propagation; /* MS_PRIVATE, MS_SLAVE ... (| MS_REC) */
+	char *data;                /* options the kernel parses: mode=755, size=... */
+	bool bind;                 /* bind or rbind */
+};
+
+struct ns_spec {
+	int flag;         /* CLONE_NEWPID ... */
+	const char *name; /* "pid" */
+	const char *path; /* join this namespace instead of creating one */
+};
+
+struct idmap {
+	unsigned long container_id, host_id, size;
+};
+
+struct device_spec {
+	const char *path;
+	char type; /* c, b, u, p */
+	long long major, minor;
+	unsigned mode;
+	unsigned uid, gid;
+};
+
+struct device_rule {
+	bool allow;
+	char type; /* a, c, b */
+	long long major, minor; /* -1 = wildcard */
+	const char *access;
+};
+
+struct resources {
+	bool has_mem_limit, has_mem_reservation, has_mem_swap;
+	long long mem_limit, mem_reservation, mem_swap;
+	bool has_cpu_shares, has_cpu_quota, has_cpu_period;
+	unsigned long long cpu_shares, cpu_period;
+	long long cpu_quota;
+	const char *cpus, *mems;
+	bool has_pids_limit;
+	long long pids_limit;
+	bool has_blkio_weight;
+	unsigned blkio_weight;
+	struct device_rule *devices;
+	size_t n_devices;
+};
+
+struct rlimit_spec {
+	int resource;
+	unsigned long long soft, hard;
+};
+
+struct caps_spec {
+	uint64_t bounding, effective, inheritable, permitted, ambient;
+};
+
+struct process_spec {
+	bool terminal;
+	unsigned cons_height, cons_width;
+	const char *cwd;
+	const char **args;
+	size_t n_args;
+	const char **env;
+	size_t n_env;
+	uid_t uid;
+	gid_t gid;
+	gid_t *add_gids;
+	size_t n_add_gids;
+	int umask; /* -1: not set */
+	bool has_caps;
+	struct caps_spec caps;
+	struct rlimit_spec *rlimits;
+	size_t n_rlimits;
+	bool no_new_privs;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+};
+
+struct seccomp_arg {
+	unsigned index;
+	unsigned long long value, value_two;
+	int op; /* enum scmp_compare */
+};
+
+struct seccomp_rule {
+	const char **names;
+	size_t n_names;
+	uint32_t action;
+	struct seccomp_arg *args;
+	size_t n_args;
+};
+
+struct seccomp_spec {
+	uint32_t default_action;
+	const char **archs;
+	size_t n_archs;
+	struct seccomp_rule *rules;
+	size_t n_rules;
+};
+
+struct spec {
+	json_object *json; /* owns every const char * below */
+	const char *oci_version;
+	const char *root_path; /* as written */
+	char *rootfs;          /* absolute */
+	bool root_readonly;
+	const char *hostname;
+	struct process_spec process;
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	struct ns_spec *namespaces;
+	size_t n_namespaces;
+	struct idmap *uid_maps, *gid_maps;
+	size_t n_uid_maps, n_gid_maps;
+	const char **masked;
+	size_t n_masked;
+	const char **readonly;
+	size_t n_readonly;
+	unsigned long rootfs_propagation; /* 0: default (MS_SLAVE|MS_REC) */
+	struct device_spec *devices;
+	size_t n_devices;
+	const char **sysctl_keys, **sysctl_values;
+	size_t n_sysctl;
+	const char *cgroups_path;
+	struct resources resources;
+	bool has_seccomp;
+	struct seccomp_spec seccomp;
+	json_object *annotations;
+};
+
+/* Parses text; on error returns -1 with "config.json: .path: problem" in err. */
+int spec_parse(const char *text, size_t len, struct spec *s, char *err, size_t errlen);
+/* Reads BUNDLE/config.json, parses it and checks the rootfs exists. Dies on error. */
+void spec_load(const char *bundle, struct spec *s);
+void spec_free(struct spec *s);
+int spec_parse_process(json_object *o, const char *path, struct process_spec *p, char *err,
+		       size_t errlen);
+int spec_parse_resources(json_object *o, const char *path, struct resources *r, char *err,
+			 size_t errlen);
+void spec_set_source(const char *name); /* "config.json" in error messages */
+bool spec_has_ns(const struct spec *s, int flag);
+const struct ns_spec *spec_ns(const struct spec *s, int flag);
+int cap_from_name(const char *name);
+const char *cap_name(int cap);
+
+/* ---------------------------------------------------------------- spec_default.c */
+int cmd_spec(int argc, char **argv);
+
+/* ---------------------------------------------------------------- state.c */
+enum status { ST_NONE, ST_CREATING, ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
+struct cgroup_set;
+struct state {
+	char *id, *dir, *bundle, *rootfs, *created;
+	pid_t pid;
+	unsigned long long starttime;
+	bool creating;
+	json_object *json;          /* state.json */
+	struct cgroup_set *cgroups; /* loaded from state.json */
+};
+const char *status_name(enum status s);
+char *state_dir(const char *id);
+int state_load(const char *id, struct state *st); /* -1: does not exist */
+void state_save(const struct state *st, json_object *cgroups_json);
+enum status state_status(const struct state *st);
+bool state_pid_alive(const struct state *st);
+unsigned long long proc_starttime(pid_t pid); /* 0 if gone */
+void state_free(struct state *st);
+void state_print(const struct state *st, bool pretty);
+json_object *state_oci_json(const struct state *st);
+/* Loads ID or dies with "container does not exist". */
+void state_must_load(const char *id, struct state *st);
+int state_lock(const char *id); /* flock on the state dir; returns fd */
+void write_pid_file(const char *path, pid_t pid);
+
+/* ---------------------------------------------------------------- reexec.c */
+void ensure_cloned_binary(void);
+
+/* ---------------------------------------------------------------- namespaces.c */
+const char *ns_flags_string(int flags, char *buf, size_t len);
+int ns_flag_from_name(const char *name);
+const char *ns_proc_name(int flag); /* CLONE_NEWNS -> "mnt" */
+void ns_write_id_maps(pid_t pid, const struct spec *s);
+void ns_join(const char *path, int flag);
+int ns_clone_flags(const struct spec *s);  /* namespaces to create at clone time */
+int ns_unshare_flags(const struct spec *s); /* namespaces to create after joining */
+/* Joins every namespace of pid that differs from ours (exec). */
+void ns_join_all_of(pid_t pid, bool include_pid);
+
+/* ---------------------------------------------------------------- cgroups.c */
+struct cgroup_set {
+	bool v2;
+	size_t n;
+	char *dirs[16];  /* absolute cgroup directories, one per hierarchy */
+	char *names[16]; /* "memory", "cpu,cpuacct", "unified" */
+	char *rel;       /* path relative to each hierarchy's root */
+	char *top[16];   /* highest ancestor we created (removed on delete if empty) */
+};
+struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id);
+void cgroups_apply(const struct cgroup_set *cg, const struct resources *r);
+void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid);
+int cgroups_destroy(const struct cgroup_set *cg);
+json_object *cgroups_to_json(const struct cgroup_set *cg);
+struct cgroup_set *cgroups_from_json(json_object *o);
+int cgroups_freeze(const struct cgroup_set *cg, bool frozen);
+bool cgroups_frozen(const struct cgroup_set *cg);
+pid_t *cgroups_pids(const struct cgroup_set *cg, size_t *n);
+const char *cgroups_dir(const struct cgroup_set *cg, const char *controller);
+
+/* ---------------------------------------------------------------- mounts.c */
+void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg);
+void mounts_pivot_root(const char *rootfs, bool no_pivot);
+void mounts_finalize(const struct spec *s);
+void mounts_write_sysctls(const struct spec *s);
+
+/* ---------------------------------------------------------------- capabilities.c */
+void caps_drop_bounding(const struct caps_spec *c);
+void caps_keep_for_setuid(void);
+void caps_apply(const struct caps_spec *c);
+void caps_set_all(struct caps_spec *c); /* every capability the kernel knows */
+
+/* ---------------------------------------------------------------- seccomp.c */
+int seccomp_check_spec(json_object *o, const char *path, struct seccomp_spec *sc, char *err,
+		       size_t errlen);
+void seccomp_load_spec(const struct seccomp_spec *sc);
+
+/* ---------------------------------------------------------------- process.c */
+void process_set_rlimits(const struct process_spec *p);
+void process_set_oom_score_adj(const struct process_spec *p);
+void process_set_user(const struct process_spec *p, bool setgroups_allowed);
+char *process_lookup(const struct process_spec *p); /* PATH lookup, dies if missing */
+void process_close_fds(int preserve_fds);
+_Noreturn void process_exec(const struct process_spec *p, const char *path);
+void process_finalize(const struct process_spec *p, const struct spec *s, bool in_userns);
+
+/* ---------------------------------------------------------------- console.c */
+int console_connect(const char *socket_path); /* host side: connect to --console-socket */
+void console_setup(int console_sock, const struct process_spec *p); /* inside */
+
+/* ---------------------------------------------------------------- create.c */
+struct create_opts {
+	const char *id, *bundle, *pid_file, *console_socket;
+	bool no_pivot, detach, run;
+	int preserve_fds;
+};
+int cmd_create(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int start_container(struct state *st);
+int supervise_pid(pid_t pid, int master); /* wait, forward signals, relay a tty */
+
+/* ---------------------------------------------------------------- init.c */
+struct init_args {
+	struct spec *spec;
+	const struct cgroup_set *cg;
+	int sync_fd;    /* SEQPACKET to the parent */
+	int fifo_fd;    /* O_PATH of the exec fifo */
+	int console_fd; /* connected --console-socket, or -1 */
+	bool no_pivot;
+	int preserve_fds;
+};
+_Noreturn void container_init(struct init_args *a);
+
+/* ---------------------------------------------------------------- exec.c */
+int cmd_exec(int argc, char **argv);
+
+/* ---------------------------------------------------------------- commands.c */
+int cmd_state(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_features(int argc, char **argv);
+int destroy_container(struct state *st);
+
+/* Simple subcommand flag parser used by every cmd_*: see cli.c. */
+struct flag {
+	const char *name;  /* "pid-file" (matches -pid-file, --pid-file, --pid-file=) */
+	const char *alias; /* "d" or NULL */
+	bool has_value;
+	const char **value; /* set for valued flags */
+	bool *set;          /* set for boolean flags */
+	const char ***multi; /* repeatable valued flag (NULL-terminated array) */
+};
+/* Returns the index of the first positional argument; dies on an unknown flag. */
+int parse_flags(const char *cmd, int argc, char **argv, struct flag *flags);
+
+#endif

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { doctor } from '../../engine/doctor.js';
+import { chalk, marks, printJson, table } from '../output.js';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description(
+      'check this host for everything the lab needs, with the remedy for what is missing',
+    )
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await doctor();
+      if (opts.json) printJson(report);
+      else {
+        const rows = report.checks.map((c) => [
+          marks[c.status],
+          c.name,
+          c.detail + (c.remedy ? chalk.dim(`  → ${c.remedy}`) : ''),
+        ]);
+        process.stdout.write(table(rows) + '\n\n');
+        process.stdout.write(
+          report.ok
+            ? `${marks.ok} this host can run every lesson\n`
+            : `${marks.fail} something the lab needs is missing: see the ✗ lines above\n`,
+        );
+      }
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

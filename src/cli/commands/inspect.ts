@@ -1,0 +1,27 @@
+/**
+ * `contlab inspect PID [--json]`: what the kernel says about one process and its subtree
+ * (namespaces, cgroups, capabilities, mounts, network), as text or as JSON that validates
+ * against schemas/inspect.schema.json.
+ */
+import type { Command } from 'commander';
+import { inspectProcess, parsePid, renderReport, syncSource } from '../../engine/observer/index.js';
+
+/** The command's output for `pidArg`; throws a LabError for a bad or absent PID. */
+export async function inspectOutput(
+  pidArg: string,
+  opts: { json?: boolean } = {},
+): Promise<string> {
+  // A one-shot report: the synchronous reads are ~3x faster and nothing else waits on us.
+  const report = await inspectProcess(parsePid(pidArg), { source: syncSource });
+  return opts.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report);
+}
+
+export function registerInspect(program: Command): void {
+  program
+    .command('inspect <pid>')
+    .description("show a process's namespaces, cgroups, capabilities and mounts, and its subtree")
+    .option('--json', 'print the report as JSON')
+    .action(async (pid: string, opts: { json?: boolean }) => {
+      process.stdout.write(await inspectOutput(pid, opts));
+    });
+}

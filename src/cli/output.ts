@@ -1,0 +1,37 @@
+/** Shared text output for the CLI: colours that respect NO_COLOR, status marks, tables. */
+import chalk from 'chalk';
+
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0;
+
+export { chalk };
+
+export const marks = {
+  ok: chalk.green('✓'),
+  warn: chalk.yellow('⚠'),
+  fail: chalk.red('✗'),
+} as const;
+
+/** Pads plain-text columns; the last column is never padded. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell)),
+        )
+        .join('  '),
+    )
+    .join('\n');
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

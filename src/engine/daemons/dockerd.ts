@@ -1,0 +1,122 @@
+/**
+ * A lab dockerd: its own API socket, data root, exec root and pidfile under the session, no
+ * TCP, no bridge and no iptables/NAT rules on the host (the lab's network lessons build
+ * those by hand). It runs its containers through a lab containerd (in containerd's `moby`
+ * namespace, as docker always does), so the containerd's cleanup also ends every shim
+ * docker started, and it puts them in cgroups under the session's own.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_CGROUP_PARENT } from '../cgroupfs.js';
+import { run, type RunOptions, type RunResult } from '../exec.js';
+import type { LabSession } from '../session.js';
+import { startLabContainerd, type LabContainerd } from './containerd.js';
+import { checkSocketPath } from './socket-path.js';
+import { requireTool, startDaemon, type DaemonResource } from './spawn-daemon.js';
+
+export interface LabDockerd {
+  /** The value for `docker -H`: unix://<runDir>/docker.sock. */
+  readonly host: string;
+  readonly socket: string;
+  readonly dataRoot: string;
+  readonly execRoot: string;
+  readonly pidFile: string;
+  readonly logPath: string;
+  readonly cgroupParent: string;
+  readonly containerd: LabContainerd;
+  readonly pid: number;
+  readonly startupMs: number;
+  /** The environment that points a learner's `docker` at this dockerd. */
+  env(): Record<string, string>;
+  docker(args: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+export async function startLabDockerd(
+  session: LabSession,
+  containerd?: LabContainerd,
+  opts: { timeoutMs?: number } = {},
+): Promise<LabDockerd> {
+  requireTool('docker', 'docker.io');
+  const socket = checkSocketPath(join(session.runDir, 'docker.sock'), 'lab dockerd');
+  const host = `unix://${socket}`;
+  const cd = containerd ?? (await startLabContainerd(session));
+  const base = await session.makeDir(join(session.dir, 'docker'));
+  const dataRoot = await session.makeDir(join(base, 'data'));
+  const execRoot = await session.makeDir(join(session.runDir, 'docker'));
+  const pidFile = join(execRoot, 'dockerd.pid');
+  const logPath = join(base, 'dockerd.log');
+  // A config file of its own: /etc/docker/daemon.json belongs to the host's docker. And
+  // dockerd 20.10 writes its identity key to /etc/docker/key.json unless told otherwise.
+  const configFile = join(base, 'daemon.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ 'deprecated-key-path': join(base, 'key.json') }, null, 2) + '\n',
+  );
+  const cgroupParent = `/${LAB_CGROUP_PARENT}/${session.id}/docker`;
+
+  const docker = (args: readonly string[], runOpts: RunOptions = {}): Promise<RunResult> =>
+    run('docker', ['--host', host, ...args], {
+      timeoutMs: 120_000,
+      ...runOpts,
+      // The learner's ~/.docker/config.json (contexts, credential helpers) must not apply.
+      env: { ...process.env, ...runOpts.env, DOCKER_CONFIG: join(base, 'client') },
+    });
+
+  const started = await startDaemon(session, {
+    name: 'dockerd',
+    binary: 'dockerd',
+    pkg: 'docker.io',
+    args: [
+      '--host',
+      host,
+      '--config-file',
+      configFile,
+      '--data-root',
+      dataRoot,
+      '--exec-root',
+      execRoot,
+      '--pidfile',
+      pidFile,
+      '--containerd',
+      cd.address,
+      '--bridge',
+      'none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--ip-masq=false',
+      '--userland-proxy=false',
+      '--exec-opt',
+      'native.cgroupdriver=cgroupfs',
+      '--cgroup-parent',
+      cgroupParent,
+      // Containers still running at stop get 2s, not docker's 10s default.
+      '--shutdown-timeout',
+      '2',
+    ],
+    address: socket,
+    dirs: [dataRoot, execRoot],
+    logPath,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ready: async () =>
+      (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 5_000 })).code ===
+      0,
+  });
+  const resource: DaemonResource = started.resource;
+
+  return {
+    host,
+    socket,
+    dataRoot,
+    execRoot,
+    pidFile,
+    logPath,
+    cgroupParent,
+    containerd: cd,
+    pid: started.pid,
+    startupMs: started.startupMs,
+    env: () => ({ DOCKER_HOST: host }),
+    docker,
+    stop: () => session.remove(resource),
+  };
+}

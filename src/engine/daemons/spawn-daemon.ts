@@ -1,0 +1,91 @@
+/**
+ * Starting a lab daemon the same way for containerd and dockerd: its binary checked first,
+ * started through the session (journaled, in the session cgroup), recorded as a `daemon`
+ * resource before anyone can talk to it, then waited for until it answers. A daemon that
+ * does not come up is removed again and reported with the end of its log.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { LabError } from '../errors.js';
+import { which } from '../exec.js';
+import { identityOf } from '../procfs.js';
+import type { Resource } from '../resources.js';
+import type { LabSession } from '../session.js';
+import { tailLog, waitFor } from './wait.js';
+
+export type DaemonResource = Extract<Resource, { kind: 'daemon' }>;
+
+export interface DaemonSpec {
+  name: string;
+  binary: string;
+  args: string[];
+  /** The package that provides the binary, for the remedy. */
+  pkg: string;
+  address: string;
+  dirs: string[];
+  logPath: string;
+  ready: () => Promise<boolean>;
+  timeoutMs: number;
+}
+
+export interface StartedDaemon {
+  pid: number;
+  resource: DaemonResource;
+  /** Milliseconds from spawn to the first successful ready check. */
+  startupMs: number;
+}
+
+export function requireTool(tool: string, pkg: string): string {
+  const path = which(tool);
+  if (path === undefined)
+    throw new LabError(`${tool} is not installed`, { remedy: `apt-get install ${pkg}` });
+  return path;
+}
+
+export async function startDaemon(session: LabSession, spec: DaemonSpec): Promise<StartedDaemon> {
+  const binary = requireTool(spec.binary, spec.pkg);
+  const log = openSync(spec.logPath, 'a');
+  const started = performance.now();
+  let exited: string | undefined;
+  let child;
+  try {
+    // detached: its own process group, so a Ctrl-C meant for the lab does not hit the
+    // daemon before the lab has stopped its containers.
+    child = await session.spawn(binary, spec.args, {
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+  } finally {
+    closeSync(log);
+  }
+  child.once('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
+  child.unref();
+  const id = child.pid === undefined ? undefined : identityOf(child.pid);
+  if (id === undefined) {
+    throw new LabError(`${spec.name} did not start: ${tailLog(spec.logPath)}`, {
+      remedy: `check that ${binary} runs`,
+    });
+  }
+  const resource: DaemonResource = {
+    kind: 'daemon',
+    name: spec.name,
+    address: spec.address,
+    dirs: spec.dirs,
+    ...id,
+  };
+  await session.track(resource, () => undefined);
+  const up = await waitFor(spec.ready, {
+    timeoutMs: spec.timeoutMs,
+    intervalMs: 50,
+    giveUp: () => exited !== undefined,
+  });
+  if (!up) {
+    await session.remove(resource).catch(() => undefined);
+    const why = exited === undefined ? `no answer after ${spec.timeoutMs / 1000}s` : exited;
+    throw new LabError(
+      `the lab ${spec.name} did not come up (${why}); the end of its log ${spec.logPath}:\n` +
+        tailLog(spec.logPath),
+      { remedy: 'run contlab doctor, and contlab cleanup if an earlier lab was killed' },
+    );
+  }
+  return { pid: id.pid, resource, startupMs: performance.now() - started };
+}

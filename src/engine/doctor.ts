@@ -1,0 +1,328 @@
+/**
+ * `contlab doctor`: every host requirement of the lab, checked on the real host, each with
+ * a status and the exact remedy. Other commands use the same checks (the home screen greys
+ * out lessons whose requirements are not met).
+ */
+import {
+  accessSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  statfsSync,
+} from 'node:fs';
+import { release } from 'node:os';
+import { cgroupHierarchies, cgroupMode, hierarchyFor } from './cgroupfs.js';
+import { run, which } from './exec.js';
+import { isRoot, labHome } from './paths.js';
+import { nativeRuntimePath } from './repo.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  remedy: string;
+  /** A failed required check makes doctor exit 1; others only warn. */
+  required: boolean;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: Check[];
+}
+
+const SETUP = 'run the set-up command from the README: sudo scripts/setup.sh';
+
+function check(
+  name: string,
+  pass: boolean,
+  detail: string,
+  remedy: string,
+  required = true,
+): Check {
+  return {
+    name,
+    status: pass ? 'ok' : required ? 'fail' : 'warn',
+    detail,
+    remedy: pass ? '' : remedy,
+    required,
+  };
+}
+
+function readTrim(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function kernelCheck(rel = release()): Check {
+  const [major = 0, minor = 0] = rel.split(/[.-]/).map(Number);
+  const pass = major > 5 || (major === 5 && minor >= 6);
+  return {
+    name: 'kernel',
+    status: pass ? 'ok' : major >= 4 ? 'warn' : 'fail',
+    detail: `Linux ${rel}`,
+    remedy: pass
+      ? ''
+      : 'Linux 5.6 or newer has every namespace the lessons use (time namespaces came in 5.6)',
+    required: true,
+  };
+}
+
+function rootCheck(): Check {
+  const root = isRoot();
+  return {
+    name: 'root',
+    status: root ? 'ok' : 'warn',
+    detail: root
+      ? 'running as root'
+      : 'not root: only lesson 02 user-namespace steps work; cgroups, mounts and daemons need root',
+    remedy: root ? '' : 'run contlab with sudo',
+    required: false,
+  };
+}
+
+function cgroupChecks(): Check[] {
+  const hs = cgroupHierarchies();
+  const mode = cgroupMode(hs);
+  const checks: Check[] = [
+    check(
+      'cgroup mode',
+      mode !== 'none',
+      mode === 'none' ? 'no cgroup filesystem mounted' : `cgroup ${mode}`,
+      'mount cgroup2 on /sys/fs/cgroup (mount -t cgroup2 none /sys/fs/cgroup)',
+    ),
+  ];
+  const wanted: [string, string[], boolean][] = [
+    ['memory', ['memory'], true],
+    ['cpu', ['cpu'], true],
+    ['pids', ['pids'], true],
+    ['io', ['io', 'blkio'], false],
+    ['freezer', ['freezer'], false],
+    ['devices', ['devices'], false],
+  ];
+  for (const [label, names, required] of wanted) {
+    const found = names.map((n) => ({ n, h: hierarchyFor(n, hs) })).find((x) => x.h !== undefined);
+    // cgroup v2 has freezing and device control built in (cgroup.freeze, eBPF), not as controllers.
+    const builtIn = mode === 'v2' && (label === 'freezer' || label === 'devices');
+    const detail = found?.h
+      ? `${found.n} at ${found.h.mountPoint} (v${found.h.version})`
+      : builtIn
+        ? 'built into cgroup v2'
+        : 'not available';
+    checks.push(
+      check(
+        `cgroup controller ${label}`,
+        found !== undefined || builtIn,
+        detail,
+        `enable the ${label} controller (kernel config CONFIG_CGROUP_${label.toUpperCase()}, or cgroup.subtree_control on v2)`,
+        required,
+      ),
+    );
+  }
+  return checks;
+}
+
+function namespaceChecks(): Check[] {
+  const types: [string, boolean][] = [
+    ['cgroup', true],
+    ['ipc', true],
+    ['mnt', true],
+    ['net', true],
+    ['pid', true],
+    ['user', true],
+    ['uts', true],
+    ['time', false],
+  ];
+  return types.map(([t, required]) =>
+    check(
+      `namespace ${t}`,
+      existsSync(`/proc/self/ns/${t}`),
+      existsSync(`/proc/self/ns/${t}`) ? `/proc/self/ns/${t}` : 'not supported by this kernel',
+      `a kernel built with CONFIG_${t === 'mnt' ? 'MNT' : t.toUpperCase()}_NS`,
+      required,
+    ),
+  );
+}
+
+function userNsCheck(): Check {
+  const max = Number(readTrim('/proc/sys/user/max_user_namespaces') ?? '0');
+  const debian = readTrim('/proc/sys/kernel/unprivileged_userns_clone');
+  const ubuntu = readTrim('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
+  const blockers: string[] = [];
+  if (max === 0) blockers.push('user.max_user_namespaces=0');
+  if (debian === '0') blockers.push('kernel.unprivileged_userns_clone=0');
+  if (ubuntu === '1') blockers.push('kernel.apparmor_restrict_unprivileged_userns=1');
+  return check(
+    'unprivileged user namespaces',
+    blockers.length === 0,
+    blockers.length === 0 ? `allowed (max ${max})` : `blocked by ${blockers.join(', ')}`,
+    `sysctl -w ${blockers.map((b) => b.replace(/=\d$/, max === 0 && b.startsWith('user') ? '=15000' : b.startsWith('kernel.apparmor') ? '=0' : '=1')).join(' ')} (rootless steps only)`,
+    false,
+  );
+}
+
+function overlayCheck(): Check {
+  const fs = readTrim('/proc/filesystems') ?? '';
+  const loaded = /\boverlay$/m.test(fs);
+  const module = existsSync(`/lib/modules/${release()}/kernel/fs/overlayfs`);
+  return check(
+    'overlayfs',
+    loaded || module,
+    loaded ? 'overlay in /proc/filesystems' : module ? 'available as a module' : 'not available',
+    'modprobe overlay (or a kernel with CONFIG_OVERLAY_FS)',
+  );
+}
+
+/** True when the ELF file has no PT_INTERP program header, i.e. it is statically linked. */
+export function isStaticElf(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(64);
+    readSync(fd, head, 0, 64, 0);
+    if (head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2) return false;
+    const phoff = Number(head.readBigUInt64LE(32));
+    const phentsize = head.readUInt16LE(54);
+    const phnum = head.readUInt16LE(56);
+    const table = Buffer.alloc(phentsize * phnum);
+    readSync(fd, table, 0, table.length, phoff);
+    for (let i = 0; i < phnum; i++) if (table.readUInt32LE(i * phentsize) === 3) return false;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+interface ToolSpec {
+  name: string;
+  bin: string;
+  args: string[];
+  pkg: string;
+  required: boolean;
+}
+
+const TOOLS: ToolSpec[] = [
+  { name: 'runc', bin: 'runc', args: ['--version'], pkg: 'runc', required: true },
+  { name: 'crun', bin: 'crun', args: ['--version'], pkg: 'crun', required: false },
+  { name: 'containerd', bin: 'containerd', args: ['--version'], pkg: 'containerd', required: true },
+  { name: 'ctr', bin: 'ctr', args: ['--version'], pkg: 'containerd', required: true },
+  { name: 'dockerd', bin: 'dockerd', args: ['--version'], pkg: 'docker.io', required: true },
+  { name: 'docker', bin: 'docker', args: ['--version'], pkg: 'docker.io', required: true },
+  { name: 'unshare', bin: 'unshare', args: ['--version'], pkg: 'util-linux', required: true },
+  { name: 'nsenter', bin: 'nsenter', args: ['--version'], pkg: 'util-linux', required: true },
+  { name: 'ip', bin: 'ip', args: ['-V'], pkg: 'iproute2', required: true },
+  { name: 'capsh', bin: 'capsh', args: ['--decode=0'], pkg: 'libcap2-bin', required: true },
+  { name: 'pstree', bin: 'pstree', args: ['--version'], pkg: 'psmisc', required: true },
+  { name: 'strace', bin: 'strace', args: ['--version'], pkg: 'strace', required: false },
+];
+
+async function toolCheck(t: ToolSpec): Promise<Check> {
+  const path = which(t.bin);
+  if (path === undefined) {
+    return check(
+      t.name,
+      false,
+      'not installed',
+      `apt-get install ${t.pkg} (or ${SETUP})`,
+      t.required,
+    );
+  }
+  const r = await run(path, t.args, { timeoutMs: 5000 });
+  // capsh has no --version: its answer to a harmless --decode proves it works, so name the path.
+  const line =
+    t.bin === 'capsh'
+      ? path
+      : ((r.stdout || r.stderr).split('\n').find((l) => l.trim() !== '') ?? '');
+  return check(
+    t.name,
+    r.code === 0,
+    r.code === 0 ? line.trim() : `${path} ${t.args.join(' ')} failed`,
+    `reinstall ${t.pkg}`,
+    t.required,
+  );
+}
+
+function busyboxCheck(): Check {
+  const path = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
+  const ok = path !== undefined && isStaticElf(path);
+  return check(
+    'busybox-static',
+    ok,
+    path === undefined
+      ? 'no busybox'
+      : ok
+        ? `${path} (statically linked)`
+        : `${path} is dynamically linked`,
+    'apt-get install busybox-static (the lab image is built from it)',
+  );
+}
+
+async function runtimeCheck(): Promise<Check> {
+  try {
+    accessSync(nativeRuntimePath, constants.X_OK);
+  } catch {
+    return check(
+      'contlab-runtime',
+      false,
+      'not built',
+      'make -C native (the set-up command builds it)',
+    );
+  }
+  const r = await run(nativeRuntimePath, ['--version'], { timeoutMs: 5000 });
+  const line = r.stdout.split('\n')[0] ?? '';
+  return check(
+    'contlab-runtime',
+    r.code === 0,
+    r.code === 0 ? line : `--version exited ${r.code}`,
+    'rebuild: make -C native',
+  );
+}
+
+function diskCheck(): Check {
+  let dir = labHome();
+  while (!existsSync(dir) && dir !== '/') dir = dir.replace(/\/[^/]*$/, '') || '/';
+  try {
+    const st = statfsSync(dir);
+    const free = st.bavail * st.bsize;
+    const gib = free / 2 ** 30;
+    return {
+      name: 'free disk',
+      status: gib >= 1 ? 'ok' : gib >= 0.2 ? 'warn' : 'fail',
+      detail: `${gib.toFixed(1)} GiB free under ${dir}`,
+      remedy: gib >= 1 ? '' : 'free some space: images and containers need about 1 GiB',
+      required: true,
+    };
+  } catch (err) {
+    return check(
+      'free disk',
+      false,
+      `cannot stat ${dir}: ${(err as Error).message}`,
+      'set CONTLAB_HOME to a directory you can write',
+    );
+  }
+}
+
+export async function doctor(): Promise<DoctorReport> {
+  const tools = await Promise.all([...TOOLS.map(toolCheck), runtimeCheck()]);
+  const checks = [
+    kernelCheck(),
+    rootCheck(),
+    ...cgroupChecks(),
+    ...namespaceChecks(),
+    userNsCheck(),
+    overlayCheck(),
+    busyboxCheck(),
+    ...tools,
+    diskCheck(),
+  ];
+  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}

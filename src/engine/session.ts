@@ -1,0 +1,259 @@
+/**
+ * A lab session: the owner of everything one running lab (or one test) creates on the host.
+ * It has its own directory, runtime directory, cgroup parent and journal. Every creating
+ * method writes the journal first and creates second, so `contlab cleanup` can undo a
+ * session whose process was killed at any instant.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_CGROUP_PARENT, labHierarchies, makeCgroupDir } from './cgroupfs.js';
+import { LabError, messageOf } from './errors.js';
+import { run } from './exec.js';
+import { Journal } from './journal.js';
+import { ensureLabDirs, journalDir, sessionsDir } from './paths.js';
+import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
+import { removeResource } from './removers.js';
+import { describe, type Resource } from './resources.js';
+
+export interface SessionReport {
+  removed: string[];
+  errors: string[];
+}
+
+/** Names of lab network objects: `contlab-` prefix, and at most 15 bytes for interfaces. */
+export function labName(name: string, maxLength = 15): string {
+  const full = name.startsWith('contlab') ? name : `contlab-${name}`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(full)) throw new LabError(`invalid lab resource name "${name}"`);
+  if (full.length > maxLength)
+    throw new LabError(`lab resource name "${full}" is longer than ${maxLength} characters`);
+  return full;
+}
+
+export function sessionIdOf(owner: ProcessIdentity): string {
+  return `session-${owner.pid}-${owner.start}`;
+}
+
+/**
+ * Whether the session named `id` still has its owner. The owner's identity is part of the
+ * name, so any lab (whatever its CONTLAB_HOME) can tell a live session's cgroups and
+ * directories from a dead one's without reading its journal.
+ */
+export function sessionIsLive(id: string): boolean {
+  const m = /^session-(\d+)-(\d+)$/.exec(id);
+  if (m === null) return false;
+  const pid = Number(m[1]);
+  return pid !== process.pid && isAlive({ pid, start: Number(m[2]) });
+}
+
+export class LabSession {
+  readonly id: string;
+  readonly dir: string;
+  readonly runDir: string;
+  readonly owner: ProcessIdentity;
+  private readonly journal: Journal;
+  private readonly live: { seq: number; resource: Resource }[] = [];
+  private closed = false;
+  private readonly cgroups = new Map<string, Map<string, string>>();
+
+  private constructor(owner: ProcessIdentity, journal: Journal, dir: string, runDirPath: string) {
+    this.owner = owner;
+    this.id = sessionIdOf(owner);
+    this.journal = journal;
+    this.dir = dir;
+    this.runDir = runDirPath;
+  }
+
+  /**
+   * Opens the session of this process (one per process: a second open in the same process
+   * would share the same name and cgroups, so it is refused).
+   */
+  static async open(): Promise<LabSession> {
+    const { home, run: runRoot } = ensureLabDirs();
+    mkdirSync(journalDir(), { recursive: true, mode: 0o700 });
+    mkdirSync(sessionsDir(), { recursive: true });
+    const owner = identityOf(process.pid);
+    if (owner === undefined) throw new LabError('cannot read /proc/self/stat: is /proc mounted?');
+    const id = sessionIdOf(owner);
+    let journal: Journal;
+    try {
+      journal = Journal.create(join(journalDir(), `${id}.jsonl`), owner);
+    } catch (err) {
+      throw new LabError(`cannot start a lab session in ${home}: ${messageOf(err)}`, {
+        remedy: 'only one lab session can run per process',
+      });
+    }
+    const session = new LabSession(owner, journal, join(sessionsDir(), id), join(runRoot, id));
+    await session.makeDir(session.runDir);
+    await session.makeDir(session.dir);
+    return session;
+  }
+
+  /** Journals `resource`, then runs `create`. If creation fails, the entry is released. */
+  async track<T>(resource: Resource, create: () => Promise<T> | T): Promise<T> {
+    this.assertOpen();
+    const seq = this.journal.record(resource);
+    this.live.push({ seq, resource });
+    try {
+      return await create();
+    } catch (err) {
+      // Whatever half-exists is removed now, so a failed step leaves nothing behind.
+      await removeResource(resource);
+      this.forget(seq);
+      throw err;
+    }
+  }
+
+  /** Removes one resource the session created, now (reverse order is the caller's business). */
+  async remove(resource: Resource): Promise<void> {
+    const entry = this.live.find((e) => e.resource === resource);
+    if (entry === undefined) return;
+    const outcome = await removeResource(resource);
+    if (outcome.error !== undefined)
+      throw new LabError(`could not remove ${describe(resource)}: ${outcome.error}`);
+    this.forget(entry.seq);
+  }
+
+  async makeDir(path: string): Promise<string> {
+    await this.track({ kind: 'dir', path }, () => mkdirSync(path, { recursive: true }));
+    return path;
+  }
+
+  /** The session's cgroup parent `contlab/<session>` in every hierarchy, created on first use. */
+  async cgroup(name?: string): Promise<Map<string, string>> {
+    const known = this.cgroups.get(name ?? '');
+    if (known !== undefined) return known;
+    const rel =
+      name === undefined
+        ? `${LAB_CGROUP_PARENT}/${this.id}`
+        : `${LAB_CGROUP_PARENT}/${this.id}/${name}`;
+    const paths = new Map<string, string>();
+    for (const h of labHierarchies()) {
+      const abs = await this.track({ kind: 'cgroup', mountPoint: h.mountPoint, path: rel }, () =>
+        makeCgroupDir(h, rel),
+      );
+      paths.set(h.mountPoint, abs);
+    }
+    this.cgroups.set(name ?? '', paths);
+    return paths;
+  }
+
+  async mount(source: string, target: string, fstype: string, options?: string): Promise<void> {
+    const args = ['-t', fstype, ...(options ? ['-o', options] : []), source, target];
+    await this.track({ kind: 'mount', target }, async () => {
+      const r = await run('mount', args);
+      if (r.code !== 0)
+        throw new LabError(`mount ${args.join(' ')}: ${r.stderr.trim() || r.spawnError}`);
+    });
+  }
+
+  async addNetns(name: string): Promise<string> {
+    const full = labName(name, 64);
+    await this.track({ kind: 'netns', name: full }, async () => {
+      const r = await run('ip', ['netns', 'add', full]);
+      if (r.code !== 0)
+        throw new LabError(`ip netns add ${full}: ${r.stderr.trim() || r.spawnError}`);
+    });
+    return full;
+  }
+
+  /** A veth pair; `peerNetns` moves the peer end into that (lab) namespace. */
+  async addVethPair(name: string, peer: string, peerNetns?: string): Promise<void> {
+    const a = labName(name);
+    const b = labName(peer);
+    await this.track({ kind: 'veth', name: a }, async () => {
+      const args = [
+        'link',
+        'add',
+        a,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        b,
+        ...(peerNetns ? ['netns', peerNetns] : []),
+      ];
+      const r = await run('ip', args);
+      if (r.code !== 0)
+        throw new LabError(`ip ${args.join(' ')}: ${r.stderr.trim() || r.spawnError}`);
+    });
+  }
+
+  /**
+   * Starts a process that belongs to the lab. It first joins the session's cgroup (journaled
+   * before), then execs the command: there is no instant at which it runs unrecorded.
+   */
+  async spawn(
+    command: string,
+    args: readonly string[],
+    options: SpawnOptions = {},
+  ): Promise<ChildProcess> {
+    const cgroups = await this.cgroup();
+    const procsFiles = [...cgroups.values()].map((dir) => join(dir, 'cgroup.procs'));
+    const prelude =
+      'for f in ' +
+      procsFiles.map((f) => `'${f}'`).join(' ') +
+      '; do echo $$ > "$f" || exit 125; done; exec "$@"';
+    const child = spawn('/bin/sh', ['-c', prelude, 'contlab-spawn', command, ...args], options);
+    const pid = child.pid;
+    if (pid !== undefined) {
+      const id = identityOf(pid);
+      if (id !== undefined) await this.track({ kind: 'process', ...id }, () => undefined);
+    }
+    return child;
+  }
+
+  /** Records a resource some other engine piece creates (a daemon, a container). */
+  async recordDaemon(
+    name: string,
+    id: ProcessIdentity,
+    address: string,
+    dirs: string[],
+  ): Promise<void> {
+    await this.track({ kind: 'daemon', name, address, dirs, ...id }, () => undefined);
+  }
+
+  /** Removes everything the session created, newest first, and retires its journal. */
+  async close(): Promise<SessionReport> {
+    if (this.closed) return { removed: [], errors: [] };
+    this.closed = true;
+    const report: SessionReport = { removed: [], errors: [] };
+    for (const entry of [...this.live].reverse()) {
+      const outcome = await removeResource(entry.resource);
+      if (outcome.error !== undefined)
+        report.errors.push(`${describe(entry.resource)}: ${outcome.error}`);
+      else {
+        if (outcome.removed) report.removed.push(describe(entry.resource));
+        this.journal.release(entry.seq);
+      }
+    }
+    this.journal.close();
+    if (report.errors.length === 0) {
+      unlinkSync(this.journal.path);
+      removeEmptyLabParents();
+    }
+    return report;
+  }
+
+  private forget(seq: number): void {
+    const i = this.live.findIndex((e) => e.seq === seq);
+    if (i >= 0) this.live.splice(i, 1);
+    this.journal.release(seq);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LabError('this lab session is already closed');
+  }
+}
+
+/** Removes the `contlab` cgroup parents that no session uses any more. */
+export function removeEmptyLabParents(): void {
+  for (const h of labHierarchies()) {
+    try {
+      // rmdir only succeeds on an empty cgroup with no children: exactly the safe case.
+      rmdirSync(join(h.mountPoint, LAB_CGROUP_PARENT));
+    } catch {
+      // still in use by another session, or already gone
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, test } from '@jest/globals';
+import { parseJournal } from '../../src/engine/journal.js';
+
+describe('journal parsing', () => {
+  const lines = [
+    '{"op":"session","owner":{"pid":10,"start":20},"created":"2026-01-01T00:00:00Z"}',
+    '{"op":"create","seq":1,"resource":{"kind":"dir","path":"/tmp/a"}}',
+    '{"op":"create","seq":2,"resource":{"kind":"netns","name":"contlab-x"}}',
+    '{"op":"create","seq":3,"resource":{"kind":"mount","target":"/tmp/a/m"}}',
+    '{"op":"released","seq":2}',
+  ];
+
+  test('keeps created-and-not-released resources in creation order', () => {
+    const j = parseJournal(lines.join('\n') + '\n', 'j');
+    expect(j.owner).toEqual({ pid: 10, start: 20 });
+    expect(j.live.map((e) => e.seq)).toEqual([1, 3]);
+    expect(j.problems).toEqual([]);
+  });
+
+  test('a corrupt line is reported with file:line and the rest still counts', () => {
+    const corrupt = [...lines.slice(0, 2), '{"op":"create","seq":9,"reso', ...lines.slice(2)];
+    const j = parseJournal(corrupt.join('\n'), 'lab.jsonl');
+    expect(j.live.map((e) => e.seq)).toEqual([1, 3]);
+    expect(j.problems).toHaveLength(1);
+    expect(j.problems[0]).toMatch(/^lab\.jsonl:3: not a valid journal line/);
+  });
+
+  test('an entry of an unknown kind is a problem, not a crash', () => {
+    const j = parseJournal('{"op":"create","seq":1,"resource":{"kind":"spaceship"}}\n', 'j');
+    expect(j.live).toEqual([]);
+    expect(j.problems[0]).toMatch(/^j:1: unknown journal entry/);
+  });
+});
