@@ -136,6 +136,8 @@ static pid_t create_container(struct create_opts *o, struct state *st, int *prox
 	else if (timens)
 		SYS("unshare", unshare(CLONE_NEWTIME), "CLONE_NEWTIME (for the child)");
 
+	ns_join_before_clone(&spec);
+
 	int sync[2];
 	SYS("socketpair", socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync),
 	    "socketpair for parent/child sync");

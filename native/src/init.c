@@ -60,7 +60,7 @@ void container_init(struct init_args *a)
 	for (size_t i = 0; i < s->n_namespaces; i++) {
 		const struct ns_spec *n = &s->namespaces[i];
 		if (n->path && n->flag != CLONE_NEWUSER && n->flag != CLONE_NEWPID &&
-		    n->flag != CLONE_NEWTIME)
+		    n->flag != CLONE_NEWTIME && !ns_joined_by_parent(s, n->flag))
 			ns_join(n->path, n->flag);
 	}
 	int flags = ns_unshare_flags(s);

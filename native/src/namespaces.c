@@ -8,7 +8,11 @@
  *   - pid and user: at clone time (a pid namespace only applies to children, and the
  *     user namespace must own the others);
  *   - time: unshared by the parent just before clone (it too applies to children only);
- *   - joined namespaces: setns in the child, user namespace first;
+ *   - joined namespaces: setns in the child, user namespace first; but when the child
+ *     gets a *new* user namespace, it can no longer join a namespace the host's user
+ *     namespace owns (setns needs CAP_SYS_ADMIN over its owner, and even opening
+ *     /proc/PID/ns/net is refused), so the parent joins those (net, ipc, uts, cgroup)
+ *     just before clone and the child inherits them, as runc's nsexec does;
  *   - mount, uts, ipc, network, cgroup: unshare(2) in the child afterwards, after it
  *     was put into its cgroup (so the cgroup namespace is rooted there).
  */
@@ -95,6 +99,23 @@ int ns_unshare_flags(const struct spec *s)
 		    s->namespaces[i].flag != CLONE_NEWUSER && s->namespaces[i].flag != CLONE_NEWTIME)
 			flags |= s->namespaces[i].flag;
 	return flags;
+}
+
+bool ns_joined_by_parent(const struct spec *s, int flag)
+{
+	const struct ns_spec *user = spec_ns(s, CLONE_NEWUSER);
+	return user && !user->path &&
+	       (flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
+		flag == CLONE_NEWCGROUP);
+}
+
+void ns_join_before_clone(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_namespaces; i++) {
+		const struct ns_spec *n = &s->namespaces[i];
+		if (n->path && ns_joined_by_parent(s, n->flag))
+			ns_join(n->path, n->flag);
+	}
 }
 
 void ns_join(const char *path, int flag)

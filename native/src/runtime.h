@@ -294,6 +294,9 @@ int ns_flag_from_name(const char *name);
 const char *ns_proc_name(int flag); /* CLONE_NEWNS -> "mnt" */
 void ns_write_id_maps(pid_t pid, const struct spec *s);
 void ns_join(const char *path, int flag);
+/* With a new user namespace, the parent joins net/ipc/uts/cgroup paths before clone. */
+bool ns_joined_by_parent(const struct spec *s, int flag);
+void ns_join_before_clone(const struct spec *s);
 int ns_clone_flags(const struct spec *s);  /* namespaces to create at clone time */
 int ns_unshare_flags(const struct spec *s); /* namespaces to create after joining */
 /* Joins every namespace of pid that differs from ours (exec). */

@@ -78,11 +78,17 @@ export async function readProcess(
   // A read that failed may mean the process died (or its PID was reused) while we read:
   // then what we have is not one process. When every read succeeded the process was alive
   // throughout (PID reuse needs the PID counter to wrap in between), so no re-check.
+  // An exiting process reads an empty cmdline without an error once its memory is gone,
+  // so an empty cmdline of a user process is re-checked too.
   const failed = cmdline === undefined || cgroupText === undefined;
   const partial = !options.light && (root === undefined || Object.keys(namespaces).length === 0);
-  if (failed || partial) {
+  const exiting = cmdline === '' && !isKernelThreadFlags(stat.flags);
+  let state = stat.state;
+  if (failed || partial || exiting) {
     const again = await source.readText(`${dir}/stat`);
-    if (again === undefined || parseStat(again)?.start !== stat.start) return undefined;
+    const now = again === undefined ? undefined : parseStat(again);
+    if (now === undefined || now.start !== stat.start) return undefined;
+    state = now.state;
   }
   const status = parseStatus(statusText);
   return {
@@ -91,7 +97,7 @@ export async function readProcess(
     start: stat.start,
     comm: stat.comm,
     args: cmdline === undefined ? [] : parseCmdline(cmdline),
-    state: stat.state,
+    state,
     threads: stat.threads,
     kernelThread: isKernelThreadFlags(stat.flags),
     uid: status.uid,
