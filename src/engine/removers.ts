@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endDaemonChildren, removeEmptyHostDirs } from './daemons/leftovers.js';
+import { LAB_CGROUP_PARENT, labHierarchies } from './cgroupfs.js';
 import { errnoOf, messageOf } from './errors.js';
 import { run } from './exec.js';
 import { unmountAll, unmountUnder } from './mounts-host.js';
@@ -87,11 +88,33 @@ export async function removeCgroupTree(dir: string): Promise<boolean> {
       if (code === 'ENOENT') return true;
       if (code !== 'EBUSY' && code !== 'ENOTEMPTY') throw err;
       // A frozen cgroup never lets its killed processes die: thaw it (v1 and v2 files).
+      // On v1 the freezer is its own hierarchy, so a process in this (say, memory) cgroup
+      // may be frozen elsewhere: thaw the lab freezer cgroup each process is in as well.
       thaw(dir);
+      for (const pid of cgroupPids(dir)) {
+        const frozenAt = labFreezerOf(pid);
+        if (frozenAt !== undefined) thaw(frozenAt);
+      }
       await sleep(20);
     }
   }
   throw new Error(`cgroup ${dir} still busy after killing its processes`);
+}
+
+/** The v1 freezer cgroup directory of `pid`, when it is one of the lab's (never others'). */
+function labFreezerOf(pid: number): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = text.split('\n').find((l) => /^\d+:([^:]*,)?freezer(,[^:]*)?:/.test(l));
+  const path = line?.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
+  const mount = labHierarchies().find((h) => h.controllers.includes('freezer'));
+  if (path === undefined || mount === undefined) return undefined;
+  if (!path.startsWith(`/${LAB_CGROUP_PARENT}/`)) return undefined;
+  return join(mount.mountPoint, path);
 }
 
 function thaw(dir: string): void {
