@@ -15,6 +15,7 @@
  */
 #include "runtime.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -111,10 +112,13 @@ static void cpuset_fill(const char *dir)
 	}
 }
 
-/* mkdir -p, returning the highest directory it had to create (NULL if none). */
-static char *mkdir_traced(const char *dir)
+/* mkdir -p, returning the highest directory it had to create (NULL if none).
+ * Rootless (not root): a cgroup we may not create is skipped (*skipped), as runc does on
+ * cgroup v1 when nothing was delegated to the user; the container then has no limits. */
+static char *mkdir_traced(const char *dir, bool *skipped)
 {
 	struct stat st;
+	*skipped = false;
 	if (stat(dir, &st) == 0)
 		return NULL;
 	char *top = xstrdup(dir);
@@ -128,6 +132,22 @@ static char *mkdir_traced(const char *dir)
 			break;
 		}
 	}
+	if (geteuid() != 0) {
+		uint64_t t0 = trace_now();
+		int r = mkdir_p(dir, 0755), e = errno;
+		if (r < 0 && (e == EACCES || e == EPERM || e == EROFS)) {
+			trace_step("cgroup", false, t0, e, "mkdir %s (rootless: skipped, no limits)", dir);
+			*skipped = true;
+			free(top);
+			return NULL;
+		}
+		trace_step("cgroup", r == 0, t0, r ? e : 0, "mkdir %s", dir);
+		if (r < 0) {
+			errno = e;
+			die_errno("mkdir %s", dir);
+		}
+		return top;
+	}
 	SYS("cgroup", mkdir_p(dir, 0755), "mkdir %s", dir);
 	return top;
 }
@@ -138,8 +158,10 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	char *rel = resolve_path(cgroups_path, id);
 	cg->v2 = is_v2_host();
 	if (cg->v2) {
+		/* An absolute cgroupsPath is from the root; a relative one from our own cgroup. */
 		char *own = rel[0] == '/' ? xstrdup("") : own_cgroup("");
-		char *full = xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
+		char *full = rel[0] == '/' ? xstrdup(rel)
+					   : xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
 		cg->rel = full;
 		free(own);
 		/* Enable the controllers we use in every ancestor's subtree_control. */
@@ -178,7 +200,15 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 			char *next = xasprintf("%s/%s", cur, tok);
 			free(cur);
 			cur = next;
-			char *made = mkdir_traced(cur);
+			bool skipped;
+			char *made = mkdir_traced(cur, &skipped);
+			if (skipped) {
+				free(walk);
+				free(cur);
+				free(dir);
+				free(rel);
+				return cg; /* rootless without a delegated subtree: no cgroup */
+			}
 			if (made && !cg->top[0])
 				cg->top[0] = made;
 			else
@@ -245,11 +275,23 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	free(mi);
 	if (!cg->n)
 		die("no cgroup hierarchy is mounted under /sys/fs/cgroup");
+	size_t kept = 0;
 	for (size_t i = 0; i < cg->n; i++) {
-		cg->top[i] = mkdir_traced(cg->dirs[i]);
-		if (strstr(cg->names[i], "cpuset"))
-			cpuset_fill(cg->dirs[i]);
+		bool skipped;
+		char *top = mkdir_traced(cg->dirs[i], &skipped);
+		if (skipped) {
+			free(cg->dirs[i]);
+			free(cg->names[i]);
+			continue;
+		}
+		cg->dirs[kept] = cg->dirs[i];
+		cg->names[kept] = cg->names[i];
+		cg->top[kept] = top;
+		if (strstr(cg->names[kept], "cpuset"))
+			cpuset_fill(cg->dirs[kept]);
+		kept++;
 	}
+	cg->n = kept;
 	return cg;
 }
 
@@ -539,24 +581,42 @@ pid_t *cgroups_pids(const struct cgroup_set *cg, size_t *n)
 	return pids;
 }
 
+/* True if dir holds another cgroup (a sub-directory): then it is not ours to remove. */
+static bool has_children(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d)))
+		found = e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return found;
+}
+
+/* rmdir a cgroup. EBUSY right after its last process died (or its last child was removed)
+ * is transient: the kernel takes the dying css offline asynchronously. Retry up to 1 s. */
+static int rmdir_cgroup(const char *dir)
+{
+	for (int tries = 0;; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || tries >= 200)
+			return -1;
+		struct timespec ts = {0, 5000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int cgroups_destroy(const struct cgroup_set *cg)
 {
 	int ret = 0;
 	if (cgroups_frozen(cg))
 		cgroups_freeze(cg, false);
 	for (size_t i = 0; i < cg->n; i++) {
-		int r = -1;
 		uint64_t t0 = trace_now();
-		for (int tries = 0; tries < 200; tries++) {
-			r = rmdir(cg->dirs[i]);
-			if (r == 0 || errno == ENOENT || errno != EBUSY) {
-				if (r < 0 && errno == ENOENT)
-					r = 0;
-				break;
-			}
-			struct timespec ts = {0, 5000000};
-			nanosleep(&ts, NULL);
-		}
+		int r = rmdir_cgroup(cg->dirs[i]);
 		int e = errno;
 		trace_step("cgroup.rmdir", r == 0, t0, r ? e : 0, "rmdir %s", cg->dirs[i]);
 		if (r < 0) {
@@ -564,13 +624,13 @@ int cgroups_destroy(const struct cgroup_set *cg)
 			ret = -1;
 			continue;
 		}
-		/* Parents this container created go too, if nothing else lives there. */
+		/* Parents this container created go too, if no other cgroup lives there. */
 		if (!cg->top[i] || strncmp(cg->dirs[i], cg->top[i], strlen(cg->top[i])))
 			continue;
 		char *up = xstrdup(cg->dirs[i]);
 		while (strlen(up) > strlen(cg->top[i])) {
 			*strrchr(up, '/') = '\0';
-			if (rmdir(up) < 0)
+			if (has_children(up) || rmdir_cgroup(up) < 0)
 				break;
 			TRACE("cgroup.rmdir", "rmdir %s (empty parent we created)", up);
 		}

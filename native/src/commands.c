@@ -103,11 +103,19 @@ static void signal_all(const struct state *st, int sig)
 {
 	if (!st->cgroups)
 		return;
+	size_t n;
+	pid_t *pids = cgroups_pids(st->cgroups, &n);
+	if (!n) {
+		free(pids);
+		return; /* an empty cgroup: nothing to freeze or signal */
+	}
 	/* Freeze first so nothing forks away between reading cgroup.procs and kill. */
 	bool froze = sig == SIGKILL && !cgroups_frozen(st->cgroups) &&
 		     cgroups_freeze(st->cgroups, true) == 0;
-	size_t n;
-	pid_t *pids = cgroups_pids(st->cgroups, &n);
+	if (froze) {
+		free(pids);
+		pids = cgroups_pids(st->cgroups, &n);
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t t0 = trace_now();
 		int r = kill(pids[i], sig);
@@ -218,6 +226,7 @@ int destroy_container(struct state *st)
 	int ret = 0;
 	if (st->cgroups && cgroups_destroy(st->cgroups) < 0)
 		ret = -1;
+	hooks_run_saved(st, "poststop", "stopped");
 	uint64_t t0 = trace_now();
 	int r = rm_rf(st->dir);
 	trace_step("state", r == 0, t0, r ? errno : 0, "remove state dir %s", st->dir);
@@ -293,7 +302,7 @@ int cmd_update(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	json_object *o = NULL;
 	if (res) {
-		char *text = !strcmp(res, "-") ? read_file("/dev/stdin", NULL) : read_file(res, NULL);
+		char *text = !strcmp(res, "-") ? read_fd(dup(0), NULL) : read_file(res, NULL);
 		if (!text)
 			die_errno("read resources from %s", res);
 		o = json_tokener_parse(text);

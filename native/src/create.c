@@ -9,8 +9,10 @@
  *   mkdir state dir, mkfifo exec.fifo
  *   mkdir cgroup, write limits
  *   clone(CLONE_NEWPID|CLONE_NEWUSER) -> waits for "go"
- *   write uid_map/gid_map, cgroup.procs
+ *   write uid_map/gid_map
  *   send "go"                         -> namespaces, mounts, pivot_root, caps ...
+ *   write cgroup.procs (meanwhile;
+ *     first, with a cgroup namespace)
  *   wait for "ready"                  <- "ready"; open(exec.fifo, O_WRONLY) blocks
  *   write state.json + pid file, exit
  *   `start`: open exec.fifo O_RDONLY  -> the open returns, execve(process.args)
@@ -172,14 +174,29 @@ static pid_t create_container(struct create_opts *o, struct state *st, int *prox
 	const struct ns_spec *user = spec_ns(&spec, CLONE_NEWUSER);
 	if (user && !user->path)
 		ns_write_id_maps(pid, &spec);
-	cgroups_add_pid(cg, pid);
+	/* Joining a cgroup can take milliseconds (the kernel waits for an RCU grace period on
+	 * a v1 host), so unless init must be inside before it starts (a new cgroup namespace
+	 * is rooted where it is), it starts its setup meanwhile: it cannot execve before we
+	 * have read its "ready", which comes after this write. */
+	bool cgroup_first = spec_ns(&spec, CLONE_NEWCGROUP) != NULL;
+	if (cgroup_first)
+		cgroups_add_pid(cg, pid);
 	if (sync_send(sync[0], "go") < 0)
 		die_errno("send go to init");
+	if (!cgroup_first)
+		cgroups_add_pid(cg, pid);
 	char msg[4096];
 	for (;;) {
 		ssize_t n = sync_recv(sync[0], msg, sizeof msg);
 		if (n > 0 && !strcmp(msg, "ready"))
 			break;
+		if (n > 0 && !strcmp(msg, "hooks")) {
+			st->pid = pid;
+			hooks_run(&spec, "createRuntime", st, "creating", true);
+			if (sync_send(sync[0], "resume") < 0)
+				die_errno("send resume to init");
+			continue;
+		}
 		if (n > 0 && !strncmp(msg, "error:", 6))
 			die("%s", msg + 6);
 		int status = 0;
@@ -277,6 +294,7 @@ int start_container(struct state *st)
 	trace_step("start", true, t0, 0, "read the exec fifo: init %d execs the process",
 		   (int)st->pid);
 	free(fifo);
+	hooks_run_saved(st, "poststart", "running");
 	return 0;
 }
 
@@ -330,6 +348,11 @@ int supervise_pid(pid_t pid, int master)
 	}
 	bool stdin_open = master >= 0;
 	int status = 0;
+	/* A process that exited before SIGCHLD was blocked left no signal behind, only a
+	 * zombie: reap what is already there before waiting for signals. */
+	for (pid_t w; (w = waitpid(-1, &status, WNOHANG)) > 0;)
+		if (w == pid)
+			goto done;
 	for (;;) {
 		struct pollfd p[3] = {{sfd, POLLIN, 0}, {master, POLLIN, 0},
 				      {stdin_open ? 0 : -1, POLLIN, 0}};

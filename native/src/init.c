@@ -78,6 +78,12 @@ void container_init(struct init_args *a)
 
 	/* 4. The filesystem: mounts under the rootfs, then pivot_root into it. */
 	mounts_prepare_rootfs(s, a->cg);
+	/* createRuntime (and prestart) hooks run now, in the runtime's namespaces: wait. */
+	if (hooks_has(s, "createRuntime")) {
+		if (sync_send(a->sync_fd, "hooks") < 0)
+			_exit(1);
+		wait_for(a->sync_fd, "resume");
+	}
 	mounts_pivot_root(s->rootfs, a->no_pivot);
 	if (p->terminal)
 		console_setup(a->console_fd, p);

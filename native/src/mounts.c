@@ -176,9 +176,7 @@ static void mount_cgroups(const struct spec *s, const struct mount_spec *m, cons
 			    m->destination, name);
 		free(sub);
 	}
-	if (m->flags & MS_RDONLY)
-		SYS("mount", mount(NULL, dest, NULL, MS_REMOUNT | MS_RDONLY | base, "mode=755"),
-		    "remount %s read-only", m->destination);
+	/* Like runc, the tmpfs holding them stays writable: each hierarchy is read-only. */
 	(void)s;
 }
 

@@ -151,6 +151,13 @@ static void write_map(pid_t pid, const char *file, const struct idmap *m, size_t
 
 void ns_write_id_maps(pid_t pid, const struct spec *s)
 {
+	if (geteuid() != 0) {
+		/* Rootless: an unprivileged process may map only its own ids, and a gid_map
+		 * only after setgroups(2) is denied for good in the new namespace. */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+		SYS("setgroups", write_file(path, "deny"), "write deny to %s (rootless)", path);
+	}
 	write_map(pid, "uid_map", s->uid_maps, s->n_uid_maps);
 	write_map(pid, "gid_map", s->gid_maps, s->n_gid_maps);
 }

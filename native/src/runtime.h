@@ -21,6 +21,7 @@
  *   seccomp.c       linux.seccomp compiled with libseccomp
  *   process.c       the process: user, rlimits, env, PATH lookup, fds, execve
  *   console.c       pty allocation and SCM_RIGHTS to --console-socket
+ *   hooks.c         createRuntime/prestart, poststart, poststop hooks
  *   exec.c          `exec`: a new process inside a running container
  *   commands.c      state, list, kill, ps, pause, resume, delete, update
  *   util.c          small helpers: files, strings, fd passing
@@ -95,6 +96,7 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *read_file(const char *path, size_t *len);
+char *read_fd(int fd, size_t *len); /* reads to EOF, then closes fd */
 void strfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int write_file(const char *path, const char *data);       /* -1 + errno on failure */
 int write_file_atomic(const char *path, const char *data); /* tmp + rename */
@@ -211,6 +213,14 @@ struct seccomp_spec {
 	size_t n_rules;
 };
 
+struct hook_spec {
+	const char *kind; /* "createRuntime", "prestart", "poststart", "poststop" */
+	const char *path;
+	const char **args; /* NULL-terminated; [path] when the spec gives none */
+	const char **env;  /* NULL-terminated, or NULL */
+	int timeout;       /* seconds; 0: the default (60) */
+};
+
 struct spec {
 	json_object *json; /* owns every const char * below */
 	const char *oci_version;
@@ -239,6 +249,8 @@ struct spec {
 	bool has_seccomp;
 	struct seccomp_spec seccomp;
 	json_object *annotations;
+	struct hook_spec *hooks;
+	size_t n_hooks;
 };
 
 /* Parses text; on error returns -1 with "config.json: .path: problem" in err. */
@@ -347,6 +359,15 @@ char *process_lookup(const struct process_spec *p); /* PATH lookup, dies if miss
 void process_close_fds(int preserve_fds);
 _Noreturn void process_exec(const struct process_spec *p, const char *path);
 void process_finalize(const struct process_spec *p, const struct spec *s, bool in_userns);
+
+/* ---------------------------------------------------------------- hooks.c */
+/* Runs the hooks of one kind with the container's state on stdin. fatal: die on a failure
+ * (createRuntime); else report it as a warning and return -1. */
+int hooks_run(const struct spec *s, const char *kind, const struct state *st, const char *status,
+	      bool fatal);
+bool hooks_has(const struct spec *s, const char *kind);
+/* The same, with the spec saved in the state dir (start, delete). */
+void hooks_run_saved(const struct state *st, const char *kind, const char *status);
 
 /* ---------------------------------------------------------------- console.c */
 int console_connect(const char *socket_path); /* host side: connect to --console-socket */

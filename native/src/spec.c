@@ -715,6 +715,63 @@ static int parse_linux(E *e, json_object *l, struct spec *s)
 	return 0;
 }
 
+/* ------------------------------------------------------------ hooks */
+
+static int parse_hooks(E *e, json_object *h, struct spec *s)
+{
+	static const char *KINDS[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	char sub[P], sub2[P];
+	for (const char *bad[] = {"createContainer", "startContainer"}, **k = bad; k < bad + 2; k++) {
+		json_object *v;
+		if (json_object_object_get_ex(h, *k, &v) && json_object_is_type(v, json_type_array) &&
+		    json_object_array_length(v) > 0) {
+			strfmt(sub, P, ".hooks.%s", *k);
+			return fail(e, sub, "not supported by this runtime");
+		}
+	}
+	for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
+		json_object *a;
+		if (get_arr(e, h, ".hooks", KINDS[k], false, &a, sub, "an array of objects") < 0)
+			return -1;
+		if (!a)
+			continue;
+		size_t n = json_object_array_length(a);
+		struct hook_spec *nh = realloc(s->hooks, (s->n_hooks + n + 1) * sizeof *nh);
+		if (!nh)
+			die("out of memory");
+		s->hooks = nh;
+		for (size_t i = 0; i < n; i++) {
+			json_object *o = json_object_array_get_idx(a, i);
+			struct hook_spec *hk = &s->hooks[s->n_hooks];
+			memset(hk, 0, sizeof *hk);
+			strfmt(sub2, P, "%s[%zu]", sub, i);
+			if (!json_object_is_type(o, json_type_object))
+				return fail(e, sub2, "expected an object, got %s", type_name(o));
+			hk->kind = KINDS[k];
+			s->n_hooks++; /* counted now, so spec_free frees what is parsed below */
+			size_t na = 0, ne = 0;
+			long long t = 0;
+			if (get_str(e, o, sub2, "path", true, &hk->path) < 0 ||
+			    get_str_array(e, o, sub2, "args", false, &hk->args, &na) < 0 ||
+			    get_str_array(e, o, sub2, "env", false, &hk->env, &ne) < 0 ||
+			    get_int(e, o, sub2, "timeout", false, 1, 3600, &t, NULL) < 0)
+				return -1;
+			if (hk->path[0] != '/') {
+				char s3[P];
+				strfmt(s3, P, "%s.path", sub2);
+				return fail(e, s3, "must be an absolute path, got \"%s\"", hk->path);
+			}
+			if (!na) {
+				free((void *)hk->args);
+				hk->args = xcalloc(2, sizeof(char *));
+				hk->args[0] = hk->path;
+			}
+			hk->timeout = (int)t;
+		}
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ top level */
 
 int spec_parse(const char *text, size_t len, struct spec *s, char *err, size_t errlen)
@@ -787,6 +844,10 @@ int spec_parse(const char *text, size_t len, struct spec *s, char *err, size_t e
 	}
 	if (get_obj(e, root, "", "annotations", false, &s->annotations, sub) < 0)
 		return -1;
+	if (get_obj(e, root, "", "hooks", false, &v, sub) < 0)
+		return -1;
+	if (v && parse_hooks(e, v, s) < 0)
+		return -1;
 	return 0;
 }
 
@@ -848,6 +909,11 @@ void spec_free(struct spec *s)
 	}
 	free(s->seccomp.rules);
 	free(s->seccomp.archs);
+	for (size_t i = 0; i < s->n_hooks; i++) {
+		free((void *)s->hooks[i].args);
+		free((void *)s->hooks[i].env);
+	}
+	free(s->hooks);
 	free(s->rootfs);
 	if (s->json)
 		json_object_put(s->json);

@@ -52,6 +52,13 @@ char *read_file(const char *path, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	return read_fd(fd, len);
+}
+
+/* Reads fd to its end and closes it (stdin may be a pipe or a socket: no open(2) of
+ * /dev/stdin, which a socket refuses). */
+char *read_fd(int fd, size_t *len)
+{
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf) {
@@ -137,6 +144,11 @@ int mkdir_p(const char *path, mode_t mode)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* Usually the parent exists: one mkdir, not one per component. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	strcpy(buf, path);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
@@ -180,9 +192,9 @@ void rfc3339_now(char *buf, size_t len)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	char base[64];
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+	/* Formatted by hand: glibc's strftime calls tzset(), which reads /etc/localtime. */
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 int send_fd(int sock, int fd)

@@ -35,7 +35,7 @@ export interface LabDockerd {
 export async function startLabDockerd(
   session: LabSession,
   containerd?: LabContainerd,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; extraArgs?: readonly string[] } = {},
 ): Promise<LabDockerd> {
   requireTool('docker', 'docker.io');
   const socket = checkSocketPath(join(session.runDir, 'docker.sock'), 'lab dockerd');
@@ -93,6 +93,8 @@ export async function startLabDockerd(
       // Containers still running at stop get 2s, not docker's 10s default.
       '--shutdown-timeout',
       '2',
+      // More flags for this daemon, e.g. `--add-runtime contlab=<path>`.
+      ...(opts.extraArgs ?? []),
     ],
     address: socket,
     dirs: [dataRoot, execRoot],

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Runtime benchmark: on one bundle (the lab's busybox rootfs, `runc spec`'s config running
+// /bin/true), in one run, interleaved so that drift hits every runtime alike:
+//   - `run` (create + start + wait + delete in one command),
+//   - create -> start -> delete --force (three commands, as containerd's shim does),
+// for contlab-runtime, runc and crun (where it runs on this host), and the bare-syscall floor
+// `unshare --fork --pid --mount --uts --ipc --net chroot ROOTFS /bin/true`.
+// Prints medians and ratios. Build first (npm run build), run as root:
+//   node bench/runtime.mjs [--runs N] [--quick] [--also NAME=PATH]
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const { writeRootfs } = await import(
+  new URL('../dist/engine/image/rootfs.js', import.meta.url).href
+);
+
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : args.includes('--quick') ? 10 : 40;
+const ours = new URL('../bin/contlab-runtime', import.meta.url).pathname;
+const which = (cmd) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+const base = mkdtempSync('/tmp/contlab-bench-rt-');
+// State dirs on tmpfs, where runtimes keep them in real use (/run/containerd/runc/...).
+const stateBase = mkdtempSync('/run/contlab-bench-rt-');
+const cgroupParent = `contlab/bench-rt-${process.pid}`;
+
+/** Removes the benchmark's cgroup parent in every hierarchy (runc leaves parents behind). */
+function removeCgroups() {
+  const root = '/sys/fs/cgroup';
+  const tops = existsSync(join(root, 'cgroup.controllers'))
+    ? [root]
+    : readdirSync(root).map((h) => join(root, h));
+  for (const top of tops) {
+    const dir = join(top, cgroupParent);
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory()) rmdirSync(join(dir, e.name));
+    rmdirSync(dir);
+  }
+}
+
+function cleanup() {
+  try {
+    removeCgroups();
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+    rmSync(stateBase, { recursive: true, force: true });
+  }
+}
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+// stderr goes to a file, not a pipe: a created container keeps the stdio it was given, so
+// a pipe would only reach EOF when the container exits (after `start`).
+function sh(cmd, argv) {
+  const errFile = join(base, 'stderr');
+  const fd = openSync(errFile, 'w');
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', fd] });
+  const ms = performance.now() - t0;
+  closeSync(fd);
+  return { ms, code: r.status, stderr: readFileSync(errFile, 'utf8') };
+}
+
+try {
+  const rootfs = join(base, 'rootfs');
+  writeRootfs(rootfs);
+  const bundle = join(base, 'bundle');
+  spawnSync('mkdir', ['-p', bundle]);
+  spawnSync(ours, ['spec', '--bundle', bundle], { stdio: 'inherit' });
+  const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+  config.process.terminal = false;
+  config.process.args = ['/bin/true'];
+  config.root.path = rootfs;
+  config.linux.cgroupsPath = `/${cgroupParent}/c`;
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(config));
+
+  const candidates = [
+    ['contlab-runtime', ours],
+    ['runc', which('runc')],
+    ['crun', which('crun')],
+  ];
+  // --also NAME=PATH adds another build to compare (say, contlab-runtime before a change).
+  for (let i = args.indexOf('--also'); i >= 0; i = args.indexOf('--also', i + 1)) {
+    const [name, path] = (args[i + 1] ?? '').split('=');
+    if (name && path) candidates.push([name, path]);
+  }
+  const runtimes = [];
+  const skipped = [];
+  let n = 0;
+  for (const [name, bin] of candidates) {
+    if (!bin) {
+      skipped.push(`${name}: not installed`);
+      continue;
+    }
+    const root = join(stateBase, name);
+    const probe = sh(bin, ['--root', root, 'run', '--bundle', bundle, `contlab-probe-${n++}`]);
+    if (probe.code !== 0) {
+      skipped.push(`${name}: does not run here: ${probe.stderr.trim().split('\n').pop()}`);
+      continue;
+    }
+    runtimes.push({ name, bin, root, run: [], csd: [] });
+  }
+  const floor = { name: 'floor (unshare+chroot)', run: [], csd: null };
+
+  for (let i = 0; i < RUNS; i++) {
+    // Rotate the order each round so no runtime always goes first.
+    const order = [...runtimes, floor];
+    for (let k = 0; k < i % order.length; k++) order.push(order.shift());
+    for (const rt of order) {
+      if (rt === floor) {
+        const r = sh('unshare', [
+          '--fork',
+          '--pid',
+          '--mount',
+          '--uts',
+          '--ipc',
+          '--net',
+          'chroot',
+          rootfs,
+          '/bin/true',
+        ]);
+        if (r.code !== 0) throw new Error(`floor failed: ${r.stderr}`);
+        floor.run.push(r.ms);
+        continue;
+      }
+      const id = `contlab-bench-${i}`;
+      const r = sh(rt.bin, ['--root', rt.root, 'run', '--bundle', bundle, id]);
+      if (r.code !== 0) throw new Error(`${rt.name} run: ${r.stderr}`);
+      rt.run.push(r.ms);
+      const c = sh(rt.bin, ['--root', rt.root, 'create', '--bundle', bundle, `${id}-c`]);
+      const s = sh(rt.bin, ['--root', rt.root, 'start', `${id}-c`]);
+      const d = sh(rt.bin, ['--root', rt.root, 'delete', '--force', `${id}-c`]);
+      for (const [what, x] of [
+        ['create', c],
+        ['start', s],
+        ['delete', d],
+      ])
+        if (x.code !== 0) throw new Error(`${rt.name} ${what}: ${x.stderr}`);
+      rt.csd.push(c.ms + s.ms + d.ms);
+    }
+  }
+
+  const ms = (x) => (x === null ? '-' : `${x.toFixed(1)} ms`);
+  const ratio = (a, b) =>
+    a === null || b === undefined || b === null ? '-' : `${(a / b).toFixed(2)}x`;
+  const med = (rt, key) => (rt[key] === null ? null : median(rt[key]));
+  const byName = Object.fromEntries([...runtimes, floor].map((r) => [r.name, r]));
+  const ref = (name, key) => (byName[name] ? med(byName[name], key) : undefined);
+  const floorRun = med(floor, 'run');
+  const rows = [...runtimes, floor].map((rt) => [
+    rt.name,
+    ms(med(rt, 'run')),
+    ms(med(rt, 'csd')),
+    ratio(med(rt, 'run'), ref('runc', 'run')),
+    ratio(med(rt, 'run'), ref('crun', 'run')),
+    ratio(med(rt, 'run'), floorRun),
+    ratio(med(rt, 'csd'), ref('runc', 'csd')),
+  ]);
+  const head = [
+    'runtime',
+    'run /bin/true',
+    'create+start+delete',
+    'run vs runc',
+    'run vs crun',
+    'run vs floor',
+    'c+s+d vs runc',
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(`contlab-runtime benchmark: medians of ${RUNS} runs each, interleaved, same bundle`);
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(r));
+  for (const s of skipped) console.log(`skipped ${s}`);
+
+  // Where contlab-runtime's time goes: its own trace of the same `run`, summed per step.
+  const perStep = new Map();
+  const traced = Math.min(RUNS, 15);
+  for (let i = 0; i < traced; i++) {
+    const file = join(base, `trace-${i}.jsonl`);
+    const r = sh(ours, [
+      '--root',
+      join(stateBase, 'traced'),
+      '--trace',
+      file,
+      'run',
+      '--bundle',
+      bundle,
+      `contlab-bench-t${i}`,
+    ]);
+    if (r.code !== 0) throw new Error(`traced run: ${r.stderr}`);
+    const sums = new Map();
+    for (const l of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+      const { step, us } = JSON.parse(l);
+      sums.set(step, (sums.get(step) ?? 0) + us);
+    }
+    for (const [step, us] of sums) perStep.set(step, [...(perStep.get(step) ?? []), us / 1000]);
+  }
+  const top = [...perStep].map(([step, xs]) => [step, median(xs)]).sort((a, b) => b[1] - a[1]);
+  console.log(
+    `\nwhere contlab-runtime's time goes (--trace, medians of ${traced} runs; exec_fifo is init waiting for start):`,
+  );
+  for (const [step, m] of top.slice(0, 10)) console.log(`  ${step.padEnd(14)} ${m.toFixed(2)} ms`);
+} finally {
+  cleanup();
+}
