@@ -13,7 +13,6 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerHome } from './commands/home.js';
 import { registerImage } from './commands/image.js';
 import { registerInspect } from './commands/inspect.js';
-import { registerLint } from './commands/lint.js';
 import { registerReserved } from './commands/reserved.js';
 import { chalk } from './output.js';
 
@@ -35,7 +34,6 @@ export function buildProgram(): Command {
   registerCleanup(program);
   registerImage(program);
   registerInspect(program);
-  registerLint(program);
   registerReserved(program, new Set(program.commands.map((c) => c.name())));
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
