@@ -13,7 +13,13 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerHome } from './commands/home.js';
 import { registerImage } from './commands/image.js';
 import { registerInspect } from './commands/inspect.js';
-import { registerReserved } from './commands/reserved.js';
+import { registerLint } from './commands/lint.js';
+import { registerProgress } from './commands/progress.js';
+import { registerReset } from './commands/reset.js';
+import { registerVerify } from './commands/verify.js';
+import { registerMonitor } from './commands/monitor.js';
+import { registerPresent } from './commands/present.js';
+import { registerStart } from './commands/start.js';
 import { chalk } from './output.js';
 
 function version(): string {
@@ -34,7 +40,13 @@ export function buildProgram(): Command {
   registerCleanup(program);
   registerImage(program);
   registerInspect(program);
-  registerReserved(program, new Set(program.commands.map((c) => c.name())));
+  registerLint(program);
+  registerVerify(program);
+  registerProgress(program);
+  registerReset(program);
+  registerStart(program);
+  registerPresent(program);
+  registerMonitor(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -61,11 +61,4 @@ describe('contlab CLI', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe('not a directory');
   });
-
-  test('a reserved command that is not built yet says so plainly', () => {
-    const r = contlab(['present', 'x'], lab.env);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not available in this version yet');
-    expect(hasStackTrace(r.stderr)).toBe(false);
-  });
 });

@@ -1,25 +1,42 @@
+import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
 
+/** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
+async function homeTui(): Promise<number> {
+  const { runHome } = await import('../../ui/screens/run-home.js');
+  const { code, choice } = await runHome();
+  if (choice === undefined) return code;
+  const { runPlayer, runPresent } = await import('./ui-entry.js');
+  const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
+  const file = choice.slice(choice.indexOf(':') + 1);
+  const lesson = loadLessonFile(file);
+  return choice.startsWith('present:') ? runPresent(lesson) : runPlayer(lesson);
+}
+
 /**
- * `contlab` with no command. Until the lesson player lands this is a plain text menu of
- * what the lab can do today.
+ * `contlab` with no command: the home screen in a terminal; a plain text menu of the
+ * commands when stdout is not a terminal (a pipe, a script).
  */
 export function registerHome(program: Command): void {
   // Extra words reach this action only when they name no command: say so plainly.
-  program.allowExcessArguments(true).action((_opts: unknown, cmd: Command) => {
+  program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
     const [unknown] = cmd.args;
     if (unknown !== undefined) {
       throw new LabError(`unknown command '${unknown}'`, {
         remedy: 'run contlab --help to see the commands',
       });
     }
+    if (process.stdout.isTTY && process.stdin.isTTY) {
+      process.exit(await homeTui());
+    }
     const lines = [
       chalk.bold('contlab') +
         ' — learn how Linux containers work by building them on your own kernel',
       '',
       'Start here:',
+      `  ${chalk.cyan('contlab start')}         open a lesson (in a terminal, contlab alone shows the lessons)`,
       `  ${chalk.cyan('contlab doctor')}        check that this host has everything the lab needs`,
       `  ${chalk.cyan('contlab image build')}   build the offline busybox lab image (rootfs, OCI layout, docker tarball)`,
       `  ${chalk.cyan('contlab inspect PID')}   show a process's namespaces, cgroups and capabilities`,

@@ -1,0 +1,77 @@
+/**
+ * `contlab monitor [--pid N | --lesson LESSON | --cgroup PATH]`: the projector dashboard
+ * (blessed-contrib) of one cgroup: a process's, a running lesson lab's, or one by path.
+ * Without an option it follows the newest running lab, or every lab under `contlab/`.
+ */
+import '../../ui/app/production-env.js';
+import type { Command } from 'commander';
+import { LAB_CGROUP_PARENT } from '../../engine/cgroupfs.js';
+import { LabError } from '../../engine/errors.js';
+import type { MonitorTarget } from '../../ui/monitor/monitor-model.js';
+import { requireTerminal } from './tty.js';
+
+interface MonitorOptions {
+  pid?: string;
+  lesson?: string;
+  cgroup?: string;
+}
+
+async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; title: string }> {
+  const { liveLabs, loadLesson } = await import('../../ui/lessons/lessons-api.js');
+  const given = [opts.pid, opts.lesson, opts.cgroup].filter((o) => o !== undefined).length;
+  if (given > 1) throw new LabError('give one of --pid, --lesson or --cgroup');
+  if (opts.pid !== undefined) {
+    const pid = Number(opts.pid);
+    if (!Number.isInteger(pid) || pid <= 0)
+      throw new LabError(`--pid wants a process ID, not "${opts.pid}"`);
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH')
+        throw new LabError(`no process ${pid}`, { remedy: 'give the PID of a running process' });
+    }
+    return { target: { kind: 'pid', pid }, title: `the cgroup of process ${pid}` };
+  }
+  if (opts.cgroup !== undefined) {
+    const path = `/${opts.cgroup.replace(/^\/+/, '').replace(/^sys\/fs\/cgroup\/[^/]+\//, '')}`;
+    return { target: { kind: 'cgroup', path }, title: `cgroup ${path}` };
+  }
+  if (opts.lesson !== undefined) {
+    const lesson = loadLesson(opts.lesson);
+    const lab = liveLabs(lesson.id)[0];
+    if (lab === undefined)
+      throw new LabError(`no running lab of lesson ${lesson.id}`, {
+        remedy: `start it in another terminal: contlab start ${lesson.id}`,
+      });
+    return {
+      target: { kind: 'cgroup', path: lab.context.cgroupBase },
+      title: `lesson ${lesson.id} (${lab.sessionId})`,
+    };
+  }
+  const lab = liveLabs()[0];
+  if (lab !== undefined)
+    return {
+      target: { kind: 'cgroup', path: lab.context.cgroupBase },
+      title: `lab ${lab.sessionId}`,
+    };
+  return {
+    target: { kind: 'cgroup', path: `/${LAB_CGROUP_PARENT}` },
+    title: 'every lab (no lab is running)',
+  };
+}
+
+export function registerMonitor(program: Command): void {
+  program
+    .command('monitor')
+    .description('projector dashboard: memory chart, processes, namespaces, OOM kills of a lab')
+    .option('--pid <n>', "watch this process's cgroup")
+    .option('--lesson <lesson>', 'watch the running lab of this lesson')
+    .option('--cgroup <path>', 'watch this cgroup (relative to the cgroup roots)')
+    .action(async (opts: MonitorOptions) => {
+      const { target, title } = await targetOf(opts);
+      requireTerminal('monitor');
+      // Loaded only now: blessed is large, and no other command needs it.
+      const { runMonitor } = await import('../../ui/monitor/run-monitor.js');
+      process.exit(await runMonitor(target, title));
+    });
+}

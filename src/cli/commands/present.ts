@@ -1,0 +1,27 @@
+/**
+ * `contlab present [LESSON] [--notes]`: presenter mode. The slides are the lesson's steps,
+ * so slides and lab never drift apart; --notes shows the presenter notes of the slide the
+ * presenter in another terminal shows.
+ */
+import '../../ui/app/production-env.js';
+import type { Command } from 'commander';
+import { lessonFor } from './start.js';
+import { requireTerminal } from './tty.js';
+
+export function registerPresent(program: Command): void {
+  program
+    .command('present [lesson]')
+    .description('presenter mode: one step per slide, demos typed live into a lab shell')
+    .option('--notes', 'show the presenter notes, following contlab present in another terminal')
+    .action(async (ref: string | undefined, opts: { notes?: boolean }) => {
+      if (opts.notes === true) {
+        requireTerminal('present --notes');
+        const { runNotes } = await import('./ui-entry.js');
+        process.exit(await runNotes());
+      }
+      const lesson = await lessonFor(ref);
+      requireTerminal('present');
+      const { runPresent } = await import('./ui-entry.js');
+      process.exit(await runPresent(lesson));
+    });
+}

@@ -1,0 +1,82 @@
+/**
+ * `contlab progress [--json] [--export FILE] [--import FILE]`: how far the learner got in
+ * each lesson and where they resume; progress moves to another machine as one file.
+ */
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import type { Lesson } from '../../lessons/format/model.js';
+import type { LessonSummary } from '../../lessons/progress/operations.js';
+import { marks, printJson, table } from '../output.js';
+
+interface ProgressOptions {
+  json?: boolean;
+  export?: string;
+  import?: string;
+}
+
+export function registerProgress(program: Command): void {
+  program
+    .command('progress')
+    .description('show your progress in every lesson, and where you continue')
+    .option('--json', 'print it as JSON')
+    .option('--export <file>', 'write your progress to one file (for another machine)')
+    .option('--import <file>', 'replace your progress with an exported file')
+    .action(async (opts: ProgressOptions) => {
+      // Loaded when the command runs: other commands start without the lesson modules.
+      const { ProgressStore } = await import('../../lessons/progress/store.js');
+      const { summarise } = await import('../../lessons/progress/operations.js');
+      if (opts.export !== undefined && opts.import !== undefined)
+        throw new LabError('give --export or --import, not both');
+      const store = new ProgressStore();
+      if (opts.import !== undefined) {
+        store.import(opts.import);
+        process.stderr.write(`${marks.ok} imported progress from ${opts.import}\n`);
+      }
+      const { progress, recovered } = store.load();
+      if (recovered !== undefined) process.stderr.write(`${marks.warn} ${recovered}\n`);
+      if (opts.export !== undefined) {
+        store.export(opts.export);
+        process.stderr.write(`${marks.ok} exported progress to ${opts.export}\n`);
+        return;
+      }
+      const lessons = await readableLessons();
+      const summaries = lessons.map((l) => summarise(progress, l));
+      const known = new Set(lessons.map((l) => l.id));
+      const unknown = Object.keys(progress.lessons).filter((id) => !known.has(id));
+      if (opts.json) {
+        printJson({ file: store.file, lessons: summaries, unknownLessons: unknown, progress });
+        return;
+      }
+      process.stdout.write(`progress file: ${store.file}\n\n`);
+      process.stdout.write(
+        table(summaries.map((s) => row(s, progress.lessons[s.id] !== undefined))),
+      );
+      process.stdout.write('\n');
+      for (const id of unknown)
+        process.stdout.write(`${marks.warn} progress for ${id}, which is not in lessons-content\n`);
+    });
+}
+
+function row(s: LessonSummary, started: boolean): string[] {
+  const mark = s.complete ? marks.ok : ' ';
+  const steps = `${s.done}/${s.total} steps` + (s.skipped > 0 ? ` (${s.skipped} skipped)` : '');
+  const quiz = s.quizAnswered > 0 ? `quiz ${s.quizCorrect}/${s.quizAnswered} right` : '';
+  const next = s.complete
+    ? 'done'
+    : started
+      ? `continue at step ${s.resume.number}: ${s.resume.title}`
+      : 'not started';
+  return [mark, s.id, steps, quiz, next];
+}
+
+/** The lessons that parse; a broken one is mentioned, not fatal (progress still shows). */
+async function readableLessons(): Promise<Lesson[]> {
+  const { lessonFiles, parseLessonFile } = await import('../../lessons/load.js');
+  const out: Lesson[] = [];
+  for (const file of lessonFiles()) {
+    const r = parseLessonFile(file);
+    if (r.lesson !== undefined) out.push(r.lesson);
+    else process.stderr.write(`${marks.warn} ${file} has problems: run contlab lint\n`);
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * `contlab reset [LESSON [STEP]]`: forgets progress (everything, one lesson, or one step)
+ * and resets the lab state that goes with it. Leftovers of labs that are no longer running
+ * are removed (what `contlab cleanup` does); in a lab that is running the lesson, the
+ * step's cleanup and setup run again so the learner can redo it from a clean state.
+ */
+import type { Command } from 'commander';
+import { cleanup } from '../../engine/cleanup.js';
+import { LabError } from '../../engine/errors.js';
+import { ensureLabDirs } from '../../engine/paths.js';
+import type { Lesson, Step } from '../../lessons/format/model.js';
+import type { LiveLab } from '../../lessons/session/lab-info.js';
+import { marks } from '../output.js';
+
+const SCRIPT_TIMEOUT_MS = 60_000;
+
+export function registerReset(program: Command): void {
+  program
+    .command('reset [lesson] [step]')
+    .description('reset your progress and the lab state (of everything, a lesson, or a step)')
+    .action(async (ref: string | undefined, stepRef: string | undefined) => {
+      // Loaded when the command runs: other commands start without the lesson modules.
+      const { loadLesson } = await import('../../lessons/load.js');
+      const lesson = ref === undefined ? undefined : loadLesson(ref);
+      const step =
+        lesson === undefined || stepRef === undefined ? undefined : findStep(lesson, stepRef);
+      ensureLabDirs();
+      await resetStore(lesson, step);
+      const what =
+        lesson === undefined
+          ? 'all progress'
+          : step === undefined
+            ? `progress of lesson ${lesson.id}`
+            : `progress of step ${step.number} (${step.title}) of ${lesson.id}`;
+      process.stdout.write(`${marks.ok} reset ${what}\n`);
+      await resetLabs(lesson, step);
+    });
+}
+
+function findStep(lesson: Lesson, ref: string): Step {
+  const byNumber = /^\d+$/.test(ref) ? lesson.steps[Number(ref) - 1] : undefined;
+  const step = byNumber ?? lesson.steps.find((s) => s.id === ref);
+  if (step === undefined)
+    throw new LabError(`lesson ${lesson.id} has no step "${ref}"`, {
+      remedy: `give a step number from 1 to ${lesson.steps.length} or a step id (${lesson.steps.map((s) => s.id).join(', ')})`,
+    });
+  return step;
+}
+
+async function resetStore(lesson: Lesson | undefined, step: Step | undefined): Promise<void> {
+  const { ProgressStore } = await import('../../lessons/progress/store.js');
+  const { resetProgress } = await import('../../lessons/progress/operations.js');
+  const store = new ProgressStore();
+  if (lesson === undefined) {
+    // Starting over must work even when the file and its backup are both damaged.
+    try {
+      store.update((p) => resetProgress(p));
+    } catch (err) {
+      if (!(err instanceof LabError)) throw err;
+      store.resetAll();
+      process.stderr.write(`${marks.warn} ${err.message}; started a new progress file\n`);
+    }
+    return;
+  }
+  const { recovered } = store.update((p) => resetProgress(p, lesson.id, step?.id));
+  if (recovered !== undefined) process.stderr.write(`${marks.warn} ${recovered}\n`);
+}
+
+async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Promise<void> {
+  const report = await cleanup();
+  for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
+  for (const e of report.errors) process.stderr.write(`${marks.fail} could not remove ${e}\n`);
+  if (report.errors.length > 0) process.exitCode = 1;
+  if (lesson === undefined) return;
+  const { liveLabs } = await import('../../lessons/session/lab-info.js');
+  for (const lab of liveLabs(lesson.id)) {
+    const steps = step === undefined ? [...lesson.steps].reverse() : [step];
+    for (const s of steps) await runBlocks(lab, s, 'cleanup');
+    if (step !== undefined) await runBlocks(lab, step, 'setup');
+    process.stdout.write(`${marks.ok} reset the running lab ${lab.sessionId}\n`);
+  }
+}
+
+async function runBlocks(lab: LiveLab, step: Step, what: 'setup' | 'cleanup'): Promise<void> {
+  const { runInLiveLab } = await import('../../lessons/session/lab-info.js');
+  for (const block of step[what]) {
+    const r = await runInLiveLab(lab, block.text, SCRIPT_TIMEOUT_MS);
+    if (r.code !== 0) {
+      process.stderr.write(
+        `${marks.fail} step ${step.number} ${what} (line ${block.pos.line}) failed with exit ${r.code}: ${r.output.trim()}\n`,
+      );
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * `contlab start [LESSON]`: the lesson player. Without a lesson it continues the one the
+ * learner last worked on (or the first lesson).
+ */
+import '../../ui/app/production-env.js';
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import type { Lesson } from '../../ui/lessons/lessons-api.js';
+import { requireTerminal } from './tty.js';
+
+/** The lesson named on the command line, or the one to continue. */
+export async function lessonFor(ref: string | undefined): Promise<Lesson> {
+  // Loaded here, not at start-up: every other command would pay for the lesson parser.
+  const { loadLesson, loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
+  const { loadCatalog } = await import('../../ui/lessons/catalog.js');
+  if (ref !== undefined) return loadLesson(ref);
+  const first = loadCatalog().entries.find((e) => e.unmet.length === 0);
+  if (first === undefined)
+    throw new LabError('this host can run none of the lessons', { remedy: 'run contlab doctor' });
+  return loadLessonFile(first.file);
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start [lesson]')
+    .description('open a lesson in the lesson player (default: continue where you left off)')
+    .action(async (ref: string | undefined) => {
+      const lesson = await lessonFor(ref);
+      requireTerminal('start');
+      const { runPlayer } = await import('./ui-entry.js');
+      process.exit(await runPlayer(lesson));
+    });
+}

@@ -1,0 +1,272 @@
+/**
+ * A lesson being played: its lab, the open step, the background checkpoint watcher, and the
+ * learner's progress. The player (TUI) drives one of these; it renders and dispatches keys,
+ * and every decision about steps, checkpoints, hints, quizzes and solutions is made here.
+ *
+ * Entering a step runs its setup, records the counters "rose" checks compare with, and
+ * starts re-evaluating its checkpoint about once a second; leaving it runs its cleanup.
+ */
+import { LabError } from '../../engine/errors.js';
+import { TypedEmitter } from '../../engine/observer/index.js';
+import type { SessionReport } from '../../engine/session.js';
+import type { CheckpointResult } from '../checks/types.js';
+import type { CodeBlock, Hint, Lesson, Step } from '../format/model.js';
+import { hintFor, hintsFor } from '../hints.js';
+import {
+  markCheckpointPassed,
+  markStepDone,
+  recordHintShown,
+  recordQuizAnswer,
+  recordSolutionShown,
+  resetProgress,
+  resumeStep,
+  setCurrentStep,
+  skipStep,
+  solutionAllowed,
+} from '../progress/operations.js';
+import { ProgressStore } from '../progress/store.js';
+import { openLessonLab, type LessonLab } from '../session/lesson-lab.js';
+import { unmetRequirements } from '../session/requirements.js';
+import { labArgv, recordProcess, runLabScript, type ScriptResult } from '../session/spawn.js';
+import { Watcher } from '../watcher.js';
+
+const SCRIPT_TIMEOUT_MS = 60_000;
+
+export interface LessonRunEvents {
+  /** Every checkpoint evaluation of the open step (background or forced). */
+  result: { step: Step; result: CheckpointResult };
+  /** The open step's checkpoint passed (progress is already saved). */
+  pass: { step: Step; result: CheckpointResult };
+  /** A step was entered (its setup has run). */
+  step: Step;
+  /** Something the learner should read: a recovered progress file, a failed setup. */
+  notice: string;
+}
+
+export interface QuizOutcome {
+  correct: boolean;
+  /** The explanation of the chosen answer. */
+  explain: string;
+  /** The explanation of the right answer (the same when correct). */
+  right: string;
+}
+
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface LessonRunOptions {
+  store?: ProgressStore;
+  /** Background checkpoint interval (default 1000 ms). */
+  intervalMs?: number;
+}
+
+export class LessonRun extends TypedEmitter<LessonRunEvents> {
+  private current: Step | undefined;
+  private watcher: Watcher | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly lesson: Lesson,
+    readonly lab: LessonLab,
+    readonly store: ProgressStore,
+    private readonly intervalMs: number,
+  ) {
+    super();
+  }
+
+  /**
+   * Opens the lesson's lab. Refuses (LabError with the remedies) a host that lacks what
+   * the lesson requires. Call enter() (or resume()) next.
+   */
+  static async open(lesson: Lesson, options: LessonRunOptions = {}): Promise<LessonRun> {
+    const unmet = unmetRequirements(lesson.requirements);
+    if (unmet.length > 0)
+      throw new LabError(`this host cannot run lesson ${lesson.id}: ${unmet.join('; ')}`, {
+        remedy: 'run contlab doctor',
+      });
+    const store = options.store ?? new ProgressStore();
+    const lab = await openLessonLab(lesson);
+    return new LessonRun(lesson, lab, store, options.intervalMs ?? 1000);
+  }
+
+  get step(): Step | undefined {
+    return this.current;
+  }
+
+  /** The latest checkpoint result of the open step. */
+  get latest(): CheckpointResult | undefined {
+    return this.watcher?.latest;
+  }
+
+  /** How the UI starts the learner's shell (in a pty): inside the lab's cgroup, lab env. */
+  shellCommand(shell = 'bash', args: readonly string[] = ['-i']): ShellCommand {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.lab.env)) if (v !== undefined) env[k] = v;
+    return {
+      file: '/bin/sh',
+      args: labArgv(this.lab, shell, args),
+      env,
+      cwd: this.lab.session.dir,
+    };
+  }
+
+  /** Journals a process the UI started for the lab (its shell), so cleanup can end it. */
+  recordProcess(pid: number): Promise<void> {
+    return recordProcess(this.lab, pid);
+  }
+
+  /** Enters the step the learner left off at. */
+  async resume(): Promise<Step> {
+    const { progress, recovered } = this.store.load();
+    if (recovered !== undefined) this.emit('notice', recovered);
+    return this.enter(resumeStep(progress, this.lesson).number);
+  }
+
+  /** Leaves the open step (its cleanup runs) and enters step `number` (1-based). */
+  async enter(number: number): Promise<Step> {
+    this.assertOpen();
+    const step = this.lesson.steps[number - 1];
+    if (step === undefined)
+      throw new LabError(`lesson ${this.lesson.id} has no step ${number}`, {
+        remedy: `steps are numbered 1 to ${this.lesson.steps.length}`,
+      });
+    await this.leave();
+    this.current = step;
+    this.store.update((p) => setCurrentStep(p, this.lesson.id, step.id));
+    const failed = await this.runScripts(step.setup, 'setup');
+    if (failed !== undefined) this.emit('notice', failed);
+    if (step.checkpoint !== undefined) {
+      const watcher = new Watcher({
+        checks: step.checkpoint,
+        context: this.lab.context,
+        intervalMs: this.intervalMs,
+      });
+      watcher.on('result', (result) => this.emit('result', { step, result }));
+      watcher.on('pass', (result) => {
+        this.store.update((p) => markCheckpointPassed(p, this.lesson.id, step.id));
+        this.emit('pass', { step, result });
+      });
+      watcher.on('error', (message) => this.emit('notice', `checkpoint: ${message}`));
+      this.watcher = watcher;
+      await watcher.start();
+    }
+    this.emit('step', step);
+    return step;
+  }
+
+  /** The next step (after marking the open one skipped when it is not done). */
+  async skip(): Promise<Step | undefined> {
+    const step = this.requireStep();
+    this.store.update((p) => skipStep(p, this.lesson.id, step.id));
+    const next = step.number + 1;
+    if (next > this.lesson.steps.length) return undefined;
+    return this.enter(next);
+  }
+
+  /** Redo the open step from scratch: its progress is forgotten, cleanup and setup run again. */
+  async redo(): Promise<Step> {
+    const step = this.requireStep();
+    this.store.update((p) => resetProgress(p, this.lesson.id, step.id));
+    return this.enter(step.number);
+  }
+
+  /** Evaluates the checkpoint now (the "check" key). Undefined for a step without one. */
+  async check(): Promise<CheckpointResult | undefined> {
+    this.requireStep();
+    return this.watcher?.evaluateNow();
+  }
+
+  /** The next hint, matched to the current state; undefined when the step has none. */
+  async hint(): Promise<Hint | undefined> {
+    const step = this.requireStep();
+    if (step.hints.length === 0) return undefined;
+    const result = step.checkpoint === undefined ? undefined : await this.check();
+    const { progress } = this.store.update((p) => recordHintShown(p, this.lesson.id, step.id));
+    const level = progress.lessons[this.lesson.id]?.steps[step.id]?.hintsShown ?? 1;
+    return hintFor(step, result, level);
+  }
+
+  /** Hints that match the state right now, best first (for a UI that lists them). */
+  hintsNow(): Hint[] {
+    return hintsFor(this.requireStep(), this.latest);
+  }
+
+  /**
+   * The step's solution: its ```solution blocks, or its ```sh blocks when it has none.
+   * Revealed only after a hint was shown or the step passed; before that, a LabError says so.
+   */
+  solution(): CodeBlock[] {
+    const step = this.requireStep();
+    const { progress } = this.store.load();
+    if (!solutionAllowed(progress, this.lesson.id, step.id))
+      throw new LabError('the solution is shown after you asked for a hint or passed the step', {
+        remedy: 'ask for a hint first',
+      });
+    this.store.update((p) => recordSolutionShown(p, this.lesson.id, step.id));
+    return step.solution.length > 0 ? step.solution : step.commands;
+  }
+
+  /** Records an answer (0-based choice) to quiz `quiz` of the open step. */
+  answerQuiz(quiz: number, choice: number): QuizOutcome {
+    const step = this.requireStep();
+    const q = step.quizzes[quiz];
+    const chosen = q?.choices[choice];
+    if (q === undefined || chosen === undefined)
+      throw new LabError(`step ${step.number} has no quiz ${quiz + 1} with a choice ${choice + 1}`);
+    const correct = choice === q.answer;
+    const { progress } = this.store.update((p) => {
+      recordQuizAnswer(p, this.lesson.id, step.id, quiz, choice, correct);
+    });
+    // A step that only explains is done once every quiz in it was answered right.
+    const answers = progress.lessons[this.lesson.id]?.steps[step.id]?.quiz ?? {};
+    const allRight = step.quizzes.every((_, i) => answers[String(i)]?.correct === true);
+    if (step.checkpoint === undefined && allRight)
+      this.store.update((p) => markStepDone(p, this.lesson.id, step.id));
+    return { correct, explain: chosen.explain, right: q.choices[q.answer]?.explain ?? '' };
+  }
+
+  /** Leaves the open step (cleanup) and removes the whole lab. Safe to call twice. */
+  async close(): Promise<SessionReport> {
+    if (this.closed) return { removed: [], errors: [] };
+    await this.leave();
+    this.closed = true;
+    return this.lab.close();
+  }
+
+  private async leave(): Promise<void> {
+    this.watcher?.stop();
+    this.watcher = undefined;
+    const step = this.current;
+    this.current = undefined;
+    if (step === undefined) return;
+    const failed = await this.runScripts(step.cleanup, 'cleanup');
+    if (failed !== undefined) this.emit('notice', failed);
+  }
+
+  private async runScripts(
+    blocks: readonly CodeBlock[],
+    what: 'setup' | 'cleanup',
+  ): Promise<string | undefined> {
+    for (const block of blocks) {
+      const r: ScriptResult = await runLabScript(this.lab, block.text, SCRIPT_TIMEOUT_MS);
+      if (r.code !== 0)
+        return `the step's ${what} (${this.lesson.file}:${block.pos.line}) failed with exit ${r.code}${r.timedOut ? ' (time limit)' : ''}: ${r.output.trim()}`;
+    }
+    return undefined;
+  }
+
+  private requireStep(): Step {
+    this.assertOpen();
+    if (this.current === undefined)
+      throw new LabError('no step is open: call enter() or resume() first');
+    return this.current;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LabError('this lesson run is closed');
+  }
+}

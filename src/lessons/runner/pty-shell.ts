@@ -1,0 +1,112 @@
+/**
+ * A real interactive bash in a pseudo-terminal, inside the lab session, that demo mode and
+ * `verify --auto` type into line by line. A line is finished when the terminal's foreground
+ * process is a shell again, asleep waiting for input, and the output has gone quiet; this
+ * works for nested shells too (`unshare --fork bash`, `chroot $LAB_ROOTFS sh`).
+ */
+import { readFileSync } from 'node:fs';
+import * as pty from 'node-pty';
+import { labArgv, recordProcess } from '../session/spawn.js';
+import type { LessonLab } from '../session/lesson-lab.js';
+
+const SHELLS = new Set(['bash', 'sh', 'ash', 'dash', 'zsh', 'busybox']);
+const QUIET_MS = 150;
+const POLL_MS = 40;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class LabShell {
+  private transcript = '';
+  private lastOutput = Date.now();
+  private exited = false;
+
+  private constructor(private readonly term: pty.IPty) {
+    term.onData((d) => {
+      this.transcript += d;
+      if (this.transcript.length > 200_000) this.transcript = this.transcript.slice(-100_000);
+      this.lastOutput = Date.now();
+    });
+    term.onExit(() => (this.exited = true));
+  }
+
+  static async start(lab: LessonLab): Promise<LabShell> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(lab.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, { PS1: 'contlab$ ', TERM: 'xterm-256color', HISTFILE: '/dev/null' });
+    const term = pty.spawn('/bin/sh', labArgv(lab, 'bash', ['--norc', '--noprofile', '-i']), {
+      name: 'xterm-256color',
+      cols: 120,
+      rows: 40,
+      cwd: lab.session.dir,
+      env,
+    });
+    await recordProcess(lab, term.pid);
+    const shell = new LabShell(term);
+    await shell.waitIdle(10_000);
+    return shell;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Types one line and waits until the shell is back at a prompt (false on time-out). */
+  async type(line: string, timeoutMs: number): Promise<boolean> {
+    if (this.exited) return false;
+    this.term.write(`${line}\r`);
+    await sleep(QUIET_MS);
+    return this.waitIdle(timeoutMs);
+  }
+
+  async waitIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let idleTicks = 0;
+    while (Date.now() < deadline && !this.exited) {
+      const quiet = Date.now() - this.lastOutput >= QUIET_MS;
+      idleTicks = quiet && this.atPrompt() ? idleTicks + 1 : 0;
+      if (idleTicks >= 2) return true;
+      await sleep(POLL_MS);
+    }
+    return false;
+  }
+
+  /** The last lines of output, without terminal escapes, for failure reports. */
+  tail(lines = 15): string {
+    return (
+      this.transcript
+        // eslint-disable-next-line no-control-regex
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r/g, '')
+        .split('\n')
+        .slice(-lines)
+        .join('\n')
+    );
+  }
+
+  close(): void {
+    if (!this.exited) this.term.kill('SIGKILL');
+  }
+
+  /** The foreground process group of the terminal is a shell that sleeps reading input. */
+  private atPrompt(): boolean {
+    const shell = statOf(this.term.pid);
+    if (shell === undefined) return false;
+    const fg = statOf(shell.tpgid);
+    return fg !== undefined && SHELLS.has(fg.comm) && fg.state === 'S';
+  }
+}
+
+function statOf(pid: number): { comm: string; state: string; tpgid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const rest = stat.slice(close + 2).split(' ');
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      state: rest[0] ?? '?',
+      // field 8 (tpgid) is rest[5]: rest[0] is field 3
+      tpgid: Number(rest[5]),
+    };
+  } catch {
+    return undefined;
+  }
+}

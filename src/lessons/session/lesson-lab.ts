@@ -1,0 +1,112 @@
+/**
+ * The lab a lesson runs in: one LabSession (its directory, cgroup parent and journal), a
+ * busybox root filesystem in an OCI bundle directory, and the environment every lesson
+ * shell gets. Everything is removed by close(), or by `contlab cleanup` if the lab dies.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cgroupHierarchies, hierarchyFor, LAB_CGROUP_PARENT } from '../../engine/cgroupfs.js';
+import { writeRootfs } from '../../engine/image/rootfs.js';
+import { LabSession, type SessionReport } from '../../engine/session.js';
+import type { CheckContext } from '../checks/context.js';
+import { observerSystem } from '../checks/system.js';
+import type { Lesson } from '../format/model.js';
+import { startDaemons } from './daemons.js';
+import { LAB_INFO_FILE, type LabInfo } from './lab-info.js';
+import { labPath } from './lab-path.js';
+
+export interface LessonLab {
+  session: LabSession;
+  /** The environment of lesson shells, setup scripts and command checks. */
+  env: NodeJS.ProcessEnv;
+  context: CheckContext;
+  /** cgroup.procs files a lab process writes its PID to before it execs (see spawn.ts). */
+  procsFiles: string[];
+  close(): Promise<SessionReport>;
+}
+
+const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+
+/**
+ * Opens the lab of `lesson` (its daemons started if it needs them). Only one per process:
+ * a lab is a LabSession, and a process owns one session.
+ */
+export async function openLessonLab(lesson?: Lesson): Promise<LessonLab> {
+  const session = await LabSession.open();
+  try {
+    return await prepare(session, lesson);
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
+async function prepare(session: LabSession, lesson: Lesson | undefined): Promise<LessonLab> {
+  const dirs = await session.cgroup();
+  const rel = `${LAB_CGROUP_PARENT}/${session.id}`;
+  enableV2Controllers(rel);
+  const bundle = await session.makeDir(join(session.dir, 'bundle'));
+  writeRootfs(join(bundle, 'rootfs'));
+  // Lab processes live in a child cgroup: on v2 a cgroup that hands controllers to its
+  // children may hold no processes itself (the "no internal processes" rule).
+  const shellCgroups = [...(await session.cgroup('shell')).values()];
+  const labEnv: Record<string, string> = {
+    LAB_SESSION: session.id,
+    LAB_DIR: session.dir,
+    LAB_BUNDLE: bundle,
+    LAB_ROOTFS: join(bundle, 'rootfs'),
+    LAB_CGROUP: rel,
+    ...cgroupEnv(dirs),
+    ...(await startDaemons(session, lesson?.requirements.daemons ?? [])),
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: labPath(), ...labEnv };
+  const base = `/${rel}`;
+  const context: CheckContext = {
+    system: () => observerSystem(env),
+    cgroupBase: base,
+    labScope: base,
+    baseline: new Map(),
+  };
+  const procsFiles = shellCgroups.map((d) => join(d, 'cgroup.procs'));
+  // Tells `contlab verify` and `contlab reset` in another terminal which lesson this lab runs.
+  const info: LabInfo = { lesson: lesson?.id, file: lesson?.file, env: labEnv, procsFiles };
+  writeFileSync(join(session.dir, LAB_INFO_FILE), JSON.stringify(info, null, 2) + '\n');
+  return { session, env, context, procsFiles, close: () => session.close() };
+}
+
+/**
+ * LAB_CGROUP_MEMORY (and _PIDS, _CPU, _FREEZER): the session's cgroup directory in the
+ * hierarchy that has the controller, so one lesson text works on v1 and v2. LAB_MEMORY_MAX
+ * names the limit file there (memory.limit_in_bytes on v1, memory.max on v2).
+ */
+function cgroupEnv(dirs: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of CONTROLLERS) {
+    const h = hierarchyFor(c);
+    const dir = h === undefined ? undefined : dirs.get(h.mountPoint);
+    if (h === undefined || dir === undefined) continue;
+    out[`LAB_CGROUP_${c.toUpperCase()}`] = dir;
+    if (c === 'memory') {
+      out.LAB_CGROUP_VERSION = String(h.version);
+      out.LAB_MEMORY_MAX = h.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+    }
+  }
+  return out;
+}
+
+/** On v2 a child cgroup only has the controllers its parent enables for children. */
+function enableV2Controllers(rel: string): void {
+  const v2 = cgroupHierarchies().find((h) => h.version === 2);
+  if (v2 === undefined) return;
+  const wanted = v2.controllers.filter((c) => (CONTROLLERS as readonly string[]).includes(c));
+  if (wanted.length === 0) return;
+  let dir = v2.mountPoint;
+  for (const part of rel.split('/')) {
+    dir = join(dir, part);
+    try {
+      writeFileSync(join(dir, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
+    } catch {
+      // the parent does not delegate it: checks will then say the controller is missing
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The projector dashboard, drawn with blessed-contrib: memory line chart with the limit,
+ * process tree, namespaces table, PIDs gauge, CPU throttling bar and the event log. The
+ * widgets are rebuilt on every resize (blessed-contrib's grid does not reflow); below
+ * 80x24 a message asks for a larger window.
+ */
+import blessed, { type Widgets } from 'blessed';
+import contrib, {
+  type BarWidget,
+  type GaugeWidget,
+  type LineWidget,
+  type LogWidget,
+  type TableWidget,
+} from 'blessed-contrib';
+import { isTooSmall, MIN_COLS, MIN_ROWS } from '../app/layout.js';
+import { memoryLabel, type MonitorView } from './monitor-model.js';
+
+interface Widgets_ {
+  chart: LineWidget;
+  tree: Widgets.BoxElement;
+  table: TableWidget;
+  pids: GaugeWidget;
+  cpu: BarWidget;
+  log: LogWidget;
+}
+
+const MIB = 1024 * 1024;
+
+export class Dashboard {
+  private widgets: Widgets_ | undefined;
+  private message: Widgets.BoxElement | undefined;
+  private logged = 0;
+
+  constructor(
+    private readonly screen: Widgets.Screen,
+    private readonly mono: boolean,
+  ) {}
+
+  /** Lays the widgets out for the screen's size now (call again after a resize). */
+  layout(): void {
+    for (const child of [...this.screen.children]) child.destroy();
+    this.widgets = undefined;
+    this.message = undefined;
+    this.logged = 0;
+    const cols = this.screen.width;
+    const rows = this.screen.height;
+    if (isTooSmall(cols, rows)) {
+      this.message = blessed.box({
+        parent: this.screen,
+        top: 0,
+        left: 0,
+        width: '100%',
+        height: '100%',
+        content: `Please enlarge the window to at least ${MIN_COLS}x${MIN_ROWS}\nIt is ${cols}x${rows} now. q quits.`,
+      });
+      return;
+    }
+    const grid = new contrib.grid({ rows: 12, cols: 12, screen: this.screen });
+    const colour = (c: string): string | undefined => (this.mono ? undefined : c);
+    this.widgets = {
+      chart: grid.set<LineWidget>(0, 0, 6, 8, contrib.line, {
+        label: 'memory',
+        showLegend: true,
+        legend: { width: 12 },
+        minY: 0,
+        style: { line: colour('yellow'), text: colour('white'), baseline: colour('white') },
+        wholeNumbersOnly: false,
+      }),
+      tree: grid.set<Widgets.BoxElement>(0, 8, 6, 4, blessed.box, {
+        label: 'processes',
+        tags: false,
+      }),
+      pids: grid.set<GaugeWidget>(6, 0, 2, 4, contrib.gauge, {
+        label: 'pids',
+        stroke: colour('green'),
+        fill: colour('white'),
+      }),
+      cpu: grid.set<BarWidget>(6, 4, 2, 4, contrib.bar, {
+        label: 'cpu throttling (periods)',
+        barWidth: 8,
+        barSpacing: 4,
+        maxHeight: 100,
+      }),
+      table: grid.set<TableWidget>(8, 0, 4, 8, contrib.table, {
+        label: 'namespaces (not the host’s)',
+        columnWidth: [7, 12, 7, 30],
+        columnSpacing: 2,
+        interactive: false,
+      }),
+      log: grid.set<LogWidget>(6, 8, 6, 4, contrib.log, {
+        label: 'events',
+        fg: colour('green'),
+      }),
+    };
+  }
+
+  draw(view: MonitorView): void {
+    const w = this.widgets;
+    if (w === undefined) {
+      this.screen.render();
+      return;
+    }
+    const n = view.memory.length;
+    const x = view.memory.map((_, i) => `${i - n + 1}s`);
+    const series = [
+      { title: 'used MiB', x, y: view.memory.map((b) => b / MIB), style: { line: 'yellow' } },
+    ];
+    if (view.limit !== undefined)
+      series.push({
+        title: 'limit',
+        x,
+        y: view.memory.map(() => (view.limit ?? 0) / MIB),
+        style: { line: 'red' },
+      });
+    if (n > 0) w.chart.setData(series);
+    w.chart.setLabel(memoryLabel(view));
+    w.tree.setContent(view.tree.join('\n') || '(no process in this cgroup)');
+    const pct = view.pids.max === undefined ? 0 : (view.pids.current / view.pids.max) * 100;
+    w.pids.setPercent(Math.min(100, Math.round(pct)));
+    w.pids.setLabel(`pids ${view.pids.current} / ${view.pids.max ?? 'max'}`);
+    w.cpu.setData({
+      titles: ['periods', 'throttled'],
+      data: [view.throttled.periods, view.throttled.throttled],
+    });
+    w.table.setData({
+      headers: ['TYPE', 'INODE', 'NPROCS', 'COMMAND'],
+      data: view.namespaces.map((e) => [e.type, String(e.inode), String(e.nprocs), e.command]),
+    });
+    for (const e of view.events) {
+      if (e.seq <= this.logged) continue;
+      const time = new Date(e.at).toISOString().slice(11, 19);
+      w.log.log(`${time} ${e.kind === 'oom' ? '!! ' : ''}${e.text}`);
+      this.logged = e.seq;
+    }
+    this.screen.render();
+  }
+}

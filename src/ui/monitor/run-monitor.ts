@@ -1,0 +1,70 @@
+/**
+ * Runs the projector dashboard until q, Ctrl-C, SIGTERM, SIGHUP or SIGINT, and always gives
+ * the terminal back (normal screen, cursor shown, raw mode off), also after a crash.
+ */
+import blessed from 'blessed';
+import { messageOf } from '../../engine/errors.js';
+import { wantsMonochrome } from '../app/theme.js';
+import { TerminalState } from '../app/terminal-state.js';
+import { Dashboard } from './dashboard.js';
+import { MonitorModel, type MonitorTarget } from './monitor-model.js';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
+
+export async function runMonitor(target: MonitorTarget, title: string): Promise<number> {
+  const model = new MonitorModel(target, title);
+  const screen = blessed.screen({
+    smartCSR: true,
+    fullUnicode: true,
+    title: 'contlab monitor',
+    warnings: false,
+  });
+  // Our own record of the terminal, restored after blessed's, whatever blessed managed to do.
+  const terminal = new TerminalState(process.stdin, process.stdout);
+  terminal.enter();
+  const dashboard = new Dashboard(screen, wantsMonochrome());
+  dashboard.layout();
+
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals): void => finish(SIGNAL_CODES[signal] ?? 1);
+  const onError = (err: unknown): void => {
+    process.stderr.write(`contlab: ${messageOf(err)}\n`);
+    finish(1);
+  };
+  const onExit = (): void => terminal.restore();
+  for (const s of SIGNALS) process.on(s, onSignal);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  process.on('exit', onExit);
+
+  screen.key(['q', 'C-c', 'escape'], () => finish(0));
+  screen.on('resize', () => {
+    dashboard.layout();
+    dashboard.draw(model.getView());
+  });
+  model.subscribe(() => dashboard.draw(model.getView()));
+  await model.start();
+  dashboard.draw(model.getView());
+
+  const code = await done;
+  model.stop();
+  try {
+    screen.destroy();
+  } catch {
+    // the terminal went away (SIGHUP): restored below as far as possible
+  }
+  terminal.restore();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('uncaughtException', onError);
+  process.off('unhandledRejection', onError);
+  process.off('exit', onExit);
+  return code;
+}

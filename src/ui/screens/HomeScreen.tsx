@@ -1,0 +1,129 @@
+/**
+ * The home screen: every lesson with its minutes and progress (✓ per step); a lesson this
+ * host cannot run is greyed out with the reason; the one to continue comes first.
+ */
+import { Box, Text } from 'ink';
+import { useCallback, useState } from 'react';
+import { useAppControl } from '../app/app-control.js';
+import { useTheme } from '../app/theme.js';
+import { AppShell } from '../components/AppShell.js';
+import type { KeyHint } from '../components/Footer.js';
+import { useKeys } from '../hooks/use-keys.js';
+import type { KeyPress } from '../keys/key-press.js';
+import type { Catalog, CatalogEntry } from '../lessons/catalog.js';
+
+const FOOTER: KeyHint[] = [
+  { keys: '↑↓', label: 'choose' },
+  { keys: 'Enter', label: 'start' },
+  { keys: 'p', label: 'present' },
+  { keys: 'q', label: 'quit' },
+];
+
+/** What the learner chose: `start:FILE` or `present:FILE`. */
+export type HomeChoice = `start:${string}` | `present:${string}`;
+
+function StepMarks({ entry }: { entry: CatalogEntry }): React.JSX.Element {
+  const theme = useTheme();
+  return (
+    <Text>
+      {entry.steps.map((s, i) => (
+        <Text key={i} color={s === 'done' ? theme.ok : theme.muted}>
+          {s === 'done' ? '✓' : s === 'skipped' ? '»' : '·'}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+function Row({
+  entry,
+  selected,
+  first,
+  width,
+}: {
+  entry: CatalogEntry;
+  selected: boolean;
+  first: boolean;
+  width: number;
+}): React.JSX.Element {
+  const theme = useTheme();
+  const blocked = entry.unmet.length > 0;
+  const cont = first && entry.started && !blocked && entry.steps.some((s) => s !== 'done');
+  const dim = blocked ? theme.muted : undefined;
+  return (
+    <Box flexDirection="column" width={width} marginBottom={1}>
+      <Text wrap="truncate-end" inverse={selected && !theme.mono} bold={selected} color={dim}>
+        {`${selected ? '›' : ' '} ${entry.title}`}
+        <Text color={selected ? undefined : theme.muted}>{`  ${entry.minutes} min  `}</Text>
+        {!selected && <StepMarks entry={entry} />}
+        {selected &&
+          `${entry.steps.filter((s) => s === 'done').length}/${entry.steps.length} steps`}
+        {cont ? `  ← continue at step ${entry.resumeStep}` : ''}
+      </Text>
+      <Box paddingLeft={2}>
+        <Text wrap="truncate-end" color={theme.muted}>
+          {blocked ? `not on this host: ${entry.unmet[0] ?? ''}` : entry.summary}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+const ROWS_PER_ENTRY = 3;
+
+/** Indices of the entries that fit in `rows`, keeping `index` in view. */
+export function visibleRange(index: number, count: number, rows: number): number[] {
+  const fit = Math.max(1, Math.floor(rows / ROWS_PER_ENTRY));
+  const start = Math.max(0, Math.min(index - Math.floor(fit / 2), count - fit));
+  return Array.from({ length: Math.min(fit, count) }, (_, i) => start + i);
+}
+
+export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element {
+  const theme = useTheme();
+  const app = useAppControl();
+  const [index, setIndex] = useState(0);
+  const entries = catalog.entries;
+
+  const onKey = useCallback(
+    (key: KeyPress) => {
+      const entry = entries[index];
+      if (key.name === 'q' || key.name === 'escape') return app.quit();
+      if (key.seq === '\x03') return void app.ctrlC();
+      if (key.name === 'up' || key.name === 'k') setIndex((i) => Math.max(0, i - 1));
+      else if (key.name === 'down' || key.name === 'j')
+        setIndex((i) => Math.min(entries.length - 1, i + 1));
+      else if ((key.name === 'enter' || key.name === 'p') && entry !== undefined) {
+        if (entry.unmet.length > 0) app.notify(`cannot start: ${entry.unmet[0] ?? ''}`);
+        else app.quit(`${key.name === 'p' ? 'present' : 'start'}:${entry.file}`);
+      }
+    },
+    [app, entries, index],
+  );
+  useKeys(onKey);
+
+  return (
+    <AppShell footer={FOOTER}>
+      {({ cols, bodyRows }) => (
+        <Box flexDirection="column" width={cols} height={bodyRows} paddingX={2} paddingTop={1}>
+          <Text bold color={theme.accent}>
+            contlab
+            <Text color={theme.muted}> — learn how Linux containers work, on your own kernel</Text>
+          </Text>
+          <Text> </Text>
+          {catalog.notice !== undefined && (
+            <Text color={theme.warn} wrap="wrap">
+              {catalog.notice}
+            </Text>
+          )}
+          {entries.length === 0 && <Text>no lessons found</Text>}
+          {visibleRange(index, entries.length, bodyRows - 4 - (catalog.notice ? 2 : 0)).map((i) => {
+            const e = entries[i];
+            return e === undefined ? null : (
+              <Row key={e.file} entry={e} selected={i === index} first={i === 0} width={cols - 4} />
+            );
+          })}
+        </Box>
+      )}
+    </AppShell>
+  );
+}
