@@ -11,7 +11,8 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function bytes(n: number): string {
+/** A byte count in binary units, as the report and the UI panels show it (`64.0 MiB`). */
+export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let i = 0;
@@ -33,18 +34,18 @@ function line(label: string, r: Reading<unknown> | null, format?: Format): strin
   return [`    ${label.padEnd(18)} ${shown.padEnd(24)} ${basename(r.file)}`];
 }
 
-const limitBytes = (v: Limit): string => (v === 'max' ? 'max (no limit)' : bytes(v));
+const limitBytes = (v: Limit): string => (v === 'max' ? 'max (no limit)' : formatBytes(v));
 const limitPlain = (v: Limit): string => (v === 'max' ? 'max (no limit)' : String(v));
 
 function cgroupLines(s: CgroupStats): string[] {
   const out: string[] = [];
   if (s.memory) {
     out.push(`  memory (v${s.memory.version})  ${s.memory.dir}`);
-    out.push(...line('current', s.memory.current, bytes as Format));
+    out.push(...line('current', s.memory.current, formatBytes as Format));
     out.push(...line('max', s.memory.max, limitBytes as Format));
     out.push(...line('high', s.memory.high, limitBytes as Format));
-    out.push(...line('peak', s.memory.peak, bytes as Format));
-    out.push(...line('swap current', s.memory.swapCurrent, bytes as Format));
+    out.push(...line('peak', s.memory.peak, formatBytes as Format));
+    out.push(...line('swap current', s.memory.swapCurrent, formatBytes as Format));
     out.push(...line('swap max', s.memory.swapMax, limitBytes as Format));
     out.push(...line('memory+swap max', s.memory.memswMax, limitBytes as Format));
     out.push(...line('OOM kills', s.memory.oomKills));

@@ -1,15 +1,6 @@
 /** Numbers for the panels: sizes, gauges and sparklines as plain text (no colour needed). */
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes } from '../../engine/observer/report-text.js';
 
 /** `[██████░░░░]` for `fraction` (0..1) in `width` cells. */
 export function gauge(fraction: number, width: number): string {
