@@ -5,6 +5,7 @@
 // panels, and resident memory. Medians. Build first (npm run build:ts); run as root:
 //   node bench/ui.mjs [--quick] [--json]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +117,10 @@ async function echoLatencies(app, count) {
   return out;
 }
 
-const results = {};
+/** The 1-minute load average: a busy machine (a CI run) slows every number here. */
+const loadavg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+const results = { loadBefore: loadavg() };
 try {
   // 1. Home screen: launch to the first frame with the lesson list and the footer.
   const home = [];
@@ -165,6 +169,7 @@ try {
 } finally {
   rmSync(base, { recursive: true, force: true });
 }
+results.loadAfter = loadavg();
 
 const rows = [
   [
@@ -212,5 +217,8 @@ else {
     process.stdout.write(
       `${name.padEnd(w[0])}${value.padEnd(w[1])}${goal.padEnd(w[2])}${ok ? '✓' : '✗'}\n`,
     );
+  process.stdout.write(
+    `(load average ${results.loadBefore.toFixed(2)} before, ${results.loadAfter.toFixed(2)} after, on ${cpus().length} CPUs)\n`,
+  );
 }
 process.exit(0);

@@ -14,7 +14,7 @@ export async function lessonFor(ref: string | undefined): Promise<Lesson> {
   const { loadLesson, loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
   const { loadCatalog } = await import('../../ui/lessons/catalog.js');
   if (ref !== undefined) return loadLesson(ref);
-  const first = loadCatalog().entries.find((e) => e.unmet.length === 0);
+  const first = (await loadCatalog()).entries.find((e) => e.unmet.length === 0);
   if (first === undefined)
     throw new LabError('this host can run none of the lessons', { remedy: 'run contlab doctor' });
   return loadLessonFile(first.file);

@@ -4,18 +4,35 @@
  * restored and everything the screen started (the lab session, the shell) was removed.
  * (The home screen alone is in src/ui/screens/run-home.ts: it loads less.)
  */
-import { createElement } from 'react';
-import { exitCodeOf, runFullScreen, type FullScreenOptions } from '../../ui/app/run-full-screen.js';
+import type { FullScreenOptions } from '../../ui/app/run-full-screen.js';
 import { LessonRun, type Lesson } from '../../ui/lessons/lessons-api.js';
-import { NotesScreen } from '../../ui/screens/NotesScreen.js';
-import { PresentScreen } from '../../ui/screens/PresentScreen.js';
 import { removePosition, writePosition } from '../../ui/state/present-link.js';
-import { PlayerScreen } from '../../ui/screens/PlayerScreen.js';
-import { ShellScreen } from '../../ui/screens/ShellScreen.js';
 import { LiveKernel } from '../../ui/state/live-kernel.js';
 import { PlayerStore } from '../../ui/state/player-store.js';
 import { EmbeddedTerminal, type ShellCommand } from '../../ui/terminal/embedded-terminal.js';
 import { labBashArgs } from '../../ui/terminal/lab-shell.js';
+
+type Screens = typeof import('../../ui/app/screens.js');
+let screens: Promise<Screens> | undefined;
+
+/**
+ * Ink, React and the screens, loaded once. Started as soon as the lab shell is spawned, the
+ * load overlaps the shell's own start-up and the first look at the kernel.
+ */
+function loadScreens(): Promise<Screens> {
+  screens ??= import('../../ui/app/screens.js');
+  return screens;
+}
+
+/** The screens for an open stage; the stage is closed when they cannot be loaded. */
+async function screensFor(stage: LessonStage): Promise<Screens> {
+  try {
+    return await loadScreens();
+  } catch (err) {
+    await stage.close();
+    throw err;
+  }
+}
 
 export interface ShellOptions {
   /** The shell's working directory (default: the current one). */
@@ -54,6 +71,7 @@ function newTerminal(
 export async function runShellScreen(options: ShellOptions & ScreenOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const terminal = newTerminal(options, stdout);
+  const { createElement, exitCodeOf, runFullScreen, ShellScreen } = await loadScreens();
   const reason = await runFullScreen(createElement(ShellScreen, { terminal }), {
     ...options,
     onShutdown: async () => {
@@ -87,7 +105,22 @@ export async function openStage(lesson: Lesson, stdout: NodeJS.WriteStream): Pro
         live.setRoot(pid);
       },
     );
+    void loadScreens().catch(() => undefined);
     await live.start();
+    // A command in the shell: the panels poll quickly for a while.
+    const term = terminal;
+    term.onCommand(() => live.nudge());
+    // The checkpoint is looked at again when the kernel or the shell says something
+    // changed, not every second: an idle lesson costs (next to) nothing.
+    run.watchLive({
+      changes: (onChange) => {
+        const offs = [live.onKernelChange(onChange), term.onCommand(onChange)];
+        return () => {
+          for (const off of offs) off();
+        };
+      },
+      processes: () => live.processes(),
+    });
   } catch (err) {
     live.stop();
     await terminal?.dispose();
@@ -116,6 +149,7 @@ export async function runPlayer(lesson: Lesson, options: ScreenOptions = {}): Pr
   const stage = await openStage(lesson, stdout);
   const store = new PlayerStore(stage.run);
   void store.open();
+  const { createElement, exitCodeOf, runFullScreen, PlayerScreen } = await screensFor(stage);
   const reason = await runFullScreen(
     createElement(PlayerScreen, { store, terminal: stage.terminal, live: stage.live }),
     {
@@ -134,6 +168,7 @@ export async function runPresent(lesson: Lesson, options: ScreenOptions = {}): P
   const stdout = options.stdout ?? process.stdout;
   const stage = await openStage(lesson, stdout);
   const store = new PlayerStore(stage.run);
+  const { createElement, exitCodeOf, runFullScreen, PresentScreen } = await screensFor(stage);
   const onSlide = (slide: number): void =>
     writePosition({ pid: process.pid, lessonFile: lesson.file, slide });
   const reason = await runFullScreen(
@@ -152,5 +187,6 @@ export async function runPresent(lesson: Lesson, options: ScreenOptions = {}): P
 
 /** The presenter's notes in a second terminal (`contlab present --notes`). */
 export async function runNotes(options: ScreenOptions = {}): Promise<number> {
+  const { createElement, exitCodeOf, runFullScreen, NotesScreen } = await loadScreens();
   return exitCodeOf(await runFullScreen(createElement(NotesScreen), options));
 }

@@ -4,11 +4,13 @@
  * and every decision about steps, checkpoints, hints, quizzes and solutions is made here.
  *
  * Entering a step runs its setup, records the counters "rose" checks compare with, and
- * starts re-evaluating its checkpoint about once a second; leaving it runs its cleanup.
+ * starts re-evaluating its checkpoint (about once a second, or on the changes a ChangeSource
+ * signals); leaving it runs its cleanup.
  */
 import { LabError } from '../../engine/errors.js';
 import { TypedEmitter } from '../../engine/observer/index.js';
 import type { SessionReport } from '../../engine/session.js';
+import type { CheckContext } from '../checks/context.js';
 import type { CheckpointResult } from '../checks/types.js';
 import type { CodeBlock, Hint, Lesson, Step } from '../format/model.js';
 import { hintFor, hintsFor } from '../hints.js';
@@ -28,7 +30,8 @@ import { ProgressStore } from '../progress/store.js';
 import { openLessonLab, type LessonLab } from '../session/lesson-lab.js';
 import { unmetRequirements } from '../session/requirements.js';
 import { labArgv, recordProcess, runLabScript, type ScriptResult } from '../session/spawn.js';
-import { Watcher } from '../watcher.js';
+import { Watcher, type ChangeSource } from '../watcher.js';
+import { snapshotSystem, type ProcessSnapshot } from './snapshot-system.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
@@ -60,22 +63,38 @@ export interface ShellCommand {
 
 export interface LessonRunOptions {
   store?: ProgressStore;
-  /** Background checkpoint interval (default 1000 ms). */
+  /** Background checkpoint interval (default 1000 ms) when no change source is given. */
   intervalMs?: number;
+  /** What a live view of the lab offers the checkpoint watcher: see watchLive(). */
+  live?: LiveSources;
+}
+
+/** What the player already watches, for the background checkpoint to reuse. */
+export interface LiveSources {
+  /**
+   * Signals that the system may have changed (see Watcher): the open step's checkpoint is
+   * then re-evaluated on changes (and every few seconds all the same), not every second.
+   */
+  changes: ChangeSource;
+  /** The processes last seen: background evaluations look for lab processes there. */
+  processes?: ProcessSnapshot;
 }
 
 export class LessonRun extends TypedEmitter<LessonRunEvents> {
   private current: Step | undefined;
   private watcher: Watcher | undefined;
   private closed = false;
+  private live: LiveSources | undefined;
 
   private constructor(
     readonly lesson: Lesson,
     readonly lab: LessonLab,
     readonly store: ProgressStore,
     private readonly intervalMs: number,
+    live: LiveSources | undefined,
   ) {
     super();
+    this.live = live;
   }
 
   /**
@@ -90,7 +109,17 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
       });
     const store = options.store ?? new ProgressStore();
     const lab = await openLessonLab(lesson);
-    return new LessonRun(lesson, lab, store, options.intervalMs ?? 1000);
+    return new LessonRun(lesson, lab, store, options.intervalMs ?? 1000, options.live);
+  }
+
+  /**
+   * From the next step entered on (call it before resume() or enter()), the background
+   * checkpoint follows `live`: re-evaluated when it signals a change, finding processes in
+   * its snapshot. Undefined: back to polling every `intervalMs`. The "check" key always
+   * looks at the whole system afresh.
+   */
+  watchLive(live: LiveSources | undefined): void {
+    this.live = live;
   }
 
   get step(): Step | undefined {
@@ -144,6 +173,8 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
         checks: step.checkpoint,
         context: this.lab.context,
         intervalMs: this.intervalMs,
+        changes: this.live?.changes,
+        backgroundContext: this.backgroundContext(),
       });
       watcher.on('result', (result) => this.emit('result', { step, result }));
       watcher.on('pass', (result) => {
@@ -257,6 +288,14 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
         return `the step's ${what} (${this.lesson.file}:${block.pos.line}) failed with exit ${r.code}${r.timedOut ? ' (time limit)' : ''}: ${r.output.trim()}`;
     }
     return undefined;
+  }
+
+  /** The check context of background evaluations: processes from the live snapshot. */
+  private backgroundContext(): CheckContext | undefined {
+    const processes = this.live?.processes;
+    if (processes === undefined) return undefined;
+    const context = this.lab.context;
+    return { ...context, system: () => snapshotSystem(context.system(), processes) };
   }
 
   private requireStep(): Step {

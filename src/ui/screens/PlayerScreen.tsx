@@ -4,7 +4,7 @@
  * commands); Ctrl-T Tab moves the focus to the lesson, where single letters work.
  */
 import { Box } from 'ink';
-import { useCallback, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useAppControl } from '../app/app-control.js';
 import { playerLayout } from '../app/player-layout.js';
 import { AppShell } from '../components/AppShell.js';
@@ -62,6 +62,8 @@ export function PlayerScreen({
   const [full, setFull] = useState(false);
   const [help, setHelp] = useState(false);
   const [scroll, setScroll] = useState(0);
+  // Only the panel on screen (none under help or the full-screen shell) asks for new frames.
+  useEffect(() => live.show(help || full ? undefined : tab), [live, help, full, tab]);
 
   const run = useCallback(
     (command: PaneCommand | LessonCommand) => {

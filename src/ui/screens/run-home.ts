@@ -11,7 +11,7 @@ import { HomeScreen } from './HomeScreen.js';
 export async function runHome(
   options: Pick<FullScreenOptions, 'stdin' | 'stdout' | 'monochrome'> = {},
 ): Promise<{ code: number; choice?: string }> {
-  const catalog = loadCatalog();
+  const catalog = await loadCatalog();
   const reason = await runFullScreen(createElement(HomeScreen, { catalog }), options);
   if (reason.kind === 'quit' && reason.value !== undefined)
     return { code: 0, choice: reason.value };

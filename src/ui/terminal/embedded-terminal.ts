@@ -33,6 +33,10 @@ export interface EmbeddedTerminalOptions {
 }
 
 const RESTART_WINDOW_MS = 2000;
+/** After Enter (or Ctrl-C, Ctrl-D), how long shell output still counts as the command's. */
+const COMMAND_OUTPUT_MS = 10_000;
+/** Keys that end or run a command line: Enter, Ctrl-C, Ctrl-D. */
+const COMMAND_KEYS = ['\r', '\n', '\x03', '\x04'];
 const MAX_QUICK_RESTARTS = 3;
 
 export function defaultShell(): ShellCommand {
@@ -47,6 +51,8 @@ export class EmbeddedTerminal {
   private readonly options: EmbeddedTerminalOptions;
   private readonly shell: ShellCommand;
   private readonly listeners = new Set<() => void>();
+  private readonly commandListeners = new Set<() => void>();
+  private commandAt = 0;
   private version = 0;
   private disposed = false;
   private cursorHidden = false;
@@ -73,7 +79,11 @@ export class EmbeddedTerminal {
       return false;
     });
     this.term.onData((data) => this.proc?.write(data));
-    this.term.onWriteParsed(() => this.changed());
+    this.term.onWriteParsed(() => {
+      this.changed();
+      if (this.commandAt !== 0 && Date.now() - this.commandAt < COMMAND_OUTPUT_MS)
+        this.commandActivity();
+    });
     this.spawn();
   }
 
@@ -112,6 +122,23 @@ export class EmbeddedTerminal {
   /** Sends bytes to the shell as if typed. */
   write(data: string): void {
     this.proc?.write(data);
+    if (COMMAND_KEYS.some((k) => data.includes(k))) {
+      this.commandAt = Date.now();
+      this.commandActivity();
+    }
+  }
+
+  /**
+   * Calls `listener` when the learner may have just changed something from the shell: a
+   * command line was sent (Enter, Ctrl-C, Ctrl-D), and again whenever the shell writes in
+   * the seconds after (the command's output, the next prompt when it is done). Plain typing
+   * and an idle shell call nothing. Returns the unsubscribe.
+   */
+  onCommand(listener: () => void): () => void {
+    this.commandListeners.add(listener);
+    return () => {
+      this.commandListeners.delete(listener);
+    };
   }
 
   /** Types `text` into the shell at a readable pace (presenter mode); returns the handle. */
@@ -157,6 +184,11 @@ export class EmbeddedTerminal {
     if (pid !== undefined) await killTree(pid);
     this.term.dispose();
     this.listeners.clear();
+    this.commandListeners.clear();
+  }
+
+  private commandActivity(): void {
+    for (const listener of [...this.commandListeners]) listener();
   }
 
   private changed(): void {
