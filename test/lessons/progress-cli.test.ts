@@ -17,7 +17,7 @@ import { contlab, hasStackTrace, type CliResult } from '../helpers/cli.js';
 import { makeTempLab, type TempLab } from '../helpers/lab-env.js';
 import { ensureBuilt } from './helpers/build.js';
 import { copySamples } from './helpers/samples.js';
-import { contlabAsync, inBatches } from './helpers/cli-async.js';
+import { expectCleanFailures } from './helpers/cli-async.js';
 
 interface Shown {
   file: string;
@@ -213,21 +213,6 @@ describe('contlab reset', () => {
         /remedy: give a step number from 1 to 6 or a step id/,
       ],
     ];
-    const runs = await inBatches(
-      cases.map(
-        ([args]) =>
-          () =>
-            contlabAsync(args, lab.env),
-      ),
-    );
-    cases.forEach(([args, message], i) => {
-      const r = runs[i] as CliResult;
-      expect({ args, code: r.code, stack: hasStackTrace(r.stderr) }).toEqual({
-        args,
-        code: 1,
-        stack: false,
-      });
-      expect({ args, stderr: r.stderr }).toEqual({ args, stderr: expect.stringMatching(message) });
-    });
+    await expectCleanFailures(cases, lab.env);
   });
 });

@@ -13,7 +13,7 @@ import { labCgroupDirs, pidsMentioning } from '../helpers/daemons.js';
 import { makeTempLab, type TempLab } from '../helpers/lab-env.js';
 import { ensureBuilt } from './helpers/build.js';
 import { copySamples } from './helpers/samples.js';
-import { contlabAsync, inBatches } from './helpers/cli-async.js';
+import { expectCleanFailures } from './helpers/cli-async.js';
 
 const FIXTURES = join(repoRoot, 'test', 'lessons', 'fixtures', 'verify');
 
@@ -132,22 +132,7 @@ describe('contlab verify: bad input and the learner state', () => {
       ],
       [['verify', 'sample-cgroups'], /no lab of lesson sample-cgroups is running/],
     ];
-    const runs = await inBatches(
-      cases.map(
-        ([args]) =>
-          () =>
-            contlabAsync(args, lab.env),
-      ),
-    );
-    cases.forEach(([args, message], i) => {
-      const r = runs[i] as CliResult;
-      expect({ args, code: r.code, stack: hasStackTrace(r.stderr) }).toEqual({
-        args,
-        code: 1,
-        stack: false,
-      });
-      expect({ args, stderr: r.stderr }).toEqual({ args, stderr: expect.stringMatching(message) });
-    });
+    await expectCleanFailures(cases, lab.env);
     expect(
       existsSync(join(lab.home, 'sessions')) ? readdirSync(join(lab.home, 'sessions')) : [],
     ).toEqual([]);

@@ -2,10 +2,11 @@
  * The real bin/contlab, run asynchronously, so a test can run many independent invocations
  * (one per broken fixture) a few at a time instead of one after another.
  */
+import { expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../../../src/engine/repo.js';
-import type { CliResult } from '../../helpers/cli.js';
+import { hasStackTrace, type CliResult } from '../../helpers/cli.js';
 
 export function contlabAsync(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve) => {
@@ -30,4 +31,30 @@ export async function inBatches<T>(jobs: (() => Promise<T>)[], limit = 4): Promi
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
   return results;
+}
+
+/**
+ * Runs each bad invocation through the real CLI and expects what every bad input must give:
+ * exit 1, no stack trace, and stderr matching that case's message.
+ */
+export async function expectCleanFailures(
+  cases: [string[], RegExp][],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const runs = await inBatches(
+    cases.map(
+      ([args]) =>
+        () =>
+          contlabAsync(args, env),
+    ),
+  );
+  cases.forEach(([args, message], i) => {
+    const r = runs[i] as CliResult;
+    expect({ args, code: r.code, stack: hasStackTrace(r.stderr) }).toEqual({
+      args,
+      code: 1,
+      stack: false,
+    });
+    expect({ args, stderr: r.stderr }).toEqual({ args, stderr: expect.stringMatching(message) });
+  });
 }
