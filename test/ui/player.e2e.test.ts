@@ -34,8 +34,11 @@ function selected(ui: UiRun): string {
 /** Moves the selection down one lesson at a time until `title` is selected, then Enter. */
 async function chooseOnHome(ui: UiRun, title: RegExp): Promise<void> {
   await ui.waitForText(/Enter start/);
-  for (let i = 0; i < 30 && !title.test(selected(ui)); i++) {
-    const before = selected(ui);
+  for (let i = 0; i < 30; i++) {
+    // A frame caught mid-redraw can show no selection at all: wait for one before reading it.
+    const screen = await ui.waitForText(/^\s*› \S/m);
+    const before = /^\s*› (.*)$/m.exec(screen)?.[1] ?? '';
+    if (title.test(before)) break;
     ui.press('down');
     await ui.waitForGone(`› ${before}`);
   }
