@@ -46,10 +46,11 @@ void container_init(struct init_args *a)
 	char self[32] = "";
 	if (readlink("/proc/self", self, sizeof self - 1) > 0) /* still the host's /proc */
 		trace_set_pid(atoi(self));
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-	/* 1. Wait for the parent: uid/gid maps written, cgroup joined. */
+	/* 1. Wait for the parent: uid/gid maps written, cgroup joined. Only then become
+	 * non-dumpable: that makes /proc/PID/{uid,gid}_map root's, and a rootless parent
+	 * (no CAP_DAC_OVERRIDE) could no longer write them (runc toggles it the same way). */
 	wait_for(a->sync_fd, "go");
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	const struct ns_spec *user = spec_ns(s, CLONE_NEWUSER);
 	if (user && user->path)
 		ns_join(user->path, CLONE_NEWUSER);
