@@ -184,7 +184,9 @@ export class VirtualMachine {
   }
 
   consoleTail(): string {
-    const tail = this.consoleText.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    // Without the firmware's and the kernel's terminal escapes (SeaBIOS clears the screen).
+    // eslint-disable-next-line no-control-regex
+    const tail = this.consoleText.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1bc/g, '');
     return [tail.trim(), this.virtiofsdErr.trim()].filter(Boolean).join('\n');
   }
 
