@@ -12,6 +12,8 @@ export interface VmInfo {
   virtiofsd: string | undefined;
   /** kvm, tcg, or 'not probed yet' when /dev/kvm is accessible but no boot was tried. */
   accel: string;
+  /** Why KVM was not used, when it was tried. */
+  kvmProblem: string | undefined;
   cache: string;
 }
 
@@ -24,6 +26,7 @@ export async function vmInfo(): Promise<VmInfo> {
     qemu: undefined,
     virtiofsd: undefined,
     accel: 'tcg',
+    kvmProblem: undefined,
     cache: vmCacheDir(),
   };
   try {
@@ -37,8 +40,9 @@ export async function vmInfo(): Promise<VmInfo> {
           ? 'kvm if it boots (not probed yet)'
           : verdict.kvm
             ? 'kvm'
-            : `tcg (KVM does not boot the guest here: ${verdict.detail})`;
-    } else info.accel = 'tcg (no accessible /dev/kvm)';
+            : 'tcg (software emulation: KVM does not boot the guest here)';
+      if (verdict !== undefined && !verdict.kvm) info.kvmProblem = verdict.detail;
+    } else info.accel = 'tcg (software emulation: no accessible /dev/kvm)';
     if (kernel === undefined) info.problem = 'no guest kernel cached yet: contlab vm fetch';
     else info.available = true;
   } catch (err) {

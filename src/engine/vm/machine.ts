@@ -6,12 +6,13 @@
  * if the host process is killed, the kernel ends the VM at once and nothing stays.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import { identityOf } from '../procfs.js';
 import type { LabSession } from '../session.js';
+import { recordBoot } from './doctor-check.js';
 import { initrdWithJob } from './initramfs.js';
 import { jobScript, type VmJob } from './job.js';
 import type { GuestKernel } from './kernel.js';
@@ -54,6 +55,8 @@ export interface VmExit {
   consoleTail: string;
 }
 
+const seconds = (ms: number): string =>
+  `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const CONSOLE_KEEP = 8192;
 let counter = 0;
@@ -145,10 +148,11 @@ export class VirtualMachine {
       if (ready === undefined) {
         failure = this.qemuGone
           ? 'the VM stopped while it was booting'
-          : `the VM did not boot within ${Math.round(this.opts.bootTimeoutMs / 1000)} s`;
+          : `the VM did not boot within ${seconds(this.opts.bootTimeoutMs)}`;
         return await this.finish(started, bootMs, undefined, failure);
       }
       bootMs = Date.now() - started;
+      recordBoot({ accel: this.opts.accel, bootMs });
       // qemu holds the initrd in memory and its sockets open: the files can go now.
       this.forgetFiles();
 
@@ -158,7 +162,7 @@ export class VirtualMachine {
       if (exitCode === undefined)
         failure = this.qemuGone
           ? 'the VM stopped before the command finished (a kernel panic or a qemu crash)'
-          : `the command did not finish within ${Math.round(runLimit / 1000)} s`;
+          : `the command did not finish within ${seconds(runLimit)}`;
       return await this.finish(started, bootMs, exitCode, failure);
     } catch (err) {
       await this.stop();
@@ -187,7 +191,12 @@ export class VirtualMachine {
     // Without the firmware's and the kernel's terminal escapes (SeaBIOS clears the screen).
     // eslint-disable-next-line no-control-regex
     const tail = this.consoleText.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1bc/g, '');
-    return [tail.trim(), this.virtiofsdErr.trim()].filter(Boolean).join('\n');
+    // virtiofsd's own lines only when they say more than that qemu went away.
+    const fsd = this.virtiofsdErr
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^virtio_(loop|session_mount)/.test(l))
+      .join('\n');
+    return [tail.trim(), fsd].filter(Boolean).join('\n');
   }
 
   private spawnTracked(file: string, args: string[]): ChildProcess {
@@ -258,10 +267,12 @@ export class VirtualMachine {
     });
   }
 
-  /** Removes the sockets and the initrd (qemu already holds what it needs of them). */
+  /**
+   * Removes the sockets and the initrd: qemu already holds what it needs of them, and a
+   * host process killed from now on leaves no file of its VM behind.
+   */
   private forgetFiles(): void {
     rmSync(this.dir, { recursive: true, force: true });
-    mkdirSync(this.dir, { recursive: true });
   }
 
   /** Waits up to `graceMs` for qemu to power off, then kills qemu and virtiofsd by PID. */

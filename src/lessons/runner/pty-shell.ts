@@ -17,6 +17,8 @@ const POLL_MS = 40;
 /** A background job's processes must stay unchanged this long to count as started. */
 const BACKGROUND_QUIET_MS = 200;
 const BACKGROUND_MAX_MS = 3_000;
+/** How long a typed line may go without a prompt after it before idle detection decides. */
+const PROMPT_WAIT_MS = 5_000;
 /** How long a typed line may go unread before idle detection starts anyway. */
 const ECHO_WAIT_MS = 3_000;
 
@@ -70,6 +72,7 @@ export class LabShell {
     const from = this.received;
     this.term.write(`${line}\r`);
     await this.waitEcho(line, from, Math.min(timeoutMs, scaled(ECHO_WAIT_MS)));
+    await this.waitPrompt(line, from, Math.min(timeoutMs, scaled(PROMPT_WAIT_MS)));
     await sleep(QUIET_MS);
     if (!(await this.waitIdle(timeoutMs))) return false;
     if (/[^&]&\s*$/.test(line)) await this.waitBackgroundSettled(scaled(BACKGROUND_MAX_MS));
@@ -104,6 +107,26 @@ export class LabShell {
       const fresh = this.received - from;
       const since = fresh === 0 ? '' : this.transcript.slice(-fresh);
       if (squash(since).includes(tail)) return;
+      await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * Waits until the output since `from` ends in something like a prompt (`$ `, `# `, `> `)
+   * that is not the typed line's own echo. A nested shell (`unshare --mount bash`) looks
+   * idle while it is still starting up; its first prompt says it reads input now. Commands
+   * that never print a prompt just cost this wait once.
+   */
+  private async waitPrompt(line: string, from: number, timeoutMs: number): Promise<void> {
+    const typed = squash(line).slice(-24);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.exited) {
+      const fresh = this.received - from;
+      const last =
+        plain(fresh === 0 ? '' : this.transcript.slice(-fresh))
+          .split('\n')
+          .pop() ?? '';
+      if (/[#$>%] ?$/.test(last) && (typed === '' || !squash(last).endsWith(typed))) return;
       await sleep(POLL_MS);
     }
   }
@@ -166,10 +189,15 @@ function descendants(root: number): string {
   return out.join(' ');
 }
 
+/** Terminal output as plain text: no escapes, no carriage returns. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[=>]|\r/g, '');
+}
+
 /** Text without terminal escapes and whitespace: a line as typed vs as echoed and wrapped. */
 function squash(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[=>]|\s/g, '');
+  return plain(text).replace(/\s/g, '');
 }
 
 function statOf(
