@@ -20,7 +20,10 @@ describe('cpio newc writer', () => {
       { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
       { kind: 'chardev', path: 'console', major: 5, minor: 1 },
     ]);
-    const r = spawnSync('cpio', ['-itv', '--quiet'], { input: gunzipSync(archive), encoding: 'utf8' });
+    const r = spawnSync('cpio', ['-itv', '--quiet'], {
+      input: gunzipSync(archive),
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
@@ -56,9 +59,7 @@ describe('job file', () => {
       { encoding: 'utf8', env: { PATH: process.env.PATH } },
     );
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(
-      `/tmp/a dir/it's\nhello world\n'\n1\nit's|two words|$HOME|\`id\`|a\nb|`,
-    );
+    expect(r.stdout).toBe(`/tmp/a dir/it's\nhello world\n'\n1\nit's|two words|$HOME|\`id\`|a\nb|`);
     expect(script).not.toContain('BAD-NAME');
     expect(shQuote("a'b")).toBe(`'a'\\''b'`);
   });
@@ -103,7 +104,8 @@ describe('qemu command line', () => {
     vmlinuz: '/k/vmlinuz',
     initrd: '/w/initrd.gz',
     sockets: '/w',
-    diskMiB: 0,
+    fsSocket: '/f/fs.sock',
+    disk: undefined,
   };
 
   test('pure cgroup v2, shared memory for virtiofs, one socket per port', () => {
@@ -112,10 +114,13 @@ describe('qemu command line', () => {
     expect(KERNEL_CMDLINE).toContain('systemd.unified_cgroup_hierarchy=1');
     expect(args).toContain('memory-backend-memfd,id=mem,size=1024M,share=on');
     expect(args.join(' ')).toContain('vhost-user-fs-pci,chardev=fs,tag=hostroot');
+    expect(args).toContain('socket,id=fs,path=/f/fs.sock');
     for (const port of ['ctl', 'out', 'err', 'agent'])
       expect(args).toContain(`socket,id=${port},path=/w/${port}.sock`);
     expect(args.join(' ')).not.toContain('virtio-blk');
-    expect(qemuArgs({ ...spec, diskMiB: 64 }).join(' ')).toContain('size=64M');
+    expect(qemuArgs({ ...spec, disk: '/w/lab.img' }).join(' ')).toContain(
+      'file=/w/lab.img,format=raw',
+    );
     expect(qemuArgs({ ...spec, accel: 'kvm' })).toEqual(expect.arrayContaining(['-cpu', 'host']));
   });
 });

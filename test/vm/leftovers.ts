@@ -31,7 +31,8 @@ export function vmLeftovers(runDir: string): string[] {
     } catch {
       continue;
     }
-    for (const e of entries.filter((x) => x.startsWith('vm-'))) out.push(`dir ${join(runDir, s, e)}`);
+    for (const e of entries.filter((x) => x.startsWith('vm-')))
+      out.push(`dir ${join(runDir, s, e)}`);
   }
   return out;
 }

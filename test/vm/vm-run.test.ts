@@ -42,7 +42,9 @@ describe('contlab vm run', () => {
     expect(r.stderr.trim()).toBe('to-stderr');
     expect(r.code).toBe(7);
     const [controllers, cgroup, v1mounts, release, cwd] = r.stdout.trim().split('\n');
-    expect(controllers?.split(' ')).toEqual(expect.arrayContaining(['cpu', 'io', 'memory', 'pids']));
+    expect(controllers?.split(' ')).toEqual(
+      expect.arrayContaining(['cpu', 'io', 'memory', 'pids']),
+    );
     expect(cgroup).toBe('0::/');
     expect(v1mounts).toBe('0');
     expect(release).toMatch(/-cloud-amd64$/);

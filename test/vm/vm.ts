@@ -6,14 +6,7 @@
  * `RESULT <name> <PASS|FAIL> <detail>`; the VM powers off when it is done.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../src/engine/repo.js';
 import { cachedKernels } from '../../src/engine/vm/kernel.js';

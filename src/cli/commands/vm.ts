@@ -42,7 +42,7 @@ function withRunFlags(cmd: Command): Command {
     .option('--timeout <seconds>', 'stop the command after this long (default: no limit)')
     .option('--boot-timeout <seconds>', 'give up when the VM has not booted by then')
     .option('--console', "show the VM's kernel console while it boots")
-    .option('--no-disk', 'no scratch disk (/dev/vda, for I/O limits)');
+    .option('--no-disk', 'no lab disk (the lab home is then in RAM, without I/O limits)');
 }
 
 async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promise<void> {
@@ -59,7 +59,7 @@ async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promis
       tty,
       accel: accelOf(flags.accel),
       memoryMiB: positive(flags.memory, '--memory') ?? 2048,
-      diskMiB: flags.disk ? 1024 : 0,
+      diskMiB: flags.disk ? 4096 : 0,
       ...(cpus === undefined ? {} : { cpus: Math.floor(cpus) }),
       ...(timeout === undefined ? {} : { runTimeoutMs: timeout * 1000 }),
       ...(bootTimeout === undefined ? {} : { bootTimeoutMs: bootTimeout * 1000 }),

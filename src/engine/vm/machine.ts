@@ -6,10 +6,11 @@
  * if the host process is killed, the kernel ends the VM at once and nothing stays.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
+import { isRoot } from '../paths.js';
 import { identityOf } from '../procfs.js';
 import type { LabSession } from '../session.js';
 import { recordBoot } from './doctor-check.js';
@@ -18,7 +19,6 @@ import { jobScript, type VmJob } from './job.js';
 import type { GuestKernel } from './kernel.js';
 import {
   PORTS,
-  fsSocket,
   portSocket,
   qemuArgs,
   virtiofsdArgs,
@@ -100,6 +100,8 @@ class HostPort {
 
 export class VirtualMachine {
   private readonly dir: string;
+  /** Where virtiofsd's socket is: see startVirtiofsd. */
+  private readonly fsDir: string;
   private readonly ports = new Map<PortName, HostPort>();
   private qemu: ChildProcess | undefined;
   private virtiofsd: ChildProcess | undefined;
@@ -108,7 +110,13 @@ export class VirtualMachine {
   private virtiofsdErr = '';
 
   constructor(private readonly opts: BootOptions) {
-    this.dir = join(opts.session.runDir, `vm-${process.pid}-${++counter}`);
+    const name = `vm-${process.pid}-${++counter}`;
+    this.dir = join(opts.session.runDir, name);
+    this.fsDir = isRoot() ? this.dir : join(opts.session.dir, `${name}-fs`);
+  }
+
+  private get fsSocket(): string {
+    return join(this.fsDir, 'fs.sock');
   }
 
   /** The port a caller reads and writes (out, err, agent, console), once qemu is connected. */
@@ -122,6 +130,7 @@ export class VirtualMachine {
   async run(onStarted?: (vm: VirtualMachine) => void): Promise<VmExit> {
     const { session } = this.opts;
     await session.makeDir(this.dir);
+    if (this.fsDir !== this.dir) await session.makeDir(this.fsDir);
     const started = Date.now();
     let bootMs = 0;
     let failure: string | undefined;
@@ -139,7 +148,13 @@ export class VirtualMachine {
         disk: this.opts.diskMiB > 0,
       };
       writeFileSync(initrd, initrdWithJob(this.opts.kernel, jobScript(job)));
-      const qemuExit = this.startQemu(initrd);
+      const disk = this.opts.diskMiB > 0 ? join(this.dir, 'lab.img') : undefined;
+      // Sparse: it only takes what the guest writes, and is unlinked once qemu holds it.
+      if (disk !== undefined) {
+        writeFileSync(disk, '');
+        truncateSync(disk, this.opts.diskMiB * 1024 * 1024);
+      }
+      const qemuExit = this.startQemu(initrd, disk);
       onStarted?.(this);
 
       const ctl = await Promise.race([this.port('ctl'), qemuExit.then(() => undefined)]);
@@ -199,11 +214,11 @@ export class VirtualMachine {
     return [tail.trim(), fsd].filter(Boolean).join('\n');
   }
 
-  private spawnTracked(file: string, args: string[]): ChildProcess {
+  private spawnTracked(file: string, args: string[], deathSignal = true): ChildProcess {
     // The parent-death signal ends the process the moment this one dies, even by SIGKILL.
     const { setpriv } = this.opts.tools;
     const [cmd, argv] =
-      setpriv === undefined
+      setpriv === undefined || !deathSignal
         ? [file, args]
         : [setpriv, ['--pdeathsig', 'KILL', '--', file, ...args]];
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -212,30 +227,64 @@ export class VirtualMachine {
     return child;
   }
 
+  /**
+   * virtiofsd needs root. Without it, it runs as root of a user namespace that maps this
+   * user and its subordinate IDs (newuidmap: setgroups stays allowed, which virtiofsd
+   * calls), with a tmpfs on its own view of /run (it writes a pid file in /run/virtiofsd).
+   * Its socket then lives outside /run, where qemu can see it.
+   */
   private async startVirtiofsd(): Promise<void> {
     const { tools } = this.opts;
-    const child = this.spawnTracked(
-      tools.virtiofsd,
-      virtiofsdArgs(tools.virtiofsdFlavour, this.dir),
-    );
-    this.virtiofsd = child;
+    const args = virtiofsdArgs(tools.virtiofsdFlavour, this.fsSocket);
+    let child: ChildProcess;
+    if (isRoot()) child = this.spawnTracked(tools.virtiofsd, args);
+    else {
+      if (tools.unshare === undefined || tools.newuidmap === undefined)
+        throw new LabError('the VM without root needs newuidmap (package uidmap) and unshare', {
+          remedy: 'sudo apt-get install uidmap util-linux, or run contlab as root',
+        });
+      const inner = [
+        ...(tools.setpriv === undefined ? [] : [tools.setpriv, '--pdeathsig', 'KILL', '--']),
+        tools.virtiofsd,
+        ...args,
+      ];
+      child = this.spawnTracked(
+        tools.unshare,
+        [
+          '--map-root-user',
+          '--map-auto',
+          '--mount',
+          '--',
+          '/bin/sh',
+          '-c',
+          'mount -t tmpfs contlab-vm /run && exec "$@"',
+          'contlab-virtiofsd',
+          ...inner,
+        ],
+        false,
+      );
+    }
     child.stderr?.on('data', (d: Buffer) => {
       this.virtiofsdErr = (this.virtiofsdErr + d.toString()).slice(-2048);
     });
     child.stdout?.resume();
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     for (let waited = 0; waited < 5000; waited += 20) {
-      if (existsSync(fsSocket(this.dir))) return;
+      if (existsSync(this.fsSocket)) return;
       if (child.exitCode !== null || child.signalCode !== null) break;
       await Promise.race([sleep(20), exited]);
     }
-    throw new LabError(`virtiofsd did not start: ${this.virtiofsdErr.trim() || 'no socket'}`, {
-      remedy:
-        'virtiofsd shares the host root with the VM; it needs root on Debian 12 (its qemu 7.2 virtiofsd)',
+    const why = this.virtiofsdErr.trim() || 'no socket';
+    throw new LabError(`virtiofsd did not start: ${why}`, {
+      remedy: isRoot()
+        ? 'reinstall qemu-system-common (it ships virtiofsd)'
+        : /newuidmap|subuid|map/.test(why)
+          ? 'give yourself subordinate IDs: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $USER'
+          : 'run contlab as root, or install uidmap for the user-namespace mode',
     });
   }
 
-  private startQemu(initrd: string): Promise<void> {
+  private startQemu(initrd: string, disk: string | undefined): Promise<void> {
     const { tools, kernel } = this.opts;
     const args = qemuArgs({
       accel: this.opts.accel,
@@ -244,7 +293,8 @@ export class VirtualMachine {
       vmlinuz: kernel.vmlinuz,
       initrd,
       sockets: this.dir,
-      diskMiB: this.opts.diskMiB,
+      fsSocket: this.fsSocket,
+      disk,
     });
     const child = this.spawnTracked(tools.qemu, args);
     this.qemu = child;
@@ -273,6 +323,7 @@ export class VirtualMachine {
    */
   private forgetFiles(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.fsDir, { recursive: true, force: true });
   }
 
   /** Waits up to `graceMs` for qemu to power off, then kills qemu and virtiofsd by PID. */
@@ -288,7 +339,7 @@ export class VirtualMachine {
     }
     // virtiofsd leaves by itself once qemu has gone; give its exit a moment to be seen.
     for (const port of this.ports.values()) port.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    this.forgetFiles();
   }
 }
 

@@ -12,10 +12,12 @@ export interface MachineSpec {
   cpus: number;
   vmlinuz: string;
   initrd: string;
-  /** Directory of the host-side sockets (virtiofs, the virtio ports). */
+  /** Directory of the host-side sockets of the virtio ports. */
   sockets: string;
-  /** Size of the scratch disk /dev/vda in MiB (0: no disk). */
-  diskMiB: number;
+  /** virtiofsd's socket (elsewhere when virtiofsd runs in a user namespace, see machine.ts). */
+  fsSocket: string;
+  /** The lab disk (/dev/vda): a sparse raw file, or undefined for none. */
+  disk: string | undefined;
 }
 
 /** The virtio-serial ports between host and guest: name inside the guest -> socket file. */
@@ -24,7 +26,6 @@ export type PortName = (typeof PORTS)[number] | 'console';
 
 export const portSocket = (sockets: string, port: PortName): string =>
   join(sockets, `${port}.sock`);
-export const fsSocket = (sockets: string): string => join(sockets, 'fs.sock');
 
 /**
  * Kernel parameters: pure cgroup v2 (no v1 controller can be mounted; the systemd flag is
@@ -71,7 +72,7 @@ export function qemuArgs(spec: MachineSpec): string[] {
     '-serial',
     'stdio',
     '-chardev',
-    `socket,id=fs,path=${fsSocket(spec.sockets)}`,
+    `socket,id=fs,path=${spec.fsSocket}`,
     '-device',
     'vhost-user-fs-pci,chardev=fs,tag=hostroot',
     '-device',
@@ -88,14 +89,15 @@ export function qemuArgs(spec: MachineSpec): string[] {
       '-device',
       `virtserialport,bus=ser.0,chardev=${port},name=contlab.${port}`,
     );
-  if (spec.diskMiB > 0)
-    // A disk that reads zeroes and drops writes: real block I/O for the io controller to
-    // throttle, with nothing stored anywhere.
+  if (spec.disk !== undefined)
+    // The guest's lab disk: the lab home is ext4 on a real block device there, as on a
+    // learner's laptop (I/O limits need a disk; overlayfs and dockerd want a real fs).
+    // discard=unmap gives the space of deleted files back to the host file.
     args.push(
       '-drive',
-      `if=none,id=scratch,driver=null-co,size=${spec.diskMiB}M,read-zeroes=on`,
+      `if=none,id=lab,file=${spec.disk},format=raw,discard=unmap,cache=unsafe`,
       '-device',
-      'virtio-blk-pci,drive=scratch',
+      'virtio-blk-pci,drive=lab',
     );
   return args;
 }
@@ -106,17 +108,17 @@ export type VirtiofsdFlavour = 'c' | 'rust';
  * virtiofsd serving the host's root read-only in effect (the guest mounts it ro and puts an
  * overlay on top). `chroot` sandboxing: the namespace sandbox cannot pivot_root into `/`.
  */
-export function virtiofsdArgs(flavour: VirtiofsdFlavour, sockets: string): string[] {
+export function virtiofsdArgs(flavour: VirtiofsdFlavour, socket: string): string[] {
   if (flavour === 'rust')
     return [
-      `--socket-path=${fsSocket(sockets)}`,
+      `--socket-path=${socket}`,
       '--shared-dir=/',
       '--cache=auto',
       '--sandbox=chroot',
       '--log-level=error',
     ];
   return [
-    `--socket-path=${fsSocket(sockets)}`,
+    `--socket-path=${socket}`,
     '-o',
     'source=/',
     '-o',

@@ -86,7 +86,7 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
       },
       memoryMiB: opts.memoryMiB ?? 2048,
       cpus: opts.cpus ?? Math.min(2, hostCpus().length),
-      diskMiB: opts.diskMiB ?? 1024,
+      diskMiB: opts.diskMiB ?? 4096,
       bootTimeoutMs: opts.bootTimeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS[accel],
       runTimeoutMs: opts.runTimeoutMs ?? 0,
       ...(opts.console === undefined ? {} : { console: opts.console }),

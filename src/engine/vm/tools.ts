@@ -10,6 +10,9 @@ export interface VmTools {
   virtiofsdFlavour: VirtiofsdFlavour;
   /** util-linux setpriv, to give qemu and virtiofsd a parent-death signal. */
   setpriv: string | undefined;
+  /** util-linux unshare and shadow's newuidmap: virtiofsd without root (see machine.ts). */
+  unshare: string | undefined;
+  newuidmap: string | undefined;
 }
 
 const INSTALL = 'sudo apt-get install qemu-system-x86 (or run the set-up: sudo scripts/setup.sh)';
@@ -48,6 +51,8 @@ export function vmTools(): VmTools {
     virtiofsd: virtiofsd[0],
     virtiofsdFlavour: virtiofsd[1],
     setpriv: which('setpriv'),
+    unshare: which('unshare'),
+    newuidmap: which('newuidmap'),
   };
 }
 

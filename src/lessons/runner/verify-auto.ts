@@ -4,6 +4,8 @@
  * commands into a real bash in a pty, and requires the checkpoint to pass. Everything the
  * run created is removed at the end, whatever happened.
  */
+import { release } from 'node:os';
+import { cgroupMode, type CgroupMode } from '../../engine/cgroupfs.js';
 import { messageOf } from '../../engine/errors.js';
 import { scaled } from '../../engine/time-scale.js';
 import { captureBaseline, evaluateCheckpoint } from '../checks/evaluate.js';
@@ -39,6 +41,8 @@ export interface VerifyReport {
   session?: string;
   /** Set when the lab itself could not be opened (a daemon that would not start...). */
   problem?: string;
+  /** Where it was verified: the cgroup mode (v1, hybrid, v2) and the kernel release. */
+  host: { cgroup: CgroupMode; kernel: string };
   ms: number;
 }
 
@@ -60,6 +64,7 @@ export async function verifyAuto(lesson: Lesson, options: AutoOptions = {}): Pro
     unmet,
     steps: [],
     cleanupErrors: [],
+    host: { cgroup: cgroupMode(), kernel: release() },
     ms: 0,
   };
   if (unmet.length > 0) return { ...report, ms: Date.now() - started };

@@ -21,13 +21,22 @@ for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
   echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 done
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-# Runtime state and the lab's home live in RAM: overlayfs cannot stack an upper layer on
-# the overlay root, and lessons, containerd and dockerd make overlays of their own there.
 mount -t tmpfs -o mode=755 run /run
-mkdir -p /var/lib/contlab && mount -t tmpfs -o mode=755 contlab /var/lib/contlab
 # The guest kernel's modules come from the kernel package in the host's VM cache.
 mkdir -p "/lib/modules/$(uname -r)" && mount --bind "$JOB_MODULES" "/lib/modules/$(uname -r)"
-[ -n "$JOB_DISK" ] && modprobe virtio_blk
+# The lab's home may not stay on the overlay root (overlayfs cannot stack an upper layer on
+# it, and lessons, containerd and dockerd make overlays there): it gets the VM's disk, a
+# fresh ext4 on a real block device as on a laptop (I/O limits need one), or else RAM.
+mkdir -p /var/lib/contlab
+if [ -n "$JOB_DISK" ] && modprobe virtio_blk && [ -b /dev/vda ] &&
+  mkfs.ext4 -q -F -E lazy_itable_init=1,lazy_journal_init=1,nodiscard /dev/vda; then
+  mount -o discard /dev/vda /var/lib/contlab
+else
+  mount -t tmpfs -o mode=755 contlab /var/lib/contlab
+fi
+# A clean home for root: the host's dotfiles (a .bashrc that starts pyenv, say) would make
+# every nested shell of a lesson slow under emulation, and are not the lab's business.
+mount -t tmpfs -o mode=700 root-home /root && cp /etc/skel/.bashrc /etc/skel/.profile /root/ 2>/dev/null
 hostname contlab-vm
 ip link set lo up 2>/dev/null
 
