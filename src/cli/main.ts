@@ -17,6 +17,7 @@ import { registerLint } from './commands/lint.js';
 import { registerProgress } from './commands/progress.js';
 import { registerReset } from './commands/reset.js';
 import { registerVerify } from './commands/verify.js';
+import { registerVm } from './commands/vm.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerPresent(program);
   registerMonitor(program);
+  registerVm(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

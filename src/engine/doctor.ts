@@ -18,6 +18,7 @@ import { cgroupHierarchies, cgroupMode, hierarchyFor } from './cgroupfs.js';
 import { run, which } from './exec.js';
 import { isRoot, labHome } from './paths.js';
 import { nativeRuntimePath } from './repo.js';
+import { vmCheck } from './vm/doctor-check.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -312,7 +313,10 @@ function diskCheck(): Check {
 }
 
 export async function doctor(): Promise<DoctorReport> {
-  const tools = await Promise.all([...TOOLS.map(toolCheck), runtimeCheck()]);
+  const [tools, vm] = await Promise.all([
+    Promise.all([...TOOLS.map(toolCheck), runtimeCheck()]),
+    vmCheck(),
+  ]);
   const checks = [
     kernelCheck(),
     rootCheck(),
@@ -323,6 +327,7 @@ export async function doctor(): Promise<DoctorReport> {
     busyboxCheck(),
     ...tools,
     diskCheck(),
+    vm,
   ];
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { scaled } from './time-scale.js';
 
 export interface RunResult {
   code: number;
@@ -32,7 +33,8 @@ export function run(
       cmd,
       args,
       {
-        timeout: opts.timeoutMs ?? 30_000,
+        // Limits are for a normal machine; under emulation (see time-scale.ts) they stretch.
+        timeout: scaled(opts.timeoutMs ?? 30_000),
         maxBuffer: 64 * 1024 * 1024,
         env: opts.env ?? process.env,
         cwd: opts.cwd,

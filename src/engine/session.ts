@@ -188,7 +188,9 @@ export class LabSession {
     args: readonly string[],
     options: SpawnOptions = {},
   ): Promise<ChildProcess> {
-    const cgroups = await this.cgroup();
+    // A leaf of the session's cgroup: on v2 a cgroup that hands controllers down to its
+    // children may hold no process itself (the "no internal processes" rule).
+    const cgroups = await this.cgroup('spawned');
     const procsFiles = [...cgroups.values()].map((dir) => join(dir, 'cgroup.procs'));
     const prelude =
       'for f in ' +

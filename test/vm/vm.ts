@@ -6,19 +6,10 @@
  * `RESULT <name> <PASS|FAIL> <detail>`; the VM powers off when it is done.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-const CACHE = '/var/cache/contlab-vm';
+import { repoRoot } from '../../src/engine/repo.js';
+import { cachedKernels } from '../../src/engine/vm/kernel.js';
 
 export interface VmResult {
   name: string;
@@ -34,41 +25,17 @@ export interface VmRun {
   seconds: number;
 }
 
-/** Path of a Debian cloud kernel image, downloaded and unpacked once into the cache. */
+/**
+ * Path of Debian's cloud kernel image: the one the lab's VM harness keeps in its cache
+ * (src/engine/vm/kernel.ts), fetched by `contlab vm fetch` when none is there yet.
+ */
 export function cloudKernel(): string {
-  const dir = join(CACHE, 'kernel');
-  const found = (): string | undefined => {
-    const boot = join(dir, 'boot');
-    const name = existsSync(boot)
-      ? readdirSync(boot).find((f) => f.startsWith('vmlinuz-'))
-      : undefined;
-    return name === undefined ? undefined : join(boot, name);
-  };
-  const cached = found();
-  if (cached !== undefined) return cached;
-  mkdirSync(CACHE, { recursive: true });
-  const debs = mkdtempSync(join(CACHE, 'dl-'));
-  // The metapackage names the current kernel package; download that one, unpack, keep vmlinuz.
-  const depends = execFileSync('apt-cache', ['depends', 'linux-image-cloud-amd64'], {
-    encoding: 'utf8',
-  });
-  const pkg = /Depends: (linux-image-[^\s]+-cloud-amd64)/.exec(depends)?.[1];
-  if (pkg === undefined)
-    throw new Error('apt-cache knows no linux-image-cloud-amd64 (run apt-get update)');
-  execFileSync('apt-get', ['download', pkg], { cwd: debs, stdio: 'ignore' });
-  chmodSync(debs, 0o755);
-  const deb = readdirSync(debs).find((f) => f.endsWith('.deb'));
-  if (deb === undefined) throw new Error(`apt-get download ${pkg} produced no .deb`);
-  const unpack = mkdtempSync(join(CACHE, 'unpack-'));
-  execFileSync('dpkg-deb', ['-x', join(debs, deb), unpack]);
-  mkdirSync(join(dir, 'boot'), { recursive: true });
-  for (const f of readdirSync(join(unpack, 'boot'))) {
-    if (f.startsWith('vmlinuz-')) copyFileSync(join(unpack, 'boot', f), join(dir, 'boot', f));
-  }
-  rmSync(debs, { recursive: true, force: true });
-  rmSync(unpack, { recursive: true, force: true });
-  const kernel = found();
-  if (kernel === undefined) throw new Error(`${pkg} holds no vmlinuz`);
+  const cached = (): string | undefined => cachedKernels().at(-1)?.vmlinuz;
+  const found = cached();
+  if (found !== undefined) return found;
+  const r = spawnSync(join(repoRoot, 'bin', 'contlab'), ['vm', 'fetch'], { encoding: 'utf8' });
+  const kernel = cached();
+  if (kernel === undefined) throw new Error(`contlab vm fetch failed: ${r.stderr}`);
   return kernel;
 }
 

@@ -111,7 +111,8 @@ function summaryText(r: VerifyReport): string {
   for (const e of r.cleanupErrors) out += `  ${marks.fail} could not remove ${e}\n`;
   const passed = r.steps.filter((s) => s.ok).length;
   const mark = r.ok ? marks.ok : marks.fail;
-  return `${mark} ${r.lesson}: ${passed} of ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} verified (${(r.ms / 1000).toFixed(1)} s)\n`.replace(
+  const where = r.host.cgroup === 'hybrid' ? 'cgroup v1 (hybrid)' : `cgroup ${r.host.cgroup}`;
+  return `${mark} ${r.lesson}: ${passed} of ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} verified on ${where} (${(r.ms / 1000).toFixed(1)} s)\n`.replace(
     /^/,
     out,
   );

@@ -3,6 +3,7 @@
  * its log, which nearly always name the real problem (a bad config, a busy socket).
  */
 import { readFileSync } from 'node:fs';
+import { scaled } from '../time-scale.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -10,7 +11,7 @@ export async function waitFor(
   check: () => Promise<boolean>,
   opts: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean },
 ): Promise<boolean> {
-  const deadline = Date.now() + opts.timeoutMs;
+  const deadline = Date.now() + scaled(opts.timeoutMs);
   for (;;) {
     if (await check()) return true;
     if (opts.giveUp?.() === true || Date.now() >= deadline) return false;

@@ -8,6 +8,7 @@
  * signals); leaving it runs its cleanup.
  */
 import { LabError } from '../../engine/errors.js';
+import { scaled } from '../../engine/time-scale.js';
 import { TypedEmitter } from '../../engine/observer/index.js';
 import type { SessionReport } from '../../engine/session.js';
 import type { CheckContext } from '../checks/context.js';
@@ -283,7 +284,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     what: 'setup' | 'cleanup',
   ): Promise<string | undefined> {
     for (const block of blocks) {
-      const r: ScriptResult = await runLabScript(this.lab, block.text, SCRIPT_TIMEOUT_MS);
+      const r: ScriptResult = await runLabScript(this.lab, block.text, scaled(SCRIPT_TIMEOUT_MS));
       if (r.code !== 0)
         return `the step's ${what} (${this.lesson.file}:${block.pos.line}) failed with exit ${r.code}${r.timedOut ? ' (time limit)' : ''}: ${r.output.trim()}`;
     }

@@ -6,23 +6,35 @@
  */
 import { readFileSync } from 'node:fs';
 import * as pty from 'node-pty';
+import { listPids } from '../../engine/procfs.js';
+import { scaled } from '../../engine/time-scale.js';
 import { labArgv, recordProcess } from '../session/spawn.js';
 import type { LessonLab } from '../session/lesson-lab.js';
 
 const SHELLS = new Set(['bash', 'sh', 'ash', 'dash', 'zsh', 'busybox']);
 const QUIET_MS = 150;
 const POLL_MS = 40;
+/** A background job's processes must stay unchanged this long to count as started. */
+const BACKGROUND_QUIET_MS = 200;
+const BACKGROUND_MAX_MS = 3_000;
+/** How long a typed line may go without a prompt after it before idle detection decides. */
+const PROMPT_WAIT_MS = 5_000;
+/** How long a typed line may go unread before idle detection starts anyway. */
+const ECHO_WAIT_MS = 3_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class LabShell {
   private transcript = '';
+  /** Characters received since the transcript began (it is trimmed, this is not). */
+  private received = 0;
   private lastOutput = Date.now();
   private exited = false;
 
   private constructor(private readonly term: pty.IPty) {
     term.onData((d) => {
       this.transcript += d;
+      this.received += d.length;
       if (this.transcript.length > 200_000) this.transcript = this.transcript.slice(-100_000);
       this.lastOutput = Date.now();
     });
@@ -42,7 +54,7 @@ export class LabShell {
     });
     await recordProcess(lab, term.pid);
     const shell = new LabShell(term);
-    await shell.waitIdle(10_000);
+    await shell.waitIdle(scaled(10_000));
     return shell;
   }
 
@@ -50,19 +62,80 @@ export class LabShell {
     return !this.exited;
   }
 
-  /** Types one line and waits until the shell is back at a prompt (false on time-out). */
+  /**
+   * Types one line and waits until the shell is back at a prompt (false on time-out). The
+   * line must first be read: until its echo comes back the shell may still look idle at
+   * the old prompt (on a slow machine it has not even woken up yet).
+   */
   async type(line: string, timeoutMs: number): Promise<boolean> {
     if (this.exited) return false;
+    const from = this.received;
     this.term.write(`${line}\r`);
+    await this.waitEcho(line, from, Math.min(timeoutMs, scaled(ECHO_WAIT_MS)));
+    await this.waitPrompt(line, from, Math.min(timeoutMs, scaled(PROMPT_WAIT_MS)));
     await sleep(QUIET_MS);
-    return this.waitIdle(timeoutMs);
+    if (!(await this.waitIdle(timeoutMs))) return false;
+    if (/[^&]&\s*$/.test(line)) await this.waitBackgroundSettled(scaled(BACKGROUND_MAX_MS));
+    return true;
+  }
+
+  /**
+   * After `cmd &` the prompt is back at once, but the job may still be forking and exec'ing
+   * its way to the process the next line looks for (`bash -c ... unshare ... exec sleep`).
+   * Waits until the shell's descendants (their PIDs and names) stop changing for a moment.
+   */
+  private async waitBackgroundSettled(maxMs: number): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    let last = descendants(this.term.pid);
+    let stableSince = Date.now();
+    while (Date.now() < deadline && !this.exited) {
+      await sleep(POLL_MS * 2);
+      const now = descendants(this.term.pid);
+      if (now !== last) {
+        last = now;
+        stableSince = Date.now();
+      } else if (Date.now() - stableSince >= scaled(BACKGROUND_QUIET_MS)) return;
+    }
+  }
+
+  /** Waits until the end of `line` shows in the output received after `from`. */
+  private async waitEcho(line: string, from: number, timeoutMs: number): Promise<void> {
+    const tail = squash(line).slice(-24);
+    if (tail === '') return;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.exited) {
+      const fresh = this.received - from;
+      const since = fresh === 0 ? '' : this.transcript.slice(-fresh);
+      if (squash(since).includes(tail)) return;
+      await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * Waits until the output since `from` ends in something like a prompt (`$ `, `# `, `> `)
+   * that is not the typed line's own echo. A nested shell (`unshare --mount bash`) looks
+   * idle while it is still starting up; its first prompt says it reads input now. Commands
+   * that never print a prompt just cost this wait once.
+   */
+  private async waitPrompt(line: string, from: number, timeoutMs: number): Promise<void> {
+    const typed = squash(line).slice(-24);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.exited) {
+      const fresh = this.received - from;
+      const last =
+        plain(fresh === 0 ? '' : this.transcript.slice(-fresh))
+          .split('\n')
+          .pop() ?? '';
+      if (/[#$>%] ?$/.test(last) && (typed === '' || !squash(last).endsWith(typed))) return;
+      await sleep(POLL_MS);
+    }
   }
 
   async waitIdle(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let idleTicks = 0;
     while (Date.now() < deadline && !this.exited) {
-      const quiet = Date.now() - this.lastOutput >= QUIET_MS;
+      const quiet = Date.now() - this.lastOutput >= scaled(QUIET_MS);
       idleTicks = quiet && this.atPrompt() ? idleTicks + 1 : 0;
       if (idleTicks >= 2) return true;
       await sleep(POLL_MS);
@@ -95,7 +168,41 @@ export class LabShell {
   }
 }
 
-function statOf(pid: number): { comm: string; state: string; tpgid: number } | undefined {
+/** The processes below `root` as one comparable string of `pid:name` (ps -e in short). */
+function descendants(root: number): string {
+  const children = new Map<number, { pid: number; comm: string }[]>();
+  for (const pid of listPids()) {
+    const st = statOf(pid);
+    if (st === undefined) continue;
+    const list = children.get(st.ppid) ?? [];
+    list.push({ pid, comm: st.comm });
+    children.set(st.ppid, list);
+  }
+  const out: string[] = [];
+  const walk = (pid: number): void => {
+    for (const c of children.get(pid) ?? []) {
+      out.push(`${c.pid}:${c.comm}`);
+      walk(c.pid);
+    }
+  };
+  walk(root);
+  return out.join(' ');
+}
+
+/** Terminal output as plain text: no escapes, no carriage returns. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[=>]|\r/g, '');
+}
+
+/** Text without terminal escapes and whitespace: a line as typed vs as echoed and wrapped. */
+function squash(text: string): string {
+  return plain(text).replace(/\s/g, '');
+}
+
+function statOf(
+  pid: number,
+): { comm: string; state: string; ppid: number; tpgid: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
@@ -103,6 +210,7 @@ function statOf(pid: number): { comm: string; state: string; tpgid: number } | u
     return {
       comm: stat.slice(stat.indexOf('(') + 1, close),
       state: rest[0] ?? '?',
+      ppid: Number(rest[1]),
       // field 8 (tpgid) is rest[5]: rest[0] is field 3
       tpgid: Number(rest[5]),
     };

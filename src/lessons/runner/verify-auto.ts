@@ -4,7 +4,10 @@
  * commands into a real bash in a pty, and requires the checkpoint to pass. Everything the
  * run created is removed at the end, whatever happened.
  */
+import { release } from 'node:os';
+import { cgroupMode, type CgroupMode } from '../../engine/cgroupfs.js';
 import { messageOf } from '../../engine/errors.js';
+import { scaled } from '../../engine/time-scale.js';
 import { captureBaseline, evaluateCheckpoint } from '../checks/evaluate.js';
 import type { CheckpointResult } from '../checks/types.js';
 import type { Lesson, Step } from '../format/model.js';
@@ -38,6 +41,8 @@ export interface VerifyReport {
   session?: string;
   /** Set when the lab itself could not be opened (a daemon that would not start...). */
   problem?: string;
+  /** Where it was verified: the cgroup mode (v1, hybrid, v2) and the kernel release. */
+  host: { cgroup: CgroupMode; kernel: string };
   ms: number;
 }
 
@@ -59,6 +64,7 @@ export async function verifyAuto(lesson: Lesson, options: AutoOptions = {}): Pro
     unmet,
     steps: [],
     cleanupErrors: [],
+    host: { cgroup: cgroupMode(), kernel: release() },
     ms: 0,
   };
   if (unmet.length > 0) return { ...report, ms: Date.now() - started };
@@ -114,7 +120,7 @@ async function playStep(
   });
   try {
     for (const block of step.setup) {
-      const s = await runLabScript(lab, block.text, SCRIPT_TIMEOUT_MS);
+      const s = await runLabScript(lab, block.text, scaled(SCRIPT_TIMEOUT_MS));
       if (s.code !== 0)
         return done(
           `setup (line ${block.pos.line}) failed with exit ${s.code}: ${s.output.trim()}`,
@@ -131,7 +137,7 @@ async function playStep(
     }
     for (const block of step.demo) {
       for (const line of demoLines(block.text)) {
-        if (!(await shell.type(line, step.commandTimeout * 1000)))
+        if (!(await shell.type(line, scaled(step.commandTimeout * 1000))))
           return done(
             `\`${line}\` did not finish within ${step.commandTimeout} s${shell.alive ? '' : ' (the shell exited)'}`,
             shell.tail(),
@@ -143,7 +149,7 @@ async function playStep(
       if (!r.after.ok) return done("the checkpoint fails after the step's commands", shell.tail());
     }
     for (const block of step.cleanup) {
-      const s = await runLabScript(lab, block.text, SCRIPT_TIMEOUT_MS);
+      const s = await runLabScript(lab, block.text, scaled(SCRIPT_TIMEOUT_MS));
       if (s.code !== 0)
         return done(
           `cleanup (line ${block.pos.line}) failed with exit ${s.code}: ${s.output.trim()}`,
@@ -157,7 +163,7 @@ async function playStep(
 
 /** Evaluates until the checkpoint passes or a few seconds passed (processes take a moment). */
 async function settle(evaluate: () => Promise<CheckpointResult>): Promise<CheckpointResult> {
-  const deadline = Date.now() + SETTLE_MS;
+  const deadline = Date.now() + scaled(SETTLE_MS);
   for (;;) {
     const result = await evaluate();
     if (result.ok || Date.now() > deadline) return result;

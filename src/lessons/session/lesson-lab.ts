@@ -94,14 +94,20 @@ function cgroupEnv(dirs: Map<string, string>): Record<string, string> {
   return out;
 }
 
-/** On v2 a child cgroup only has the controllers its parent enables for children. */
+/** What the lab hands down on v2: the lessons' controllers, and io for the disk limits. */
+const V2_DELEGATED: readonly string[] = [...CONTROLLERS, 'io'];
+
+/**
+ * On v2 a child cgroup only has the controllers its parent enables for children: enable
+ * them from the root (a systemd host has done that there already) down to the session.
+ */
 function enableV2Controllers(rel: string): void {
   const v2 = cgroupHierarchies().find((h) => h.version === 2);
   if (v2 === undefined) return;
-  const wanted = v2.controllers.filter((c) => (CONTROLLERS as readonly string[]).includes(c));
+  const wanted = v2.controllers.filter((c) => V2_DELEGATED.includes(c));
   if (wanted.length === 0) return;
   let dir = v2.mountPoint;
-  for (const part of rel.split('/')) {
+  for (const part of ['', ...rel.split('/')]) {
     dir = join(dir, part);
     try {
       writeFileSync(join(dir, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));

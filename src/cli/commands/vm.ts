@@ -1,0 +1,124 @@
+/**
+ * `contlab vm run|shell|fetch|info`: the lab's throwaway cgroup-v2 VM. It boots this
+ * machine's own root filesystem (read-only, with a RAM overlay) under Debian's cloud
+ * kernel, so the real node, runc, containerd, dockerd and contlab-runtime run inside on a
+ * pure cgroup v2 kernel, and nothing on the host is changed.
+ */
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import { ensureLabDirs } from '../../engine/paths.js';
+import type { AccelChoice } from '../../engine/vm/accel.js';
+import { chalk, marks, printJson, table } from '../output.js';
+
+interface RunFlags {
+  accel: string;
+  memory: string;
+  cpus?: string;
+  timeout?: string;
+  bootTimeout?: string;
+  console?: boolean;
+  disk: boolean;
+  tty?: boolean;
+}
+
+function positive(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new LabError(`${flag} ${text}: expected a positive number`);
+  return n;
+}
+
+function accelOf(text: string): AccelChoice {
+  if (text === 'auto' || text === 'kvm' || text === 'tcg') return text;
+  throw new LabError(`--accel ${text}: expected auto, kvm or tcg`);
+}
+
+function withRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--accel <auto|kvm|tcg>', 'hardware virtualisation or software emulation', 'auto')
+    .option('--memory <MiB>', "the VM's memory", '2048')
+    .option('--cpus <n>', 'virtual CPUs (default: up to 2)')
+    .option('--timeout <seconds>', 'stop the command after this long (default: no limit)')
+    .option('--boot-timeout <seconds>', 'give up when the VM has not booted by then')
+    .option('--console', "show the VM's kernel console while it boots")
+    .option('--no-disk', 'no lab disk (the lab home is then in RAM, without I/O limits)');
+}
+
+async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promise<void> {
+  ensureLabDirs();
+  const { runInVm } = await import('../../engine/vm/run.js');
+  const timeout = positive(flags.timeout, '--timeout');
+  const bootTimeout = positive(flags.bootTimeout, '--boot-timeout');
+  const cpus = positive(flags.cpus, '--cpus');
+  const raw = tty && process.stdin.isTTY === true;
+  if (raw) process.stdin.setRawMode(true);
+  try {
+    const result = await runInVm({
+      argv,
+      tty,
+      accel: accelOf(flags.accel),
+      memoryMiB: positive(flags.memory, '--memory') ?? 2048,
+      diskMiB: flags.disk ? 4096 : 0,
+      ...(cpus === undefined ? {} : { cpus: Math.floor(cpus) }),
+      ...(timeout === undefined ? {} : { runTimeoutMs: timeout * 1000 }),
+      ...(bootTimeout === undefined ? {} : { bootTimeoutMs: bootTimeout * 1000 }),
+      ...(flags.console ? { console: process.stderr } : {}),
+      ...(tty
+        ? {
+            stdin: process.stdin,
+            rows: process.stdout.rows ?? 24,
+            cols: process.stdout.columns ?? 80,
+          }
+        : {}),
+    });
+    process.exitCode = result.exitCode;
+  } finally {
+    if (raw) process.stdin.setRawMode(false);
+    process.stdin.pause();
+  }
+}
+
+export function registerVm(program: Command): void {
+  const vm = program
+    .command('vm')
+    .description("a throwaway cgroup v2 VM on this machine's own root filesystem");
+
+  withRunFlags(
+    vm
+      .command('run')
+      .description('run one command in the VM, stream its output, exit with its status')
+      .argument('<command...>', 'the command (put -- before it)')
+      .option('-t, --tty', 'run it on a terminal (interactive)'),
+  ).action(async (argv: string[], flags: RunFlags) => {
+    await runCommand(argv, flags, flags.tty === true);
+  });
+
+  withRunFlags(
+    vm.command('shell').description('an interactive root shell in the VM (exit to power it off)'),
+  ).action(async (flags: RunFlags) => {
+    await runCommand(['bash', '-l'], flags, true);
+  });
+
+  vm.command('fetch')
+    .description("download Debian's cloud kernel for the VM (once; later runs are offline)")
+    .action(async () => {
+      const { guestKernel } = await import('../../engine/vm/kernel.js');
+      const kernel = await guestKernel();
+      process.stdout.write(`${marks.ok} ${kernel.packageName} (${kernel.release})\n`);
+    });
+
+  vm.command('info')
+    .description('which kernel, accelerator and tools the VM would use')
+    .option('--json', 'print it as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { vmInfo } = await import('../../engine/vm/info.js');
+      const info = await vmInfo();
+      if (opts.json) {
+        printJson(info);
+        return;
+      }
+      const rows = Object.entries(info).map(([k, v]) => [chalk.dim(k), String(v ?? '-')]);
+      process.stdout.write(`${table(rows)}\n`);
+    });
+}
