@@ -155,6 +155,10 @@ async function removeOne(r: Resource): Promise<boolean> {
   switch (r.kind) {
     case 'process':
       return killProcess(r, 500);
+    case 'supervisor':
+      // The supervisor that runs this very cleanup exits by itself once it is done.
+      if (r.pid === process.ppid) return false;
+      return killProcess(r);
     case 'daemon': {
       const killed = await killProcess(r, 3000);
       // Its shims and their containers, and what those keep outside the daemon's dirs.

@@ -2,6 +2,7 @@ import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
+import { sweepAtStart } from '../startup-sweep.js';
 
 /** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
 async function homeTui(): Promise<number> {
@@ -28,6 +29,7 @@ export function registerHome(program: Command): void {
         remedy: 'run contlab --help to see the commands',
       });
     }
+    await sweepAtStart();
     if (process.stdout.isTTY && process.stdin.isTTY) {
       process.exit(await homeTui());
     }
