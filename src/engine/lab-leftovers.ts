@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_CGROUP_PARENT, labHierarchies } from './cgroupfs.js';
 import { busySessions } from './cleanup.js';
+import { errnoOf } from './errors.js';
 import { journalDir, labHome, runDir, sessionsDir } from './paths.js';
 import { sessionIsLive } from './session.js';
 
@@ -46,11 +47,12 @@ export function deadSessions(): string[] {
   return [...dead].filter((id) => !busy.has(id)).sort();
 }
 
+/** The owner's uid; 0 also for a path this user may not even look at (root's, then). */
 function ownerOf(path: string): number | undefined {
   try {
     return statSync(path).uid;
-  } catch {
-    return undefined;
+  } catch (err) {
+    return errnoOf(err) === 'EACCES' ? 0 : undefined;
   }
 }
 
