@@ -74,7 +74,8 @@ function noteRemoved(report: CleanupReport, kind: ResourceKind, text: string): v
 }
 
 async function removeInto(report: CleanupReport, r: Resource): Promise<boolean> {
-  const outcome = await removeResource(r);
+  // Every session cleanup handles is dead: nothing is worth a graceful stop.
+  const outcome = await removeResource(r, { hurry: true });
   if (outcome.error !== undefined) {
     report.errors.push(`${describe(r)}: ${outcome.error}`);
     return false;
