@@ -138,7 +138,8 @@ static int run_cleanup(char **command)
 		/* What watch_lab blocked must not stay blocked in the cleanup program. */
 		sigset_t none;
 		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+			sv_log_errno("sigprocmask(SIG_SETMASK, {}) before running %s", command[0]);
 		execvp(command[0], command);
 		sv_log_errno("execvp %s", command[0]);
 		_exit(127);

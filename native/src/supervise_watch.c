@@ -115,9 +115,17 @@ enum lab_end watch_lab(const struct supervise_opts *o)
 	if (!lab_alive(o->pid, o->start)) {
 		/* It may have closed its session and exited in the instant before we looked. */
 		struct pollfd p = {.fd = control.fd, .events = POLLIN};
-		while (control.fd >= 0 && poll(&p, 1, 0) > 0)
+		int ready;
+		while (control.fd >= 0 && (ready = poll(&p, 1, 0)) != 0) {
+			if (ready < 0) {
+				if (errno == EINTR)
+					continue;
+				sv_log_errno("poll the control pipe (fd %d)", control.fd);
+				break;
+			}
 			if (control_read(&control))
 				return LAB_CLOSED;
+		}
 		return LAB_DIED;
 	}
 	sv_log("watching lab pid %d with %s", (int)o->pid,

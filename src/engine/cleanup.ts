@@ -27,9 +27,10 @@ export interface CleanupOptions {
   /** Only this session (what its supervisor runs when the lab died). */
   session?: string;
   /**
-   * Also sweep lab-named things no journal names, when no lab runs at all: `contlab-*`
-   * network namespaces and interfaces, cgroups under /contlab outside any session (what a
-   * learner made by hand). Default true; the automatic runs turn it off.
+   * Also sweep what no journal of this lab home names: the cgroups of dead sessions of any
+   * lab home, and, when no lab runs at all, `contlab-*` network namespaces and interfaces
+   * and cgroups under /contlab outside any session (what a learner made by hand). Default
+   * true; the automatic runs turn it off and touch only this lab home's sessions.
    */
   sweepHost?: boolean;
   /**
@@ -120,6 +121,7 @@ export async function cleanup(options: CleanupOptions = {}): Promise<CleanupRepo
     problems: [],
     errors: [],
   };
+  const home = homeSessions();
   let busy = busySessions();
   if (options.waitForSupervisors !== false && busy.size > 0) {
     await waitForSupervisors(busy);
@@ -159,9 +161,17 @@ export async function cleanup(options: CleanupOptions = {}): Promise<CleanupRepo
     }
   }
 
-  await sweep(report, new Set(busy.keys()), options);
+  await sweep(report, { busy: new Set(busy.keys()), home }, options);
   removeEmptyLabParents();
   return report;
+}
+
+/** The sessions this lab home knows: by journal, session directory or runtime directory. */
+function homeSessions(): Set<string> {
+  const names = [...listNames(journalDir()), ...listNames(sessionsDir()), ...listNames(runDir())];
+  return new Set(
+    names.map((n) => n.replace(/\.jsonl$/, '')).filter((n) => n.startsWith('session-')),
+  );
 }
 
 /** Every live session on this host, from the session cgroups (whatever the lab home). */
@@ -181,16 +191,18 @@ function liveSessionIds(): Set<string> {
 /** Removes leftovers in lab-only places that belong to no live (or busy) session. */
 async function sweep(
   report: CleanupReport,
-  busy: Set<string>,
+  sessions: { busy: Set<string>; home: Set<string> },
   options: CleanupOptions,
 ): Promise<void> {
-  const keep = new Set([...liveSessionIds(), ...busy]);
-  const sweepHost = options.sweepHost !== false && keep.size === 0;
+  const keep = new Set([...liveSessionIds(), ...sessions.busy]);
+  const wide = options.sweepHost !== false;
+  const sweepHost = wide && keep.size === 0;
   // A session's own leftovers: its cgroups and directories, known by its name.
   const ours = (name: string): boolean =>
     name.startsWith('session-') &&
     !keep.has(name) &&
-    (options.session === undefined || name === options.session);
+    (options.session === undefined || name === options.session) &&
+    (wide || sessions.home.has(name));
   for (const h of labHierarchies()) {
     const parent = join(h.mountPoint, LAB_CGROUP_PARENT);
     for (const name of listNames(parent)) {

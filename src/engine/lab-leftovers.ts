@@ -26,16 +26,16 @@ function listNames(dir: string): string[] {
 }
 
 /**
- * Dead sessions nobody is cleaning: journals in this lab home, session directories, and
- * session cgroups (of any lab home) whose owner process is gone and whose supervisor is
- * not running. Reading directories only, so it costs next to nothing when there are none.
+ * Dead sessions of this lab home nobody is cleaning: journals, session and runtime
+ * directories whose owner process is gone and whose supervisor is not running. (Another
+ * lab home's are its own business: on a shared machine, only `contlab cleanup` run by
+ * hand goes further.) Reading directories only: next to nothing when there are none.
  */
 export function deadSessions(): string[] {
   const names = [
     ...listNames(journalDir()).filter((f) => f.endsWith('.jsonl')),
     ...listNames(sessionsDir()),
     ...listNames(runDir()),
-    ...labHierarchies().flatMap((h) => listNames(join(h.mountPoint, LAB_CGROUP_PARENT))),
   ];
   const dead = new Set<string>();
   for (const name of names) {
