@@ -57,14 +57,21 @@ export async function sweepDeadSessions(): Promise<string | undefined> {
   return `cleaned up after ${labs} that ended without closing: ${what}${failed}`;
 }
 
-/** Runs the sweep and prints its line on stderr; a failure is one warning, never fatal. */
-export async function sweepAtStart(): Promise<void> {
+/**
+ * Runs the sweep and prints its line on stderr (it stays above a full-screen UI, seen when
+ * the UI ends); returns the line too, for a screen to show. A failure is one warning.
+ */
+export async function sweepAtStart(): Promise<string | undefined> {
+  let line: string;
+  let mark: string;
   try {
-    const line = await sweepDeadSessions();
-    if (line !== undefined) process.stderr.write(`${marks.ok} contlab: ${line}\n`);
+    const swept = await sweepDeadSessions();
+    if (swept === undefined) return undefined;
+    [line, mark] = [swept, marks.ok];
   } catch (err) {
-    process.stderr.write(
-      `${marks.warn} contlab: could not clean up after earlier labs: ${messageOf(err)} (run contlab cleanup)\n`,
-    );
+    line = `could not clean up after earlier labs: ${messageOf(err)} (run contlab cleanup)`;
+    mark = marks.warn;
   }
+  process.stderr.write(`${mark} contlab: ${line}\n`);
+  return line;
 }
