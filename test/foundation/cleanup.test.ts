@@ -238,6 +238,13 @@ describe('contlab cleanup', () => {
     expect(existsSync(join(lab.home, 'journal', `${id}.jsonl`))).toBe(false);
   });
 
+  test('cleanup --session with something that is not a session id: one message, exit 1', () => {
+    const r = contlab(['cleanup', '--session', '../../etc'], lab.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--session ../../etc: expected a session id like session-123-456');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
   test('a corrupt journal line is reported and does not stop the rest from being cleaned', () => {
     const journalDir = join(lab.home, 'journal');
     mkdirSync(journalDir, { recursive: true });
