@@ -54,7 +54,11 @@ export interface CleanupReport {
   problems: string[];
   /** Resources that could not be removed (they stay in the journal for the next run). */
   errors: string[];
+  /** Removals that took over a second, with their time (for the supervisor's log). */
+  slow: string[];
 }
+
+const SLOW_MS = 1000;
 
 /** How long a hand-run cleanup waits for busy supervisors before ending them itself. */
 const SUPERVISOR_WAIT_MS = 30_000;
@@ -76,7 +80,10 @@ function noteRemoved(report: CleanupReport, kind: ResourceKind, text: string): v
 
 async function removeInto(report: CleanupReport, r: Resource): Promise<boolean> {
   // Every session cleanup handles is dead: nothing is worth a graceful stop.
+  const started = Date.now();
   const outcome = await removeResource(r, { hurry: true });
+  const ms = Date.now() - started;
+  if (ms > SLOW_MS) report.slow.push(`${describe(r)} took ${ms} ms`);
   if (outcome.error !== undefined) {
     report.errors.push(`${describe(r)}: ${outcome.error}`);
     return false;
@@ -120,6 +127,7 @@ export async function cleanup(options: CleanupOptions = {}): Promise<CleanupRepo
     supervised: [],
     problems: [],
     errors: [],
+    slow: [],
   };
   const home = homeSessions();
   let busy = busySessions();

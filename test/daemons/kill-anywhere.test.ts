@@ -210,6 +210,23 @@ interface Kill {
   /** The run ended by itself before the kill (it then closed its lab). */
   finishedFirst?: boolean;
   left: string[];
+  /** When not clean within the goal: what was still there then, and the supervisor's log. */
+  late?: string[];
+  log?: string;
+}
+
+/** The supervisor's log lines about `session` (its cleanup's output follows its lines). */
+function supervisorLogOf(session: string): string {
+  const path = join(lab.home, 'supervise.log');
+  if (!existsSync(path)) return '';
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const first = lines.findIndex((l) => l.includes(`${session}: lab pid`));
+  const last = lines.findIndex((l, i) => i > first && l.includes(`${session}: cleanup finished`));
+  if (first < 0) return '    (the supervisor never saw the lab end)';
+  return lines
+    .slice(first, last < 0 ? undefined : last + 1)
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 describe('kill -9 of the lab anywhere in lessons 03, 06, 08, 09', () => {
@@ -250,16 +267,24 @@ describe('kill -9 of the lab anywhere in lessons 03, 06, 08, 09', () => {
         kill.finishedFirst = child.exitCode !== null;
         const doomed = [...descendants(child.pid as number), ...labProcesses(session)];
         await sigkill(child);
-        kill.cleanMs = await msUntil(
-          () => leftovers(session, doomed, before).length === 0,
-          DEADLINE_MS,
-        );
+        const clean = (): boolean => leftovers(session, doomed, before).length === 0;
+        kill.cleanMs = await msUntil(clean, GOAL_MS);
+        if (kill.cleanMs < 0) {
+          // Late: say what was still there at the goal, and what the supervisor did.
+          kill.late = leftovers(session, doomed, before);
+          const more = await msUntil(clean, DEADLINE_MS - GOAL_MS);
+          kill.cleanMs = more < 0 ? -1 : GOAL_MS + more;
+          kill.log = supervisorLogOf(session);
+        }
         kill.left = [...leftovers(session, doomed, before), ...leakCheck([session])];
         process.stdout.write(
           `kill ${n + 1}/${KILLS}: ${plan.lesson} --step ${pick.step} after ${delayMs} ms` +
             (kill.finishedFirst ? ' (the run had finished)' : '') +
             `: clean ${kill.cleanMs < 0 ? `NOT within ${DEADLINE_MS} ms` : `after ${kill.cleanMs} ms`}` +
             (kill.left.length > 0 ? `; left: ${kill.left.join('; ')}` : '') +
+            (kill.late === undefined
+              ? ''
+              : `\n  still there after ${GOAL_MS} ms: ${kill.late.join('; ')}\n  supervisor log:\n${kill.log ?? ''}`) +
             '\n',
         );
       }

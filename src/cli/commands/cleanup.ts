@@ -42,6 +42,9 @@ export function registerCleanup(program: Command): void {
         for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
         for (const e of report.errors)
           process.stderr.write(`${marks.fail} could not remove ${e}\n`);
+        // The supervisor's log says what was slow: the learner waits for it after a kill.
+        if (opts.session !== undefined)
+          for (const s of report.slow) process.stdout.write(`${marks.warn} slow: ${s}\n`);
         if (report.removed.length === 0 && report.errors.length === 0)
           process.stdout.write('nothing to clean up\n');
       }
