@@ -3,6 +3,12 @@
  * newest-first, then sweeps the places only the lab uses (the `contlab` cgroup parent,
  * session directories, `contlab-*` network namespaces) for anything a learner created by
  * hand inside a dead session. Sessions whose owner is still alive are left alone.
+ *
+ * The same code runs three ways: by hand (everything dead, waiting for supervisors that
+ * are busy first), by a session's supervisor when its lab died (that session only), and
+ * at start-up (dead sessions nobody is cleaning). Only the first also sweeps lab-named
+ * things no journal or session name ties to a dead lab: the automatic runs remove only
+ * what provably belonged to a dead session.
  */
 import { existsSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,20 +16,54 @@ import { LAB_CGROUP_PARENT, labHierarchies } from './cgroupfs.js';
 import { messageOf } from './errors.js';
 import { readJournal } from './journal.js';
 import { journalDir, runDir, sessionsDir } from './paths.js';
-import { removeCgroupTree, removeResource } from './removers.js';
-import { describe } from './resources.js';
-import { removeEmptyLabParents, sessionIsLive } from './session.js';
+import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
+import { killProcess, removeCgroupTree, removeResource } from './removers.js';
+import { describe, type Resource, type ResourceKind } from './resources.js';
+import { removeEmptyLabParents, sessionIdOf, sessionIsLive } from './session.js';
+import { runningSupervisors } from './supervisor.js';
 import { run } from './exec.js';
+
+export interface CleanupOptions {
+  /** Only this session (what its supervisor runs when the lab died). */
+  session?: string;
+  /**
+   * Also sweep what no journal of this lab home names: the cgroups of dead sessions of any
+   * lab home, and, when no lab runs at all, `contlab-*` network namespaces and interfaces
+   * and cgroups under /contlab outside any session (what a learner made by hand). Default
+   * true; the automatic runs turn it off and touch only this lab home's sessions.
+   */
+  sweepHost?: boolean;
+  /**
+   * A dead session whose supervisor still runs is being cleaned by it. true (default):
+   * wait for it, then take over whatever is left. false: leave that session to it.
+   */
+  waitForSupervisors?: boolean;
+}
 
 export interface CleanupReport {
   removed: string[];
+  /** How many resources of each kind (a ResourceKind) were removed: for a summary line. */
+  removedKinds: Record<string, number>;
+  /** The dead sessions whose journal was replayed. */
+  sessions: string[];
   /** Sessions left alone because their lab is still running. */
   liveSessions: string[];
+  /** Dead sessions left to the supervisor that is cleaning them right now. */
+  supervised: string[];
   /** Journal lines that could not be read (the rest was still cleaned). */
   problems: string[];
   /** Resources that could not be removed (they stay in the journal for the next run). */
   errors: string[];
+  /** Removals that took over a second, with their time (for the supervisor's log). */
+  slow: string[];
 }
+
+const SLOW_MS = 1000;
+
+/** How long a hand-run cleanup waits for busy supervisors before ending them itself. */
+const SUPERVISOR_WAIT_MS = 30_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function listNames(dir: string): string[] {
   try {
@@ -33,14 +73,83 @@ function listNames(dir: string): string[] {
   }
 }
 
-export async function cleanup(): Promise<CleanupReport> {
-  const report: CleanupReport = { removed: [], liveSessions: [], problems: [], errors: [] };
+function noteRemoved(report: CleanupReport, kind: ResourceKind, text: string): void {
+  report.removed.push(text);
+  report.removedKinds[kind] = (report.removedKinds[kind] ?? 0) + 1;
+}
 
+async function removeInto(report: CleanupReport, r: Resource): Promise<boolean> {
+  // Every session cleanup handles is dead: nothing is worth a graceful stop.
+  const started = Date.now();
+  const outcome = await removeResource(r, { hurry: true });
+  const ms = Date.now() - started;
+  if (ms > SLOW_MS) report.slow.push(`${describe(r)} took ${ms} ms`);
+  if (outcome.error !== undefined) {
+    report.errors.push(`${describe(r)}: ${outcome.error}`);
+    return false;
+  }
+  if (outcome.removed) noteRemoved(report, r.kind, describe(r));
+  return true;
+}
+
+/** This process's own session id (a Ctrl-C handler cleans its own session). */
+function ownSessionId(): string | undefined {
+  const self = identityOf(process.pid);
+  return self === undefined ? undefined : sessionIdOf(self);
+}
+
+/**
+ * Dead sessions whose supervisor is running (and is not the one that started us): it is
+ * cleaning them this very moment.
+ */
+export function busySessions(): Map<string, ProcessIdentity> {
+  const own = ownSessionId();
+  const out = new Map<string, ProcessIdentity>();
+  for (const [id, supervisor] of runningSupervisors(process.ppid))
+    if (id !== own && !sessionIsLive(id)) out.set(id, supervisor);
+  return out;
+}
+
+/** Waits for the busy supervisors to finish; ends those still running after the wait. */
+async function waitForSupervisors(busy: Map<string, ProcessIdentity>): Promise<void> {
+  const deadline = Date.now() + SUPERVISOR_WAIT_MS;
+  const running = (): ProcessIdentity[] => [...busy.values()].filter((id) => isAlive(id));
+  while (running().length > 0 && Date.now() < deadline) await sleep(50);
+  for (const stuck of running()) await killProcess(stuck);
+}
+
+export async function cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
+  const report: CleanupReport = {
+    removed: [],
+    removedKinds: {},
+    sessions: [],
+    liveSessions: [],
+    supervised: [],
+    problems: [],
+    errors: [],
+    slow: [],
+  };
+  const home = homeSessions();
+  let busy = busySessions();
+  if (options.waitForSupervisors !== false && busy.size > 0) {
+    await waitForSupervisors(busy);
+    busy = new Map();
+  }
+
+  const only = options.session === undefined ? undefined : `${options.session}.jsonl`;
   for (const file of listNames(journalDir())
-    .filter((f) => f.endsWith('.jsonl'))
+    .filter((f) => f.endsWith('.jsonl') && (only === undefined || f === only))
     .sort()) {
     const path = join(journalDir(), file);
     const sessionId = file.replace(/\.jsonl$/, '');
+    if (sessionIsLive(sessionId)) {
+      report.liveSessions.push(`${sessionId} (its lab is still running)`);
+      continue;
+    }
+    if (busy.has(sessionId)) {
+      report.supervised.push(sessionId);
+      continue;
+    }
     let parsed;
     try {
       parsed = readJournal(path, path);
@@ -48,19 +157,11 @@ export async function cleanup(): Promise<CleanupReport> {
       report.problems.push(`${path}: cannot read: ${messageOf(err)}`);
       continue;
     }
-    if (sessionIsLive(sessionId)) {
-      report.liveSessions.push(`${sessionId} (its lab is still running)`);
-      continue;
-    }
+    report.sessions.push(sessionId);
     report.problems.push(...parsed.problems);
     let failed = false;
-    for (const { resource } of [...parsed.live].reverse()) {
-      const outcome = await removeResource(resource);
-      if (outcome.error !== undefined) {
-        failed = true;
-        report.errors.push(`${describe(resource)}: ${outcome.error}`);
-      } else if (outcome.removed) report.removed.push(describe(resource));
-    }
+    for (const { resource } of [...parsed.live].reverse())
+      if (!(await removeInto(report, resource))) failed = true;
     if (!failed) {
       // A journal with unreadable lines is kept aside for a human, not processed again.
       if (parsed.problems.length > 0) renameSync(path, `${path}.corrupt`);
@@ -68,9 +169,17 @@ export async function cleanup(): Promise<CleanupReport> {
     }
   }
 
-  await sweep(report);
+  await sweep(report, { busy: new Set(busy.keys()), home }, options);
   removeEmptyLabParents();
   return report;
+}
+
+/** The sessions this lab home knows: by journal, session directory or runtime directory. */
+function homeSessions(): Set<string> {
+  const names = [...listNames(journalDir()), ...listNames(sessionsDir()), ...listNames(runDir())];
+  return new Set(
+    names.map((n) => n.replace(/\.jsonl$/, '')).filter((n) => n.startsWith('session-')),
+  );
 }
 
 /** Every live session on this host, from the session cgroups (whatever the lab home). */
@@ -87,21 +196,30 @@ function liveSessionIds(): Set<string> {
   return ids;
 }
 
-/** Removes leftovers in lab-only places that belong to no live session. */
-async function sweep(report: CleanupReport): Promise<void> {
-  const live = liveSessionIds();
-  const noLiveSession = live.size === 0;
+/** Removes leftovers in lab-only places that belong to no live (or busy) session. */
+async function sweep(
+  report: CleanupReport,
+  sessions: { busy: Set<string>; home: Set<string> },
+  options: CleanupOptions,
+): Promise<void> {
+  const keep = new Set([...liveSessionIds(), ...sessions.busy]);
+  const wide = options.sweepHost !== false;
+  const sweepHost = wide && keep.size === 0;
+  // A session's own leftovers: its cgroups and directories, known by its name.
+  const ours = (name: string): boolean =>
+    name.startsWith('session-') &&
+    !keep.has(name) &&
+    (options.session === undefined || name === options.session) &&
+    (wide || sessions.home.has(name));
   for (const h of labHierarchies()) {
     const parent = join(h.mountPoint, LAB_CGROUP_PARENT);
     for (const name of listNames(parent)) {
       const dir = join(parent, name);
       if (!existsSync(join(dir, 'cgroup.procs'))) continue;
-      // Session cgroups are known by name; others (a lab containerd's containers) are
-      // only swept when no lab is running at all.
-      const ownedByLive = name.startsWith('session-') ? live.has(name) : !noLiveSession;
-      if (ownedByLive) continue;
+      // Others (a lab containerd's containers) are only swept when no lab runs at all.
+      if (name.startsWith('session-') ? !ours(name) : !sweepHost) continue;
       try {
-        if (await removeCgroupTree(dir)) report.removed.push(`cgroup ${dir}`);
+        if (await removeCgroupTree(dir)) noteRemoved(report, 'cgroup', `cgroup ${dir}`);
       } catch (err) {
         report.errors.push(`cgroup ${dir}: ${messageOf(err)}`);
       }
@@ -109,26 +227,17 @@ async function sweep(report: CleanupReport): Promise<void> {
   }
   for (const base of [sessionsDir(), runDir()]) {
     for (const name of listNames(base)) {
-      if (!name.startsWith('session-') || live.has(name)) continue;
+      if (!ours(name)) continue;
       const outcome = await removeResource({ kind: 'dir', path: join(base, name) });
       if (outcome.error !== undefined)
         report.errors.push(`directory ${join(base, name)}: ${outcome.error}`);
-      else if (outcome.removed) report.removed.push(`directory ${join(base, name)}`);
+      else if (outcome.removed) noteRemoved(report, 'dir', `directory ${join(base, name)}`);
     }
   }
-  if (noLiveSession) {
-    for (const name of listNames('/run/netns').filter((n) => n.startsWith('contlab'))) {
-      const outcome = await removeResource({ kind: 'netns', name });
-      if (outcome.error !== undefined)
-        report.errors.push(`network namespace ${name}: ${outcome.error}`);
-      else if (outcome.removed) report.removed.push(`network namespace ${name}`);
-    }
-    const links = await run('ip', ['-o', 'link', 'show']);
-    for (const m of links.stdout.matchAll(/^\d+: (contlab[^@:\s]*)/gm)) {
-      const name = m[1] as string;
-      const outcome = await removeResource({ kind: 'veth', name });
-      if (outcome.error !== undefined) report.errors.push(`interface ${name}: ${outcome.error}`);
-      else if (outcome.removed) report.removed.push(`interface ${name}`);
-    }
-  }
+  if (!sweepHost) return;
+  for (const name of listNames('/run/netns').filter((n) => n.startsWith('contlab')))
+    await removeInto(report, { kind: 'netns', name });
+  const links = await run('ip', ['-o', 'link', 'show']);
+  for (const m of links.stdout.matchAll(/^\d+: (contlab[^@:\s]*)/gm))
+    await removeInto(report, { kind: 'veth', name: m[1] as string });
 }

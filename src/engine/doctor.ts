@@ -34,6 +34,8 @@ export interface Check {
 export interface DoctorReport {
   ok: boolean;
   checks: Check[];
+  /** The last word: can the lessons run here, as this user? */
+  verdict: { status: CheckStatus; text: string };
 }
 
 const SETUP = 'run the set-up command from the README: sudo scripts/setup.sh';
@@ -329,5 +331,21 @@ export async function doctor(): Promise<DoctorReport> {
     diskCheck(),
     vm,
   ];
-  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+  const ok = checks.every((c) => c.status !== 'fail');
+  return { ok, checks, verdict: verdict(ok, isRoot()) };
+}
+
+/**
+ * Every lesson needs root, so a host that has everything still runs none of them for a
+ * user who is not root: the verdict says so instead of "every lesson".
+ */
+export function verdict(ok: boolean, root: boolean): DoctorReport['verdict'] {
+  if (!ok)
+    return { status: 'fail', text: 'something the lab needs is missing: see the ✗ lines above' };
+  if (!root)
+    return {
+      status: 'warn',
+      text: 'not root: every lesson needs root, so none can run as this user (use sudo contlab)',
+    };
+  return { status: 'ok', text: 'this host can run every lesson' };
 }

@@ -74,6 +74,7 @@ const RESOURCE_KINDS = new Set([
   'netns',
   'veth',
   'process',
+  'supervisor',
   'container',
   'containerd-container',
   'docker-container',

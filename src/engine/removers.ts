@@ -18,6 +18,15 @@ export interface RemoveOutcome {
   error?: string;
 }
 
+export interface RemoveOptions {
+  /**
+   * The lab is dead (cleanup after a kill): no process or daemon is asked to stop first.
+   * Everything they leave (shims, containers, mounts, cgroups) is removed by force anyway,
+   * and a graceful dockerd stop alone takes seconds (it stops its containers first).
+   */
+  hurry?: boolean;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sends SIGKILL to a process if it is still the same process; waits until it is gone. */
@@ -151,12 +160,16 @@ async function ok(cmd: string, args: string[], goneText: RegExp): Promise<boolea
   );
 }
 
-async function removeOne(r: Resource): Promise<boolean> {
+async function removeOne(r: Resource, hurry: boolean): Promise<boolean> {
   switch (r.kind) {
     case 'process':
-      return killProcess(r, 500);
+      return killProcess(r, hurry ? 0 : 500);
+    case 'supervisor':
+      // The supervisor that runs this very cleanup exits by itself once it is done.
+      if (r.pid === process.ppid) return false;
+      return killProcess(r);
     case 'daemon': {
-      const killed = await killProcess(r, 3000);
+      const killed = await killProcess(r, hurry ? 0 : 3000);
       // Its shims and their containers, and what those keep outside the daemon's dirs.
       const others = await endDaemonChildren(r.address);
       let unmounted = 0;
@@ -208,9 +221,12 @@ async function removeOne(r: Resource): Promise<boolean> {
   }
 }
 
-export async function removeResource(r: Resource): Promise<RemoveOutcome> {
+export async function removeResource(
+  r: Resource,
+  options: RemoveOptions = {},
+): Promise<RemoveOutcome> {
   try {
-    return { removed: await removeOne(r) };
+    return { removed: await removeOne(r, options.hurry === true) };
   } catch (err) {
     return { removed: false, error: messageOf(err) };
   }

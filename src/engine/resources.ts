@@ -13,8 +13,16 @@ export type Resource =
   | { kind: 'netns'; name: string }
   /** One end of a veth pair; `netns` when it lives in a named namespace. */
   | { kind: 'veth'; name: string; netns?: string }
-  /** A process the lab started (and whatever it forked in its process group). */
+  /**
+   * A process the lab started (a shell, qemu, virtiofsd): ended by PID, and only while its
+   * start time still matches, so a reused PID is never hit.
+   */
   | ({ kind: 'process' } & ProcessIdentity)
+  /**
+   * The session's supervisor (native/build/contlab-supervise), which runs this cleanup when
+   * the lab dies. Cleanup ends it last, unless it is the supervisor that runs the cleanup.
+   */
+  | ({ kind: 'supervisor' } & ProcessIdentity)
   /** A container of an OCI runtime (runc, crun, contlab-runtime) with its state root. */
   | { kind: 'container'; runtime: string; root: string; id: string }
   /** A container (and its task) in a lab containerd instance. */
@@ -45,6 +53,8 @@ export function describe(r: Resource): string {
       return `veth ${r.name}${r.netns ? ` (in ${r.netns})` : ''}`;
     case 'process':
       return `process ${r.pid}`;
+    case 'supervisor':
+      return `supervisor (pid ${r.pid})`;
     case 'container':
       return `${r.runtime} container ${r.id}`;
     case 'containerd-container':

@@ -2,7 +2,8 @@
  * A lab session: the owner of everything one running lab (or one test) creates on the host.
  * It has its own directory, runtime directory, cgroup parent and journal. Every creating
  * method writes the journal first and creates second, so `contlab cleanup` can undo a
- * session whose process was killed at any instant.
+ * session whose process was killed at any instant. A supervisor process (supervisor.ts),
+ * started right after the journal, runs that cleanup by itself when the lab dies.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, rmdirSync, unlinkSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { ensureLabDirs, journalDir, sessionsDir } from './paths.js';
 import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
 import { removeResource } from './removers.js';
 import { describe, type Resource } from './resources.js';
+import { requireSupervisor, startSupervisor, type Supervisor } from './supervisor.js';
 
 export interface SessionReport {
   removed: string[];
@@ -55,6 +57,7 @@ export class LabSession {
   private readonly live: { seq: number; resource: Resource }[] = [];
   private closed = false;
   private readonly cgroups = new Map<string, Map<string, string>>();
+  private supervisor: { seq: number; process: Supervisor } | undefined;
 
   private constructor(owner: ProcessIdentity, journal: Journal, dir: string, runDirPath: string) {
     this.owner = owner;
@@ -75,6 +78,7 @@ export class LabSession {
     const owner = identityOf(process.pid);
     if (owner === undefined) throw new LabError('cannot read /proc/self/stat: is /proc mounted?');
     const id = sessionIdOf(owner);
+    requireSupervisor();
     let journal: Journal;
     try {
       journal = Journal.create(join(journalDir(), `${id}.jsonl`), owner);
@@ -84,6 +88,19 @@ export class LabSession {
       });
     }
     const session = new LabSession(owner, journal, join(sessionsDir(), id), join(runRoot, id));
+    // Started after the journal exists (it is what the supervisor's cleanup reads) and
+    // before anything is created. Its own entry can only follow its start: if the lab dies
+    // in between, the supervisor cleans up and exits by itself, so nothing is left either.
+    let supervisor: Supervisor;
+    try {
+      supervisor = startSupervisor(owner, id);
+    } catch (err) {
+      journal.close();
+      unlinkSync(journal.path);
+      throw err;
+    }
+    const seq = journal.record({ kind: 'supervisor', ...supervisor.identity });
+    session.supervisor = { seq, process: supervisor };
     await session.makeDir(session.runDir);
     await session.makeDir(session.dir);
     return session;
@@ -215,7 +232,11 @@ export class LabSession {
     await this.track({ kind: 'daemon', name, address, dirs, ...id }, () => undefined);
   }
 
-  /** Removes everything the session created, newest first, and retires its journal. */
+  /**
+   * Removes everything the session created, newest first, and retires its journal and its
+   * supervisor. If something could not be removed, the journal stays and so does the
+   * supervisor: it tries again (with `contlab cleanup`) when this process ends.
+   */
   async close(): Promise<SessionReport> {
     if (this.closed) return { removed: [], errors: [] };
     this.closed = true;
@@ -229,10 +250,13 @@ export class LabSession {
         this.journal.release(entry.seq);
       }
     }
+    if (report.errors.length === 0 && this.supervisor !== undefined)
+      this.journal.release(this.supervisor.seq);
     this.journal.close();
     if (report.errors.length === 0) {
       unlinkSync(this.journal.path);
       removeEmptyLabParents();
+      this.supervisor?.process.dismiss();
     }
     return report;
   }

@@ -1,7 +1,8 @@
 /**
  * A lab with a lab containerd and dockerd (and their containers, one made by hand) is killed
- * with SIGKILL; `contlab cleanup` must end every daemon, shim and container, unmount what
- * they mounted and remove their cgroups, looking only at the host.
+ * with SIGKILL together with its supervisor (test/daemons/kill-anywhere.test.ts lets the
+ * supervisor do it); `contlab cleanup` must end every daemon, shim and container, unmount
+ * what they mounted and remove their cgroups, looking only at the host.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import {
 } from '../helpers/daemons.js';
 import { processExists } from '../helpers/host.js';
 import { makeTempLab } from '../helpers/lab-env.js';
+import { killSupervisor, supervisorOf } from '../helpers/supervisor.js';
 
 interface Ready {
   sessionId: string;
@@ -61,8 +63,11 @@ describe('cleanup after a lab with daemons was killed', () => {
     // The hand-made container's shim socket is where containerd 1.6 puts it.
     expect(existsSync(shimSocketPath(r.containerdAddress, 'contlab', 'contlab-byhand'))).toBe(true);
 
+    const supervisor = supervisorOf(lab.home, r.sessionId);
+    expect(supervisor).toBeDefined();
+    if (supervisor !== undefined) await killSupervisor(supervisor);
     await sigkill(child);
-    // The daemons and containers outlive their lab: only cleanup ends them.
+    // The daemons and containers outlive their lab and its supervisor: only cleanup ends them.
     expect(processExists(r.containerdPid)).toBe(true);
     expect(r.sleepPids.every(processExists)).toBe(true);
 

@@ -3,11 +3,11 @@
  * in the lab types the learner's commands; the background watcher notices the pass without
  * a key press; hints follow the learner's actual state; the solution is gated; quiz answers,
  * skips and the resume point land in the progress file. A player killed with SIGKILL leaves
- * its lab to `contlab cleanup`, which removes all of it.
+ * its lab to its supervisor, which removes all of it (`contlab cleanup` waits for it).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/engine/repo.js';
 import {
@@ -190,7 +190,10 @@ describe('a running player, then killed with SIGKILL', () => {
     }
     const r = cleaned;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/removed cgroup .*contlab\/session-/);
+    // The supervisor did the work as soon as the player died (cleanup waited for it).
+    expect(readFileSync(join(lab.home, 'supervise.log'), 'utf8')).toMatch(
+      new RegExp(`removed cgroup .*contlab/${ready.session}`),
+    );
     expect(labCgroupDirs(ready.session)).toEqual([]);
     expect(existsSync(join(lab.home, 'sessions', ready.session))).toBe(false);
     expect(processExists(ready.shell)).toBe(false);

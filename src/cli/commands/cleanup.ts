@@ -1,16 +1,39 @@
 import type { Command } from 'commander';
 import { cleanup } from '../../engine/cleanup.js';
-import { ensureLabDirs } from '../../engine/paths.js';
+import { LabError } from '../../engine/errors.js';
+import { rootOwnedLeftovers } from '../../engine/lab-leftovers.js';
+import { ensureLabDirs, isRoot } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
+
+interface CleanupFlags {
+  json?: boolean;
+  session?: string;
+}
 
 export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
     .description('remove everything left behind by lab sessions that are no longer running')
     .option('--json', 'print what was removed as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option(
+      '--session <id>',
+      'only this session (what its supervisor runs when the lab was killed)',
+    )
+    .action(async (opts: CleanupFlags) => {
+      if (opts.session !== undefined && !/^session-\d+-\d+$/.test(opts.session))
+        throw new LabError(
+          `--session ${opts.session}: expected a session id like session-123-456`,
+          {
+            remedy: 'contlab cleanup (without --session) cleans every session that is not running',
+          },
+        );
+      requireRootIfNeeded();
       ensureLabDirs();
-      const report = await cleanup();
+      const report = await cleanup(
+        opts.session === undefined
+          ? {}
+          : { session: opts.session, sweepHost: false, waitForSupervisors: false },
+      );
       if (opts.json) printJson(report);
       else {
         for (const p of report.problems) process.stderr.write(`${marks.warn} ${p}\n`);
@@ -19,9 +42,29 @@ export function registerCleanup(program: Command): void {
         for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
         for (const e of report.errors)
           process.stderr.write(`${marks.fail} could not remove ${e}\n`);
+        // The supervisor's log says what was slow: the learner waits for it after a kill.
+        if (opts.session !== undefined)
+          for (const s of report.slow) process.stdout.write(`${marks.warn} slow: ${s}\n`);
         if (report.removed.length === 0 && report.errors.length === 0)
           process.stdout.write('nothing to clean up\n');
       }
       process.exitCode = report.errors.length > 0 || report.problems.length > 0 ? 1 : 0;
     });
+}
+
+/**
+ * Without root, cleanup can remove none of what a (root) lab makes: say so, with the
+ * command to run, rather than "nothing to clean up".
+ */
+function requireRootIfNeeded(): void {
+  if (isRoot()) return;
+  const found = rootOwnedLeftovers();
+  if (found.length === 0) return;
+  const env = ['CONTLAB_HOME', 'CONTLAB_RUN']
+    .filter((k) => (process.env[k] ?? '') !== '')
+    .map((k) => `${k}=${process.env[k]} `)
+    .join('');
+  throw new LabError(`cleanup needs root: ${found.join('; ')}`, {
+    remedy: `sudo ${env}contlab cleanup`,
+  });
 }

@@ -19,11 +19,7 @@ export function registerDoctor(program: Command): void {
           c.detail + (c.remedy ? chalk.dim(`  → ${c.remedy}`) : ''),
         ]);
         process.stdout.write(table(rows) + '\n\n');
-        process.stdout.write(
-          report.ok
-            ? `${marks.ok} this host can run every lesson\n`
-            : `${marks.fail} something the lab needs is missing: see the ✗ lines above\n`,
-        );
+        process.stdout.write(`${marks[report.verdict.status]} ${report.verdict.text}\n`);
       }
       process.exitCode = report.ok ? 0 : 1;
     });

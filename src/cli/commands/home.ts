@@ -2,11 +2,12 @@ import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
+import { sweepAtStart } from '../startup-sweep.js';
 
 /** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
-async function homeTui(): Promise<number> {
+async function homeTui(notice: string | undefined): Promise<number> {
   const { runHome } = await import('../../ui/screens/run-home.js');
-  const { code, choice } = await runHome();
+  const { code, choice } = await runHome({ notice });
   if (choice === undefined) return code;
   const { runPlayer, runPresent } = await import('./ui-entry.js');
   const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
@@ -29,8 +30,11 @@ export function registerHome(program: Command): void {
       });
     }
     if (process.stdout.isTTY && process.stdin.isTTY) {
-      process.exit(await homeTui());
+      // What the start-up sweep removed is said on the home screen (and after it, here).
+      const swept = await sweepAtStart();
+      process.exit(await homeTui(swept));
     }
+    await sweepAtStart();
     const lines = [
       chalk.bold('contlab') +
         ' — learn how Linux containers work by building them on your own kernel',

@@ -6,6 +6,7 @@
 import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { lessonFor } from './start.js';
+import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
 
 export function registerPresent(program: Command): void {
@@ -21,6 +22,7 @@ export function registerPresent(program: Command): void {
       }
       const lesson = await lessonFor(ref);
       requireTerminal('present');
+      await sweepAtStart();
       const { runPresent } = await import('./ui-entry.js');
       process.exit(await runPresent(lesson));
     });

@@ -6,6 +6,7 @@ import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import type { Lesson } from '../../ui/lessons/lessons-api.js';
+import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
 
 /** The lesson named on the command line, or the one to continue. */
@@ -27,6 +28,7 @@ export function registerStart(program: Command): void {
     .action(async (ref: string | undefined) => {
       const lesson = await lessonFor(ref);
       requireTerminal('start');
+      await sweepAtStart();
       const { runPlayer } = await import('./ui-entry.js');
       process.exit(await runPlayer(lesson));
     });

@@ -13,6 +13,7 @@ import type { Lesson, Step } from '../../lessons/format/model.js';
 import type { StepReport, VerifyReport } from '../../lessons/runner/verify-auto.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import { chalk, marks, printJson } from '../output.js';
+import { sweepAtStart } from '../startup-sweep.js';
 
 interface VerifyOptions {
   step?: string;
@@ -33,6 +34,7 @@ export function registerVerify(program: Command): void {
       const lessons = await chooseLessons(ref, opts);
       const step = opts.step === undefined ? undefined : stepNumber(opts.step, lessons);
       ensureLabDirs();
+      await sweepAtStart();
       if (opts.auto) {
         // Ctrl-C in the middle of a run: this process's lab counts as dead to cleanup() (its
         // owner is us), so everything the run created is removed before we exit.

@@ -9,10 +9,16 @@ import { HomeScreen } from './HomeScreen.js';
 
 /** Returns what the learner chose (`start:FILE`, `present:FILE`), or the exit status. */
 export async function runHome(
-  options: Pick<FullScreenOptions, 'stdin' | 'stdout' | 'monochrome'> = {},
+  options: Pick<FullScreenOptions, 'stdin' | 'stdout' | 'monochrome'> & {
+    /** One more line for the notice area (what the start-up sweep cleaned up). */
+    notice?: string;
+  } = {},
 ): Promise<{ code: number; choice?: string }> {
-  const catalog = await loadCatalog();
-  const reason = await runFullScreen(createElement(HomeScreen, { catalog }), options);
+  const { notice, ...screen } = options;
+  const loaded = await loadCatalog();
+  const notices = [loaded.notice, notice].filter((n) => n !== undefined);
+  const catalog = { ...loaded, notice: notices.length > 0 ? notices.join('\n') : undefined };
+  const reason = await runFullScreen(createElement(HomeScreen, { catalog }), screen);
   if (reason.kind === 'quit' && reason.value !== undefined)
     return { code: 0, choice: reason.value };
   return { code: exitCodeOf(reason) };
