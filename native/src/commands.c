@@ -224,6 +224,9 @@ int destroy_container(struct state *st)
 		nanosleep(&ts, NULL);
 	}
 	int ret = 0;
+	json_object *mounts;
+	if (json_object_object_get_ex(st->json, "mounts", &mounts))
+		mounts_remove(mounts);
 	if (st->cgroups && cgroups_destroy(st->cgroups) < 0)
 		ret = -1;
 	hooks_run_saved(st, "poststop", "stopped");
@@ -247,7 +250,9 @@ int cmd_delete(int argc, char **argv)
 	}
 	int lock = state_lock(id);
 	enum status s = state_status(&st);
-	if ((s == ST_RUNNING || s == ST_PAUSED || s == ST_CREATING) && !force)
+	/* The spec: deleting a container that is not stopped MUST fail and MUST leave it as
+	 * it was (runc deletes a created one anyway; crun, like us, refuses). */
+	if (s != ST_STOPPED && !force)
 		die("cannot delete container %s that is not stopped: %s", id, status_name(s));
 	int r = destroy_container(&st);
 	if (lock >= 0)

@@ -1,8 +1,8 @@
 /*
  * Small helpers every other file uses: allocation that cannot fail silently, whole-file
  * reads and writes (cgroup files, state.json, uid_map), recursive mkdir/rm, RFC 3339
- * timestamps, and the two tricks of inter-process plumbing: SCM_RIGHTS to pass a file
- * descriptor across a unix socket, and SEQPACKET messages for parent/child sync.
+ * timestamps, and SCM_RIGHTS to pass a file descriptor across a unix socket (the
+ * parent/child messages are in sync.c).
  */
 #include "runtime.h"
 
@@ -236,26 +236,6 @@ int recv_fd(int sock)
 	int fd;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
-}
-
-int sync_send(int fd, const char *msg)
-{
-	size_t len = strlen(msg);
-	ssize_t w;
-	do
-		w = send(fd, msg, len, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
-	return w < 0 ? -1 : 0;
-}
-
-ssize_t sync_recv(int fd, char *buf, size_t len)
-{
-	ssize_t r;
-	do
-		r = recv(fd, buf, len - 1, 0);
-	while (r < 0 && errno == EINTR);
-	buf[r > 0 ? r : 0] = '\0';
-	return r;
 }
 
 bool valid_id(const char *id)
