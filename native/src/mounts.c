@@ -261,6 +261,14 @@ static void create_device(const struct spec *s, const struct device_spec *d, boo
 	free(path);
 }
 
+static void dev_symlink(const char *dev, const char *name, const char *target)
+{
+	char *p = xasprintf("%s/%s", dev, name);
+	unlink(p);
+	SYS("symlink", symlink(target, p), "symlink /dev/%s -> %s", name, target);
+	free(p);
+}
+
 static void setup_dev(const struct spec *s)
 {
 	bool userns = spec_has_ns(s, CLONE_NEWUSER);
@@ -274,26 +282,21 @@ static void setup_dev(const struct spec *s)
 	}
 	for (size_t k = 0; k < s->n_devices; k++)
 		create_device(s, &s->devices[k], userns);
-	static const char *LINKS[][2] = {{"/proc/self/fd", "/dev/fd"},
-					 {"/proc/self/fd/0", "/dev/stdin"},
-					 {"/proc/self/fd/1", "/dev/stdout"},
-					 {"/proc/self/fd/2", "/dev/stderr"}};
-	for (size_t i = 0; i < 4; i++) {
-		char *p = secure_join(s->rootfs, LINKS[i][1]);
-		unlink(p);
-		SYS("symlink", symlink(LINKS[i][0], p), "symlink %s -> %s", LINKS[i][1], LINKS[i][0]);
-		free(p);
-	}
+	static const char *LINKS[][2] = {{"/proc/self/fd", "fd"},
+					 {"/proc/self/fd/0", "stdin"},
+					 {"/proc/self/fd/1", "stdout"},
+					 {"/proc/self/fd/2", "stderr"}};
+	/* The links themselves, not what they point to (a /dev kept on the rootfs's disk has
+	 * them from the last run: /dev/fd resolved would be /proc/self/fd). */
+	char *dev = secure_join(s->rootfs, "/dev");
+	for (size_t i = 0; i < 4; i++)
+		dev_symlink(dev, LINKS[i][1], LINKS[i][0]);
 	/* /dev/ptmx must be the container's own devpts instance, not the host's. */
-	for (size_t i = 0; i < s->n_mounts; i++) {
+	for (size_t i = 0; i < s->n_mounts; i++)
 		if (!strcmp(s->mounts[i].type, "devpts") &&
-		    !strcmp(s->mounts[i].destination, "/dev/pts")) {
-			char *p = secure_join(s->rootfs, "/dev/ptmx");
-			unlink(p);
-			SYS("symlink", symlink("pts/ptmx", p), "symlink /dev/ptmx -> pts/ptmx");
-			free(p);
-		}
-	}
+		    !strcmp(s->mounts[i].destination, "/dev/pts"))
+			dev_symlink(dev, "ptmx", "pts/ptmx");
+	free(dev);
 }
 
 /* pivot_root refuses a new root whose parent mount is shared: make it private. */
@@ -456,6 +459,8 @@ json_object *mounts_under(const char *dir)
 	if (!mi)
 		die_errno("read /proc/self/mountinfo");
 	size_t dl = strlen(dir);
+	while (dl && dir[dl - 1] == '/') /* "/" matches everything */
+		dl--;
 	char *save = NULL;
 	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int id;

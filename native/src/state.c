@@ -135,9 +135,14 @@ void state_save(const struct state *st, json_object *cgroups_json)
 	json_object_object_add(o, "creating", json_object_new_boolean(st->creating));
 	if (cgroups_json)
 		json_object_object_add(o, "cgroups", cgroups_json);
-	json_object *ann;
-	if (st->json && json_object_object_get_ex(st->json, "annotations", &ann))
-		json_object_object_add(o, "annotations", json_object_get(ann));
+	/* Carried over from what create learned: annotations, and the mounts it made in the
+	 * runtime's own namespace (no mount namespace) that delete must remove. */
+	static const char *KEEP[] = {"annotations", "mounts"};
+	for (size_t i = 0; i < sizeof KEEP / sizeof KEEP[0]; i++) {
+		json_object *v;
+		if (st->json && json_object_object_get_ex(st->json, KEEP[i], &v))
+			json_object_object_add(o, KEEP[i], json_object_get(v));
+	}
 	char *path = xasprintf("%s/state.json", st->dir);
 	if (write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
 		die_errno("write %s", path);
