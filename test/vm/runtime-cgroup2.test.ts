@@ -47,6 +47,10 @@ const BUNDLES: Record<string, OciConfig> = {
   freeze: bundle(['sleep', '100'], '/contlab/freeze', {}),
   pids: bundle(FORKS, '/contlab/pids', { pids: { limit: 8 } }),
   nopids: bundle(FORKS, '/contlab/nopids', {}),
+  // Fields cgroup v2 does not have: a warning each, and the container runs.
+  oldmem: bundle(['sh', '-c', 'exit 0'], '/contlab/oldmem', {
+    memory: { limit: 64 * MiB, kernel: 32 * MiB, kernelTCP: 16 * MiB, swappiness: 30 },
+  }),
 };
 
 const INIT = `
@@ -93,6 +97,10 @@ f2=$(sed -n 's/^frozen //p' $G/freeze/cgroup.events); s2=$($R state contlab-free
 $R delete --force contlab-freeze
 [ "$f1$s1" = "11" ] && [ "$f2$s2" = "01" ] && result freeze PASS "" || result freeze FAIL "paused: frozen=$f1 state-paused=$s1; resumed: frozen=$f2 state-running=$s2"
 
+$R run --no-pivot --bundle /ct/oldmem contlab-oldmem >/tmp/oldmem.out 2>&1; rc=$?
+w=$(grep -cE '^warning: linux\\.resources\\.memory\\.(kernel|kernelTCP|swappiness) ignored: cgroup v2 has no' /tmp/oldmem.out)
+[ $rc -eq 0 ] && [ "$w" = 3 ] && result dropped-memory-fields PASS "rc=$rc warnings=$w" || result dropped-memory-fields FAIL "rc=$rc warnings=$w $(tr "\\n" "|" < /tmp/oldmem.out)"
+
 [ -d $G ] && result nothing-left FAIL "$(ls $G)" || result nothing-left PASS ""
 [ -z "$(ls /run/contlab)" ] && result no-state-left PASS "" || result no-state-left FAIL "$(ls /run/contlab)"
 `;
@@ -122,6 +130,7 @@ describe('contlab-runtime on cgroup v2 (in a cgroup-v2-only VM)', () => {
     expect(Object.keys(byName).sort()).toEqual([
       'control-forks',
       'control-hog',
+      'dropped-memory-fields',
       'freeze',
       'memory-limited-hog',
       'no-state-left',
