@@ -112,43 +112,55 @@ static void cpuset_fill(const char *dir)
 	}
 }
 
-/* mkdir -p, returning the highest directory it had to create (NULL if none).
- * Rootless (not root): a cgroup we may not create is skipped (*skipped), as runc does on
- * cgroup v1 when nothing was delegated to the user; the container then has no limits. */
+/* mkdir dir and whatever parents it lacks, leaf first: usually only the leaf is missing,
+ * one mkdir. Returns the highest directory created (NULL if dir was there), or NULL with
+ * *err set. */
+static char *mkdir_parents(const char *dir, int *err)
+{
+	if (mkdir(dir, 0755) == 0)
+		return xstrdup(dir);
+	if (errno == EEXIST)
+		return NULL;
+	char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	if (errno != ENOENT || !slash || slash == parent) {
+		*err = errno;
+		free(parent);
+		return NULL;
+	}
+	*slash = '\0';
+	char *top = mkdir_parents(parent, err);
+	free(parent);
+	if (*err)
+		return NULL;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		*err = errno;
+		free(top);
+		return NULL;
+	}
+	return top ? top : xstrdup(dir);
+}
+
+/* The cgroup directory, traced; returns the highest directory it had to create (NULL if
+ * none). Rootless (not root): a cgroup we may not create is skipped (*skipped), as runc
+ * does on cgroup v1 when nothing was delegated to the user; the container then has no
+ * limits. */
 static char *mkdir_traced(const char *dir, bool *skipped)
 {
-	struct stat st;
 	*skipped = false;
-	if (stat(dir, &st) == 0)
+	int e = 0;
+	uint64_t t0 = trace_now();
+	char *top = mkdir_parents(dir, &e);
+	if (e && geteuid() != 0 && (e == EACCES || e == EPERM || e == EROFS)) {
+		trace_step("cgroup", false, t0, e, "mkdir %s (rootless: skipped, no limits)", dir);
+		*skipped = true;
 		return NULL;
-	char *top = xstrdup(dir);
-	for (;;) {
-		char *slash = strrchr(top, '/');
-		if (!slash || slash == top)
-			break;
-		*slash = '\0';
-		if (stat(top, &st) == 0) {
-			*slash = '/';
-			break;
-		}
 	}
-	if (geteuid() != 0) {
-		uint64_t t0 = trace_now();
-		int r = mkdir_p(dir, 0755), e = errno;
-		if (r < 0 && (e == EACCES || e == EPERM || e == EROFS)) {
-			trace_step("cgroup", false, t0, e, "mkdir %s (rootless: skipped, no limits)", dir);
-			*skipped = true;
-			free(top);
-			return NULL;
-		}
-		trace_step("cgroup", r == 0, t0, r ? e : 0, "mkdir %s", dir);
-		if (r < 0) {
-			errno = e;
-			die_errno("mkdir %s", dir);
-		}
-		return top;
+	trace_step("cgroup", e == 0, t0, e, "mkdir %s%s", dir, top || e ? "" : " (already there)");
+	if (e) {
+		errno = e;
+		die_errno("mkdir %s", dir);
 	}
-	SYS("cgroup", mkdir_p(dir, 0755), "mkdir %s", dir);
 	return top;
 }
 
@@ -445,7 +457,9 @@ int cgroups_destroy(const struct cgroup_set *cg)
 		char *up = xstrdup(cg->dirs[i]);
 		while (strlen(up) > strlen(cg->top[i])) {
 			*strrchr(up, '/') = '\0';
-			if (has_children(up) || rmdir_cgroup(up) < 0)
+			/* Usually empty now: one rmdir. EBUSY: another cgroup lives there (then it
+			 * stays), or ours is still going offline (then wait for it). */
+			if (rmdir(up) < 0 && (errno != EBUSY || has_children(up) || rmdir_cgroup(up) < 0))
 				break;
 			TRACE("cgroup.rmdir", "rmdir %s (empty parent we created)", up);
 		}

@@ -238,14 +238,17 @@ static void create_device(const struct spec *s, const struct device_spec *d, boo
 	if (!bind) {
 		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 		uint64_t t0 = trace_now();
+		/* umask 0 for the call: the mode is exactly the one asked for (no chmod). */
+		mode_t old_mask = umask(0);
 		int r = mknod(path, type | (d->mode & 07777),
 			      makedev((unsigned)d->major, (unsigned)d->minor));
 		int e = errno;
-		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld", d->path,
-			   d->type, d->major, d->minor);
+		umask(old_mask);
+		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld mode %04o", d->path,
+			   d->type, d->major, d->minor, d->mode & 07777);
 		if (r == 0) {
-			SYS("chmod", chmod(path, d->mode & 07777), "chmod %s", d->path);
-			SYS("chown", chown(path, d->uid, d->gid), "chown %s", d->path);
+			if (d->uid != geteuid() || d->gid != getegid())
+				SYS("chown", chown(path, d->uid, d->gid), "chown %s", d->path);
 			free(path);
 			return;
 		}
@@ -299,34 +302,6 @@ static void setup_dev(const struct spec *s)
 	free(dev);
 }
 
-/* pivot_root refuses a new root whose parent mount is shared: make it private. */
-static void rootfs_parent_private(const char *rootfs)
-{
-	char *mi = read_file("/proc/self/mountinfo", NULL);
-	if (!mi)
-		die_errno("read /proc/self/mountinfo");
-	char best[PATH_MAX] = "/";
-	bool shared = false;
-	char *save = NULL;
-	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char mp[PATH_MAX];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		size_t l = strlen(mp);
-		bool prefix = !strcmp(mp, "/") ||
-			      (!strncmp(rootfs, mp, l) && (rootfs[l] == '/' || rootfs[l] == '\0'));
-		if (prefix && strlen(mp) >= strlen(best)) {
-			memcpy(best, mp, l + 1);
-			char *sep = strstr(line, " - ");
-			char *sh = strstr(line, "shared:");
-			shared = sh && sep && sh < sep;
-		}
-	}
-	free(mi);
-	if (shared)
-		SYS("mount", mount(NULL, best, NULL, MS_PRIVATE, NULL), "make %s private", best);
-}
-
 void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg, enum root_mode mode)
 {
 	if (mode != ROOT_CHROOT) {
@@ -337,7 +312,8 @@ void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg, en
 									: MS_SLAVE | MS_REC;
 		SYS("mount", mount(NULL, "/", NULL, prop, NULL),
 		    "make / %s (nothing leaks to the host)", prop_name(prop));
-		rootfs_parent_private(s->rootfs);
+		/* Recursive: no mount here is shared any more, which is also what pivot_root
+		 * needs of the new root and its parent. */
 	}
 	/* Without a mount namespace (ROOT_CHROOT) these mounts are the runtime's own, in its
 	 * namespace: delete removes them (see create.c). */

@@ -127,8 +127,11 @@ void state_save(const struct state *st, json_object *cgroups_json)
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "starttime", json_object_new_int64((int64_t)st->starttime));
 	json_object_object_add(o, "creator", json_object_new_int(getpid()));
+	static unsigned long long creator_starttime;
+	if (!creator_starttime)
+		creator_starttime = proc_starttime(getpid());
 	json_object_object_add(o, "creator_starttime",
-			       json_object_new_int64((int64_t)proc_starttime(getpid())));
+			       json_object_new_int64((int64_t)creator_starttime));
 	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
 	json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs ? st->rootfs : ""));
 	json_object_object_add(o, "created", json_object_new_string(st->created));
