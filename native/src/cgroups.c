@@ -18,10 +18,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,7 +167,43 @@ static char *mkdir_traced(const char *dir, bool *skipped)
 	return top;
 }
 
-struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
+/* Whether word is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *a = list; (a = strstr(a, word)); a += wl)
+		if ((a == list || a[-1] == ' ') && (a[wl] == ' ' || a[wl] == '\n' || !a[wl]))
+			return true;
+	return false;
+}
+
+/* v2: turn on in dir's subtree_control the controllers we use that its cgroup.controllers
+ * offers and that are not on yet, in one write. */
+static void enable_controllers(const char *dir)
+{
+	static const char *WANT[] = {"cpu", "memory", "pids", "io", "cpuset"};
+	char *ctl = xasprintf("%s/cgroup.controllers", dir);
+	char *sc = xasprintf("%s/cgroup.subtree_control", dir);
+	char *avail = read_file(ctl, NULL);
+	char *on = read_file(sc, NULL);
+	char add[128] = "";
+	for (size_t i = 0; avail && i < sizeof WANT / sizeof WANT[0]; i++) {
+		if (word_in(avail, WANT[i]) && !(on && word_in(on, WANT[i])))
+			snprintf(add + strlen(add), sizeof add - strlen(add), "%s+%s", add[0] ? " " : "",
+				 WANT[i]);
+	}
+	if (add[0]) {
+		uint64_t t0 = trace_now();
+		int r = write_file(sc, add);
+		trace_step("cgroup.write", r == 0, t0, r ? errno : 0, "%s=%s", sc, add);
+	}
+	free(avail);
+	free(on);
+	free(ctl);
+	free(sc);
+}
+
+struct cgroup_set *cgroups_plan(const char *cgroups_path, const char *id)
 {
 	struct cgroup_set *cg = xcalloc(1, sizeof *cg);
 	char *rel = resolve_path(cgroups_path, id);
@@ -172,66 +211,13 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	if (cg->v2) {
 		/* An absolute cgroupsPath is from the root; a relative one from our own cgroup. */
 		char *own = rel[0] == '/' ? xstrdup("") : own_cgroup("");
-		char *full = rel[0] == '/' ? xstrdup(rel)
-					   : xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
-		cg->rel = full;
+		cg->rel = rel[0] == '/' ? xstrdup(rel)
+					: xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
 		free(own);
-		/* Enable the controllers we use in every ancestor's subtree_control. */
-		char *dir = xasprintf(CGROOT "%s", full);
-		char *cur = xstrdup(CGROOT);
-		char *walk = xstrdup(full);
-		char *wsave = NULL;
-		for (char *tok = strtok_r(walk, "/", &wsave); tok; tok = strtok_r(NULL, "/", &wsave)) {
-			char *ctl = xasprintf("%s/cgroup.controllers", cur);
-			char *avail = read_file(ctl, NULL);
-			free(ctl);
-			if (avail) {
-				const char *want[] = {"cpu", "memory", "pids", "io", "cpuset"};
-				char *sc = xasprintf("%s/cgroup.subtree_control", cur);
-				for (int i = 0; i < 5; i++) {
-					char pat[32];
-					snprintf(pat, sizeof pat, "%s", want[i]);
-					bool have = false;
-					for (char *a = avail; (a = strstr(a, pat)); a += strlen(pat))
-						if ((a == avail || a[-1] == ' ') &&
-						    (a[strlen(pat)] == ' ' || a[strlen(pat)] == '\n' ||
-						     !a[strlen(pat)]))
-							have = true;
-					if (!have)
-						continue;
-					char *val = xasprintf("+%s", want[i]);
-					uint64_t t0 = trace_now();
-					int r = write_file(sc, val);
-					trace_step("cgroup.write", r == 0, t0, r ? errno : 0, "%s=%s", sc,
-						   val);
-					free(val);
-				}
-				free(sc);
-				free(avail);
-			}
-			char *next = xasprintf("%s/%s", cur, tok);
-			free(cur);
-			cur = next;
-			bool skipped;
-			char *made = mkdir_traced(cur, &skipped);
-			if (skipped) {
-				free(walk);
-				free(cur);
-				free(dir);
-				free(rel);
-				return cg; /* rootless without a delegated subtree: no cgroup */
-			}
-			if (made && !cg->top[0])
-				cg->top[0] = made;
-			else
-				free(made);
-		}
-		free(walk);
-		free(cur);
-		cg->names[0] = xstrdup("unified");
-		cg->dirs[0] = dir;
-		cg->n = 1;
 		free(rel);
+		cg->names[0] = xstrdup("unified");
+		cg->dirs[0] = xasprintf(CGROOT "%s", cg->rel);
+		cg->n = 1;
 		return cg;
 	}
 	cg->rel = rel;
@@ -287,6 +273,40 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	free(mi);
 	if (!cg->n)
 		die("no cgroup hierarchy is mounted under /sys/fs/cgroup");
+	return cg;
+}
+
+void cgroups_make(struct cgroup_set *cg)
+{
+	if (cg->v2) {
+		/* Down from the root: each level enables our controllers for the next. */
+		char *cur = xstrdup(CGROOT);
+		char *walk = xstrdup(cg->rel);
+		char *wsave = NULL;
+		for (char *tok = strtok_r(walk, "/", &wsave); tok; tok = strtok_r(NULL, "/", &wsave)) {
+			enable_controllers(cur);
+			char *next = xasprintf("%s/%s", cur, tok);
+			free(cur);
+			cur = next;
+			bool skipped;
+			char *made = mkdir_traced(cur, &skipped);
+			if (skipped) {
+				/* rootless without a delegated subtree: no cgroup */
+				free(cg->dirs[0]);
+				free(cg->names[0]);
+				cg->dirs[0] = cg->names[0] = NULL;
+				cg->n = 0;
+				break;
+			}
+			if (made && !cg->top[0])
+				cg->top[0] = made;
+			else
+				free(made);
+		}
+		free(walk);
+		free(cur);
+		return;
+	}
 	size_t kept = 0;
 	for (size_t i = 0; i < cg->n; i++) {
 		bool skipped;
@@ -304,7 +324,6 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 		kept++;
 	}
 	cg->n = kept;
-	return cg;
 }
 
 const char *cgroups_dir(const struct cgroup_set *cg, const char *controller)
@@ -510,4 +529,53 @@ struct cgroup_set *cgroups_from_json(json_object *o)
 				cg->top[i] = xstrdup(json_object_get_string(t));
 		}
 	return cg;
+}
+
+/*
+ * Getting a new process into its cgroup. Writing its pid to cgroup.procs (what the parent
+ * does by default) takes a global lock whose first taker waits for an RCU grace period:
+ * milliseconds, tens of them on a busy machine. Two ways around it, both leaving the
+ * kernel's fork path to do the work:
+ *
+ *   v2  clone3(CLONE_INTO_CGROUP, fd of the cgroup): the child is born there;
+ *   v1  the child itself writes "0" (itself, one thread) to each hierarchy's `tasks`:
+ *       moving the current single thread needs no global lock (Linux >= 6.0).
+ */
+pid_t cgroups_clone_into(const struct cgroup_set *cg, unsigned long flags, bool *joined)
+{
+	*joined = false;
+	if (cg && cg->v2 && cg->n) {
+		int fd = open(cg->dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			struct clone_args ca;
+			memset(&ca, 0, sizeof ca);
+			ca.flags = flags | CLONE_INTO_CGROUP;
+			ca.exit_signal = SIGCHLD;
+			ca.cgroup = (uint64_t)fd;
+			pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+			int e = errno;
+			if (pid == 0)
+				return 0;
+			close(fd);
+			if (pid > 0) {
+				*joined = true;
+				return pid;
+			}
+			/* An older kernel (ENOSYS, E2BIG) or a cgroup it refuses: the long way. */
+			if (e != ENOSYS && e != E2BIG && e != EINVAL && e != EOPNOTSUPP && e != EBUSY) {
+				errno = e;
+				return -1;
+			}
+		}
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+void cgroups_join_self(const struct cgroup_set *cg)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		char *path = xasprintf("%s/tasks", cg->dirs[i]);
+		SYS("cgroup.write", write_file(path, "0"), "write 0 to %s (joins it itself)", path);
+		free(path);
+	}
 }

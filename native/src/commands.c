@@ -232,7 +232,7 @@ int destroy_container(struct state *st)
 	hooks_run_saved(st, "poststop", "stopped");
 	uint64_t t0 = trace_now();
 	/* The files we know are there, then the dir; anything else: the long way. */
-	static const char *FILES[] = {"state.json", "config.json", "exec.fifo"};
+	static const char *FILES[] = {"state.json", "creating.json", "config.json", "exec.fifo"};
 	for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
 		char *f = xasprintf("%s/%s", st->dir, FILES[i]);
 		unlink(f);

@@ -8,7 +8,7 @@
  *   parent                               child (init.c)
  *   read config.json, claim the state dir
  *   mkfifo exec.fifo (create only)
- *   mkdir cgroup, write limits
+ *   mkdir cgroup, write limits (*)
  *   clone(CLONE_NEWPID|CLONE_NEWUSER) -> waits for SYNC_GO
  *   write uid_map/gid_map
  *   SYNC_GO                           -> namespaces, mounts, pivot_root, caps ...
@@ -17,6 +17,12 @@
  *   wait for SYNC_READY               <- SYNC_READY; open(exec.fifo, O_WRONLY) blocks
  *   write state.json + pid file, exit
  *   `start`: open exec.fifo O_RDONLY  -> the open returns, execve(process.args)
+ *
+ * That is the order with a user namespace. Without one (the usual rootful container) the
+ * work overlaps: init unshares its namespaces right after clone while the parent makes the
+ * cgroup (*) on cgroup v1, then SYNC_GO; init puts itself in the cgroup ("0" into each
+ * hierarchy's tasks), and on v2 it is born there (clone3 CLONE_INTO_CGROUP): no
+ * cgroup.procs write, whose global lock costs an RCU grace period (see cgroups.c).
  *
  * `run` is create and start in one process: no fifo, the parent says SYNC_START.
  * The protocol itself is described in runtime.h (sync.c).
@@ -54,6 +60,7 @@ struct creation {
 	int *proxy_fd;  /* run: our end of the terminal pair */
 	int sync_fd;    /* our end of the parent/child socket */
 	pid_t pid;      /* init, once cloned */
+	bool in_cgroup; /* init is (or puts itself) in its cgroup: no cgroup.procs write */
 	json_object *mounts_before; /* no mount namespace: the mounts under rootfs before */
 };
 
@@ -124,8 +131,9 @@ static void claim_state_dir(struct creation *c)
 	state_save(st, NULL);
 	TRACE("state", "state dir %s (status creating)", st->dir);
 	char *cfg = xasprintf("%s/config.json", st->dir);
+	/* Nobody reads it before state.json exists: written in place, once. */
 	SYS("state",
-	    write_file_atomic(cfg, json_object_to_json_string_ext(c->spec.json, JSON_C_TO_STRING_PLAIN)),
+	    write_file_new(cfg, json_object_to_json_string_ext(c->spec.json, JSON_C_TO_STRING_PLAIN)),
 	    "copy config.json to %s", cfg);
 	free(cfg);
 }
@@ -156,10 +164,17 @@ static void open_console(struct creation *c)
 	c->console_fd = pair[1];
 }
 
-/* 5. The cgroup, with its limits, before there is a process to put in it. */
+/* 5. The cgroup and its limits. Where it goes is known before clone; it is made before
+ * clone too with a user namespace (init waits for the id maps anyway) or on v2 (init is
+ * born in it), else while init makes its namespaces (see init.c). */
+static bool cgroup_after_clone(const struct creation *c)
+{
+	return !c->cg->v2 && !spec_has_ns(&c->spec, CLONE_NEWUSER);
+}
+
 static void make_cgroup(struct creation *c)
 {
-	c->cg = cgroups_create(c->spec.cgroups_path, c->o->id);
+	cgroups_make(c->cg);
 	cgroups_apply(c->cg, &c->spec.resources);
 }
 
@@ -194,24 +209,34 @@ static void spawn_init(struct creation *c, int made_for_children)
 	int flags = ns_clone_flags(&c->spec);
 	char names[256];
 	ns_flags_string(flags | ns_unshare_flags(&c->spec) | made_for_children, names, sizeof names);
+	/* v1 without a user namespace: init writes itself into its cgroup (no global lock,
+	 * see cgroups.c), unless it is to see another mount namespace (by path) by then;
+	 * v2: it is born there (CLONE_INTO_CGROUP), if the kernel can. */
+	const struct ns_spec *mnt = spec_ns(&c->spec, CLONE_NEWNS);
+	bool self_join = c->cg && !c->cg->v2 && c->cg->n && !spec_has_ns(&c->spec, CLONE_NEWUSER) &&
+			 !(mnt && mnt->path);
+	bool joined = false;
 	uint64_t t0 = trace_now();
 	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = cgroups_clone_into(c->cg, (unsigned long)flags, &joined);
 	if (pid == 0) {
 		close(sync[0]);
 		if (c->proxy_fd && *c->proxy_fd >= 0)
 			close(*c->proxy_fd);
 		struct init_args a = {.spec = &c->spec, .cg = c->cg, .sync_fd = sync[1],
 				      .fifo_fd = c->fifo_fd, .console_fd = c->console_fd,
-				      .no_pivot = c->o->no_pivot, .preserve_fds = c->o->preserve_fds};
+				      .no_pivot = c->o->no_pivot, .join_cgroup = self_join,
+				      .preserve_fds = c->o->preserve_fds};
 		container_init(&a);
 	}
 	int e = errno;
-	trace_step("clone", pid > 0, t0, pid > 0 ? 0 : e, "%s (child pid %d)", names, (int)pid);
+	trace_step("clone", pid > 0, t0, pid > 0 ? 0 : e, "%s%s (child pid %d)", names,
+		   joined ? "|CLONE_INTO_CGROUP" : "", (int)pid);
 	if (pid < 0) {
 		errno = e;
 		die_errno("clone %s", names);
 	}
+	c->in_cgroup = joined || self_join;
 	c->pid = pid;
 	c->sync_fd = sync[0];
 	close(sync[1]);
@@ -227,16 +252,17 @@ static void release_init(struct creation *c)
 	const struct ns_spec *user = spec_ns(&c->spec, CLONE_NEWUSER);
 	if (user && !user->path)
 		ns_write_id_maps(c->pid, &c->spec);
-	/* Joining a cgroup can take milliseconds (the kernel waits for an RCU grace period on
-	 * a v1 host), so unless init must be inside before it starts (a new cgroup namespace
-	 * is rooted where it is), it starts its setup meanwhile: it cannot execve before we
-	 * have read its SYNC_READY, which comes after this write. */
+	/* When we must write init's pid to cgroup.procs (a user namespace: init could not),
+	 * that can take milliseconds (an RCU grace period, see cgroups.c), so unless init must
+	 * be inside before it starts (a new cgroup namespace is rooted where it is), it starts
+	 * its setup meanwhile: it cannot execve before we have read its SYNC_READY, which comes
+	 * after this write. */
 	bool cgroup_first = spec_has_ns(&c->spec, CLONE_NEWCGROUP);
-	if (cgroup_first)
+	if (cgroup_first && !c->in_cgroup)
 		cgroups_add_pid(c->cg, c->pid);
 	if (sync_send(c->sync_fd, SYNC_GO, NULL) < 0)
 		die_errno("send go to init");
-	if (!cgroup_first)
+	if (!cgroup_first && !c->in_cgroup)
 		cgroups_add_pid(c->cg, c->pid);
 }
 
@@ -308,9 +334,13 @@ static pid_t create_container(const struct create_opts *o, struct state *st, int
 	if (!sync_fd)
 		make_exec_fifo(&c);
 	open_console(&c);
-	make_cgroup(&c);
+	c.cg = cgroups_plan(c.spec.cgroups_path, o->id);
+	if (!cgroup_after_clone(&c))
+		make_cgroup(&c);
 	int made = enter_namespaces_for_clone(&c);
 	spawn_init(&c, made);
+	if (cgroup_after_clone(&c))
+		make_cgroup(&c);
 	release_init(&c);
 	wait_for_init(&c);
 	record_created(&c);

@@ -155,9 +155,11 @@ static void build_process(const struct exec_opts *o, const struct spec *s, struc
 }
 
 /* 3. In the child: join init's namespaces, become the process, report ready, wait. */
-static _Noreturn void exec_child(pid_t init, struct process_spec *p, const struct spec *s,
-				 int sync_fd, int console_fd, int preserve_fds)
+static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
+				 const struct spec *s, int sync_fd, int console_fd, int preserve_fds,
+				 bool join_cgroup)
 {
+	pid_t init = st->pid;
 	log_set_child_fd(sync_fd);
 	trace_set_pid(0);
 	char self[32] = "";
@@ -165,6 +167,8 @@ static _Noreturn void exec_child(pid_t init, struct process_spec *p, const struc
 		trace_set_pid(atoi(self));
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sync_expect(sync_fd, SYNC_GO);
+	if (join_cgroup) /* while the host's /sys/fs/cgroup is still ours to see */
+		cgroups_join_self(st->cgroups);
 	char userns[64];
 	snprintf(userns, sizeof userns, "/proc/%d/ns/user", (int)init);
 	struct stat a, b;
@@ -191,30 +195,45 @@ static _Noreturn void exec_child(pid_t init, struct process_spec *p, const struc
 	process_exec(p, path);
 }
 
-/* 4. In the parent: join the pid namespace (it applies to children only), fork. */
-static pid_t spawn_process(const struct state *st, struct process_spec *p, const struct spec *s,
-			   int sync[2], int console_fd, int proxy, int preserve_fds)
+static bool other_ns(pid_t pid, const char *name)
 {
-	char pidns[64];
-	snprintf(pidns, sizeof pidns, "/proc/%d/ns/pid", (int)st->pid);
+	char theirs[64], ours[64];
+	snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, name);
+	snprintf(ours, sizeof ours, "/proc/self/ns/%s", name);
 	struct stat a, b;
-	if (stat(pidns, &a) == 0 && stat("/proc/self/ns/pid", &b) == 0 && a.st_ino != b.st_ino)
+	return stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino != b.st_ino;
+}
+
+/* 4. In the parent: join the pid namespace (it applies to children only), fork (into the
+ * cgroup, when the kernel can: see cgroups.c). Returns the pid; *in_cgroup if it is (or
+ * puts itself) in the container's cgroup without our help. */
+static pid_t spawn_process(const struct state *st, struct process_spec *p, const struct spec *s,
+			   int sync[2], int console_fd, int proxy, int preserve_fds, bool *in_cgroup)
+{
+	if (other_ns(st->pid, "pid")) {
+		char pidns[64];
+		snprintf(pidns, sizeof pidns, "/proc/%d/ns/pid", (int)st->pid);
 		ns_join(pidns, CLONE_NEWPID);
+	}
 	SYS("socketpair", socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync),
 	    "socketpair for parent/child sync");
+	const struct cgroup_set *cg = st->cgroups;
+	bool self_join = cg && !cg->v2 && cg->n && !other_ns(st->pid, "user");
+	bool joined = false;
 	fflush(NULL);
 	uint64_t t0 = trace_now();
-	pid_t pid = fork();
+	pid_t pid = cgroups_clone_into(cg, 0, &joined);
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0) {
 		close(sync[0]);
 		if (proxy >= 0)
 			close(proxy);
-		exec_child(st->pid, p, s, sync[1], console_fd, preserve_fds);
+		exec_child(st, p, s, sync[1], console_fd, preserve_fds, self_join);
 	}
-	trace_step("fork", true, t0, 0, "exec process pid %d joins the namespaces of init %d",
-		   (int)pid, (int)st->pid);
+	trace_step("fork", true, t0, 0, "exec process pid %d joins the namespaces of init %d%s",
+		   (int)pid, (int)st->pid, joined ? " (CLONE_INTO_CGROUP)" : "");
+	*in_cgroup = joined || self_join;
 	close(sync[1]);
 	if (console_fd >= 0)
 		close(console_fd);
@@ -222,9 +241,9 @@ static pid_t spawn_process(const struct state *st, struct process_spec *p, const
 }
 
 /* 5. Into the cgroup, go, and start once it is ready; returns when it has exec'd. */
-static void start_process(const struct state *st, pid_t pid, int sync_fd)
+static void start_process(const struct state *st, pid_t pid, int sync_fd, bool in_cgroup)
 {
-	if (st->cgroups)
+	if (st->cgroups && !in_cgroup)
 		cgroups_add_pid(st->cgroups, pid);
 	char text[4096];
 	enum sync_msg m = SYNC_ERROR;
@@ -268,9 +287,10 @@ int cmd_exec(int argc, char **argv)
 	if (!o.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	int sync[2];
+	bool in_cgroup;
 	pid_t pid = spawn_process(&st, &p, &s, sync, console_fd, proxy,
-				  o.preserve ? atoi(o.preserve) : 0);
-	start_process(&st, pid, sync[0]);
+				  o.preserve ? atoi(o.preserve) : 0, &in_cgroup);
+	start_process(&st, pid, sync[0], in_cgroup);
 	write_pid_file(o.pid_file, pid);
 	if (o.detach)
 		return 0;

@@ -35,8 +35,8 @@ static void become_root_in_userns(void)
 }
 
 /* 1. Namespaces: the user namespace first (it owns the others), then the ones given by
- * path, then the new ones. */
-static void init_namespaces(struct init_args *a)
+ * path, then the new ones but `later`. */
+static void init_namespaces(struct init_args *a, int later)
 {
 	struct spec *s = a->spec;
 	const struct ns_spec *user = spec_ns(s, CLONE_NEWUSER);
@@ -50,7 +50,7 @@ static void init_namespaces(struct init_args *a)
 		    n->flag != CLONE_NEWTIME && !ns_joined_by_parent(s, n->flag))
 			ns_join(n->path, n->flag);
 	}
-	int flags = ns_unshare_flags(s);
+	int flags = ns_unshare_flags(s) & ~later;
 	if (flags) {
 		char names[256];
 		SYS("unshare", unshare(flags), "%s", ns_flags_string(flags, names, sizeof names));
@@ -133,13 +133,27 @@ void container_init(struct init_args *a)
 	char self[32] = "";
 	if (readlink("/proc/self", self, sizeof self - 1) > 0) /* still the host's /proc */
 		trace_set_pid(atoi(self));
-	/* Wait for the parent: uid/gid maps written (and the cgroup joined, when a cgroup
-	 * namespace must be rooted there). Only then become non-dumpable: that makes
-	 * /proc/PID/{uid,gid}_map root's, and a rootless parent (no CAP_DAC_OVERRIDE) could no
-	 * longer write them (runc toggles it the same way). */
-	sync_expect(a->sync_fd, SYNC_GO);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	init_namespaces(a);
+	if (spec_has_ns(a->spec, CLONE_NEWUSER)) {
+		/* Nothing can happen in a new user namespace before the parent has written its
+		 * uid/gid maps (and joined us to the cgroup, when a cgroup namespace must be rooted
+		 * there): wait for SYNC_GO. Only then become non-dumpable: that makes
+		 * /proc/PID/{uid,gid}_map root's, and a rootless parent (no CAP_DAC_OVERRIDE) could
+		 * no longer write them (runc toggles it the same way). */
+		sync_expect(a->sync_fd, SYNC_GO);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		init_namespaces(a, 0);
+	} else {
+		/* Without one, init makes its namespaces while the parent makes its cgroup, and
+		 * SYNC_GO says the cgroup is there. A new cgroup namespace waits until init is in
+		 * its cgroup: the namespace is rooted where init is when it is made. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		init_namespaces(a, CLONE_NEWCGROUP);
+		sync_expect(a->sync_fd, SYNC_GO);
+		if (a->join_cgroup)
+			cgroups_join_self(a->cg);
+		if (ns_unshare_flags(a->spec) & CLONE_NEWCGROUP)
+			SYS("unshare", unshare(CLONE_NEWCGROUP), "CLONE_NEWCGROUP (rooted in its cgroup)");
+	}
 	/* Limits that need privileges we are about to lose. */
 	process_set_rlimits(&a->spec->process);
 	process_set_oom_score_adj(&a->spec->process);

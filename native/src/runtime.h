@@ -135,6 +135,7 @@ char *read_fd(int fd, size_t *len); /* reads to EOF, then closes fd */
 void strfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int write_file(const char *path, const char *data);       /* -1 + errno on failure */
 int write_file_atomic(const char *path, const char *data); /* tmp + rename */
+int write_file_new(const char *path, const char *data);    /* O_EXCL: a file nobody has yet */
 int mkdir_p(const char *path, mode_t mode);
 int rm_rf(const char *path);
 void rfc3339_now(char *buf, size_t len);
@@ -362,11 +363,19 @@ struct cgroup_set {
 	char *rel;       /* path relative to each hierarchy's root */
 	char *top[16];   /* highest ancestor we created (removed on delete if empty) */
 };
-struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id);
+/* Where the container's cgroup goes (reads mountinfo, creates nothing) ... */
+struct cgroup_set *cgroups_plan(const char *cgroups_path, const char *id);
+/* ... and making it: mkdir (and v2: enabling controllers down the path). */
+void cgroups_make(struct cgroup_set *cg);
 /* cgroup_resources.c: every limit config.json sets, one controller at a time. */
 void cgroups_apply(const struct cgroup_set *cg, const struct resources *r);
 void cgroups_write(const char *dir, const char *file, const char *value); /* dies, traced */
 void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid);
+/* clone (flags, like fork otherwise) a child born in cg when the kernel can (v2:
+ * CLONE_INTO_CGROUP): *joined tells. The child gets 0, the parent its pid, -1 on error. */
+pid_t cgroups_clone_into(const struct cgroup_set *cg, unsigned long flags, bool *joined);
+/* v1, in the child: join each hierarchy by writing "0" to its tasks (no global lock). */
+void cgroups_join_self(const struct cgroup_set *cg);
 int cgroups_destroy(const struct cgroup_set *cg);
 json_object *cgroups_to_json(const struct cgroup_set *cg);
 struct cgroup_set *cgroups_from_json(json_object *o);
@@ -451,6 +460,7 @@ struct init_args {
 	int fifo_fd;    /* O_PATH of the exec fifo; -1: run, start comes as SYNC_START */
 	int console_fd; /* connected --console-socket, or -1 */
 	bool no_pivot;
+	bool join_cgroup; /* init joins its cgroup itself (cgroups_join_self) */
 	int preserve_fds;
 };
 _Noreturn void container_init(struct init_args *a);

@@ -113,6 +113,22 @@ int write_file(const char *path, const char *data)
 	return 0;
 }
 
+int write_file_new(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(data);
+	ssize_t w = write(fd, data, len);
+	int e = errno;
+	if (close(fd) < 0 || w < 0 || (size_t)w != len) {
+		unlink(path);
+		errno = w < 0 ? e : EIO;
+		return -1;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const char *data)
 {
 	char tmp[4096];
