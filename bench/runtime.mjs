@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -50,19 +51,38 @@ const base = mkdtempSync('/tmp/contlab-bench-rt-');
 const stateBase = mkdtempSync('/dev/shm/contlab-bench-rt-');
 const cgroupParent = `contlab/bench-rt-${process.pid}`;
 
-/** Removes the benchmark's cgroup parent in every hierarchy (runc leaves parents behind). */
-function removeCgroups() {
+const cgroupTops = () => {
   const root = '/sys/fs/cgroup';
-  const tops = existsSync(join(root, 'cgroup.controllers'))
+  return existsSync(join(root, 'cgroup.controllers'))
     ? [root]
     : readdirSync(root).map((h) => join(root, h));
-  for (const top of tops) {
+};
+// The containers' parent cgroup exists beforehand, as in real use (the lab's session
+// cgroup, /docker, kubepods): no runtime makes and removes it on every run. What this
+// creates (the parent, and `contlab` where it was missing) goes at the end.
+const madeCgroups = [];
+function makeCgroupParent() {
+  for (const top of cgroupTops()) {
+    let dir = top;
+    for (const part of cgroupParent.split('/')) {
+      dir = join(dir, part);
+      if (!existsSync(dir)) {
+        mkdirSync(dir);
+        madeCgroups.unshift(dir);
+      }
+    }
+  }
+}
+
+/** Removes the benchmark's cgroups in every hierarchy (runc leaves parents behind). */
+function removeCgroups() {
+  for (const top of cgroupTops()) {
     const dir = join(top, cgroupParent);
     if (!existsSync(dir)) continue;
     for (const e of readdirSync(dir, { withFileTypes: true }))
       if (e.isDirectory()) rmdirSync(join(dir, e.name));
-    rmdirSync(dir);
   }
+  for (const dir of madeCgroups) if (existsSync(dir)) rmdirSync(dir);
 }
 
 let worker = null;
@@ -149,6 +169,7 @@ try {
   config.root.path = rootfs;
   config.linux.cgroupsPath = `/${cgroupParent}/c`;
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(config));
+  makeCgroupParent();
 
   const candidates = [
     ['contlab-runtime', ours],

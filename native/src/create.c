@@ -343,6 +343,10 @@ static pid_t create_container(const struct create_opts *o, struct state *st, int
 		make_cgroup(&c);
 	release_init(&c);
 	wait_for_init(&c);
+	/* run: init goes on to execve while we record it; `run` returns (or supervises) only
+	 * once state.json is written (see wait_for_exec). */
+	if (sync_fd && sync_send(c.sync_fd, SYNC_START, NULL) < 0)
+		die_errno("send start to init");
 	record_created(&c);
 	if (sync_fd) {
 		*sync_fd = c.sync_fd;
@@ -448,13 +452,12 @@ int cmd_start(int argc, char **argv)
 	return 0;
 }
 
-/* run: init waits on the socket, not on a fifo. Tell it to start, and wait for the
- * socket to close (its end is close-on-exec): the process runs, or init says why not. */
-static void start_by_message(struct state *st, int sync_fd)
+/* run: init waits on the socket, not on a fifo, and create_container already told it to
+ * start. Wait for the socket to close (its end is close-on-exec): the process runs, or
+ * init says why not. */
+static void wait_for_exec(struct state *st, int sync_fd)
 {
 	uint64_t t0 = trace_now();
-	if (sync_send(sync_fd, SYNC_START, NULL) < 0)
-		die_errno("send start to init");
 	char text[4096];
 	enum sync_msg m = sync_recv(sync_fd, text, sizeof text);
 	if (m == SYNC_ERROR)
@@ -483,7 +486,7 @@ int cmd_run(int argc, char **argv)
 		close(proxy);
 	}
 	/* Until the process runs, a failure still removes everything (create's cleanup). */
-	start_by_message(&st, sync_fd);
+	wait_for_exec(&st, sync_fd);
 	log_set_cleanup(NULL);
 	if (o.detach)
 		return 0;

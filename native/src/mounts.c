@@ -226,24 +226,39 @@ static const struct device_spec DEFAULT_DEVICES[] = {
 	{"/dev/random", 'c', 1, 8, 0666, 0, 0},  {"/dev/urandom", 'c', 1, 9, 0666, 0, 0},
 };
 
-static void create_device(const struct spec *s, const struct device_spec *d, bool bind)
+static int mknod_exact(const char *path, const struct device_spec *d)
 {
-	char *path = secure_join(s->rootfs, d->path);
-	char *dir = xstrdup(path);
-	*strrchr(dir, '/') = '\0';
-	if (access(dir, F_OK) < 0)
-		SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
-	free(dir);
-	unlink(path);
+	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	/* umask 0 for the call: the mode is exactly the one asked for (no chmod). */
+	mode_t old_mask = umask(0);
+	int r = mknod(path, type | (d->mode & 07777), makedev((unsigned)d->major, (unsigned)d->minor));
+	int e = errno;
+	umask(old_mask);
+	errno = e;
+	return r;
+}
+
+/* dev: the rootfs's /dev, resolved, when d is directly in it (the defaults); else NULL. */
+static void create_device(const struct spec *s, const struct device_spec *d, bool bind,
+			  const char *dev)
+{
+	char *path = dev ? xasprintf("%s/%s", dev, d->path + 5) : secure_join(s->rootfs, d->path);
+	if (!dev) {
+		char *dir = xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		if (access(dir, F_OK) < 0)
+			SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
+		free(dir);
+	}
 	if (!bind) {
-		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 		uint64_t t0 = trace_now();
-		/* umask 0 for the call: the mode is exactly the one asked for (no chmod). */
-		mode_t old_mask = umask(0);
-		int r = mknod(path, type | (d->mode & 07777),
-			      makedev((unsigned)d->major, (unsigned)d->minor));
+		/* Usually a fresh /dev: mknod straight away. Something there already (a /dev
+		 * kept on the rootfs's disk, or a symlink a hostile image put there): unlink it,
+		 * never follow it, and mknod again. */
+		int r = mknod_exact(path, d);
+		if (r < 0 && errno == EEXIST && unlink(path) == 0)
+			r = mknod_exact(path, d);
 		int e = errno;
-		umask(old_mask);
 		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld mode %04o", d->path,
 			   d->type, d->major, d->minor, d->mode & 07777);
 		if (r == 0) {
@@ -258,6 +273,7 @@ static void create_device(const struct spec *s, const struct device_spec *d, boo
 		}
 	}
 	/* In a user namespace mknod is not allowed: bind the host's device instead. */
+	unlink(path);
 	make_file(path);
 	SYS("mount", mount(d->path, path, NULL, MS_BIND, NULL), "bind host %s on %s", d->path,
 	    d->path);
@@ -275,23 +291,25 @@ static void dev_symlink(const char *dev, const char *name, const char *target)
 static void setup_dev(const struct spec *s)
 {
 	bool userns = spec_has_ns(s, CLONE_NEWUSER);
+	/* The links themselves, not what they point to (a /dev kept on the rootfs's disk has
+	 * them from the last run: /dev/fd resolved would be /proc/self/fd). */
+	char *dev = secure_join(s->rootfs, "/dev");
+	if (access(dev, F_OK) < 0)
+		SYS("mkdir", mkdir_p(dev, 0755), "mkdir %s", dev);
 	for (size_t i = 0; i < sizeof DEFAULT_DEVICES / sizeof DEFAULT_DEVICES[0]; i++) {
 		bool dup = false;
 		for (size_t k = 0; k < s->n_devices; k++)
 			if (!strcmp(s->devices[k].path, DEFAULT_DEVICES[i].path))
 				dup = true;
 		if (!dup)
-			create_device(s, &DEFAULT_DEVICES[i], userns);
+			create_device(s, &DEFAULT_DEVICES[i], userns, dev);
 	}
 	for (size_t k = 0; k < s->n_devices; k++)
-		create_device(s, &s->devices[k], userns);
+		create_device(s, &s->devices[k], userns, NULL);
 	static const char *LINKS[][2] = {{"/proc/self/fd", "fd"},
 					 {"/proc/self/fd/0", "stdin"},
 					 {"/proc/self/fd/1", "stdout"},
 					 {"/proc/self/fd/2", "stderr"}};
-	/* The links themselves, not what they point to (a /dev kept on the rootfs's disk has
-	 * them from the last run: /dev/fd resolved would be /proc/self/fd). */
-	char *dev = secure_join(s->rootfs, "/dev");
 	for (size_t i = 0; i < 4; i++)
 		dev_symlink(dev, LINKS[i][1], LINKS[i][0]);
 	/* /dev/ptmx must be the container's own devpts instance, not the host's. */
