@@ -319,11 +319,11 @@ static void record_created(struct creation *c)
 	write_pid_file(c->o->pid_file, c->pid);
 }
 
-/* Creates the container; returns init's pid with st filled in. For run, *sync_fd keeps
- * the socket to init (start is a message), and *proxy_fd the terminal when `run` must
- * relay it itself; for create both are NULL. */
-static pid_t create_container(const struct create_opts *o, struct state *st, int *proxy_fd,
-			      int *sync_fd)
+/* Creates the container, st filled in. For run, *sync_fd keeps the socket to init (start
+ * is a message), and *proxy_fd the terminal when `run` must relay it itself; for create
+ * both are NULL. */
+static struct creation *create_container(const struct create_opts *o, struct state *st,
+					 int *proxy_fd, int *sync_fd)
 {
 	static struct creation c;
 	memset(st, 0, sizeof *st);
@@ -355,7 +355,7 @@ static pid_t create_container(const struct create_opts *o, struct state *st, int
 		log_set_cleanup(NULL);
 		undo = NULL;
 	}
-	return c.pid;
+	return &c;
 }
 
 static int create_flags(const char *cmd, int argc, char **argv, struct create_opts *o, bool run)
@@ -455,7 +455,7 @@ int cmd_start(int argc, char **argv)
 /* run: init waits on the socket, not on a fifo, and create_container already told it to
  * start. Wait for the socket to close (its end is close-on-exec): the process runs, or
  * init says why not. */
-static void wait_for_exec(struct state *st, int sync_fd)
+static void wait_for_exec(struct creation *c, int sync_fd)
 {
 	uint64_t t0 = trace_now();
 	char text[4096];
@@ -465,8 +465,9 @@ static void wait_for_exec(struct state *st, int sync_fd)
 	close(sync_fd);
 	if (m != SYNC_EOF)
 		die("internal error: init answered start with \"%s\"", sync_name(m));
-	trace_step("start", true, t0, 0, "init %d execs the process", (int)st->pid);
-	hooks_run_saved(st, "poststart", "running");
+	trace_step("start", true, t0, 0, "init %d execs the process", (int)c->pid);
+	if (hooks_has(&c->spec, "poststart"))
+		hooks_run(&c->spec, "poststart", c->st, "running", false);
 }
 
 int cmd_run(int argc, char **argv)
@@ -477,7 +478,7 @@ int cmd_run(int argc, char **argv)
 	int proxy = -1, sync_fd = -1;
 	if (!o.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	pid_t pid = create_container(&o, &st, &proxy, &sync_fd);
+	struct creation *c = create_container(&o, &st, &proxy, &sync_fd);
 	int master = -1;
 	if (proxy >= 0) {
 		master = recv_fd(proxy);
@@ -486,11 +487,11 @@ int cmd_run(int argc, char **argv)
 		close(proxy);
 	}
 	/* Until the process runs, a failure still removes everything (create's cleanup). */
-	wait_for_exec(&st, sync_fd);
+	wait_for_exec(c, sync_fd);
 	log_set_cleanup(NULL);
 	if (o.detach)
 		return 0;
-	int code = supervise_pid(pid, master);
+	int code = supervise_pid(c->pid, master);
 	if (!keep) {
 		struct state again;
 		if (state_load(o.id, &again) == 0) {

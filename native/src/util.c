@@ -205,12 +205,19 @@ int rm_rf(const char *path)
 void rfc3339_now(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	/* Formatted by hand: glibc's strftime calls tzset(), which reads /etc/localtime. */
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	/* By hand, UTC: glibc's gmtime_r and strftime initialize the time zone on first use,
+	 * which reads /etc/localtime. Days since 1970 to a civil date (H. Hinnant's algorithm). */
+	long long secs = ts.tv_sec, days = secs / 86400, rem = secs % 86400;
+	long long z = days + 719468, era = z / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	long long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+	long long year = yoe + era * 400 + (month <= 2);
+	snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 rem / 3600, rem / 60 % 60, rem % 60, ts.tv_nsec);
 }
 
 int send_fd(int sock, int fd)
