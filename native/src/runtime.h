@@ -12,9 +12,11 @@
  *   spec_default.c  `spec`: the default config.json, like `runc spec` (and --rootless)
  *   state.c         the state dir (--root/ID), state.json, init's start time, statuses
  *   reexec.c        CVE-2019-5736: run from a sealed memfd copy, never the host binary
- *   create.c        the parent side of create/run/start: clone, sync, exec fifo
+ *   create.c        the parent side of create/run/start, phase by phase: clone, exec fifo
+ *   sync.c          the parent/child protocol (enum sync_msg below)
  *   namespaces.c    clone flags, joining namespaces by path, uid_map/gid_map
- *   cgroups.c       cgroup v1 and v2 (detected at run time), resource limits, freezer
+ *   cgroups.c       cgroup v1 and v2 (detected at run time): where, mkdir, join, freezer
+ *   cgroup_resources.c  the limits, one function per controller, v1 and v2 names
  *   init.c          the child side: the ordered steps that turn a fork into a container
  *   mounts.c        rootfs, mounts, devices, pivot_root, masked and readonly paths
  *   capabilities.c  bounding/effective/permitted/inheritable/ambient sets
@@ -22,9 +24,9 @@
  *   process.c       the process: user, rlimits, env, PATH lookup, fds, execve
  *   console.c       pty allocation and SCM_RIGHTS to --console-socket
  *   hooks.c         createRuntime/prestart, poststart, poststop hooks
+ *   supervise.c     run/exec in the foreground: wait, forward signals, relay the tty
  *   exec.c          `exec`: a new process inside a running container
  *   commands.c      state, list, kill, ps, pause, resume, delete, update
- *   sync.c          the parent/child protocol (enum sync_msg below)
  *   util.c          small helpers: files, strings, fd passing
  */
 #ifndef CONTLAB_RUNTIME_H
