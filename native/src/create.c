@@ -61,6 +61,7 @@ struct creation {
 	int sync_fd;    /* our end of the parent/child socket */
 	pid_t pid;      /* init, once cloned */
 	bool in_cgroup; /* init is (or puts itself) in its cgroup: no cgroup.procs write */
+	bool start_at_ready; /* run: init execs once ready (SYNC_GO_START), no SYNC_START */
 	json_object *mounts_before; /* no mount namespace: the mounts under rootfs before */
 };
 
@@ -260,7 +261,10 @@ static void release_init(struct creation *c)
 	bool cgroup_first = spec_has_ns(&c->spec, CLONE_NEWCGROUP);
 	if (cgroup_first && !c->in_cgroup)
 		cgroups_add_pid(c->cg, c->pid);
-	if (sync_send(c->sync_fd, SYNC_GO, NULL) < 0)
+	/* run, and nothing of ours is left to do before the process may run: init can execve
+	 * as soon as it is ready, one turn fewer (see runtime.h). */
+	c->start_at_ready = c->o->run && c->in_cgroup;
+	if (sync_send(c->sync_fd, c->start_at_ready ? SYNC_GO_START : SYNC_GO, NULL) < 0)
 		die_errno("send go to init");
 	if (!cgroup_first && !c->in_cgroup)
 		cgroups_add_pid(c->cg, c->pid);
@@ -344,8 +348,8 @@ static struct creation *create_container(const struct create_opts *o, struct sta
 	release_init(&c);
 	wait_for_init(&c);
 	/* run: init goes on to execve while we record it; `run` returns (or supervises) only
-	 * once state.json is written (see wait_for_exec). */
-	if (sync_fd && sync_send(c.sync_fd, SYNC_START, NULL) < 0)
+	 * once state.json is written. */
+	if (sync_fd && !c.start_at_ready && sync_send(c.sync_fd, SYNC_START, NULL) < 0)
 		die_errno("send start to init");
 	record_created(&c);
 	if (sync_fd) {
@@ -452,9 +456,9 @@ int cmd_start(int argc, char **argv)
 	return 0;
 }
 
-/* run: init waits on the socket, not on a fifo, and create_container already told it to
- * start. Wait for the socket to close (its end is close-on-exec): the process runs, or
- * init says why not. */
+/* run: init does not wait on a fifo, and create_container already told it to start. Wait
+ * for the socket to close (its end is close-on-exec): the process runs; or for init's
+ * error (exit 1 with it; create's cleanup is still armed). */
 static void wait_for_exec(struct creation *c, int sync_fd)
 {
 	uint64_t t0 = trace_now();
@@ -468,6 +472,20 @@ static void wait_for_exec(struct creation *c, int sync_fd)
 	trace_step("start", true, t0, 0, "init %d execs the process", (int)c->pid);
 	if (hooks_has(&c->spec, "poststart"))
 		hooks_run(&c->spec, "poststart", c->st, "running", false);
+}
+
+/* run in the foreground without poststart hooks does not wait for the exec: it goes
+ * straight to waiting for the process. If init failed instead (after it was ready: a bad
+ * program, seccomp), its error is in the socket: returns it, or NULL. */
+static const char *exec_error(int sync_fd)
+{
+	static char text[4096];
+	enum sync_msg m = SYNC_EOF;
+	struct pollfd p = {.fd = sync_fd, .events = POLLIN};
+	if (poll(&p, 1, 0) == 1)
+		m = sync_recv(sync_fd, text, sizeof text);
+	close(sync_fd);
+	return m == SYNC_ERROR ? text : NULL;
 }
 
 int cmd_run(int argc, char **argv)
@@ -487,11 +505,16 @@ int cmd_run(int argc, char **argv)
 		close(proxy);
 	}
 	/* Until the process runs, a failure still removes everything (create's cleanup). */
-	wait_for_exec(c, sync_fd);
+	bool wait_exec = o.detach || hooks_has(&c->spec, "poststart");
+	if (wait_exec)
+		wait_for_exec(c, sync_fd);
 	log_set_cleanup(NULL);
 	if (o.detach)
 		return 0;
 	int code = supervise_pid(c->pid, master);
+	const char *err = wait_exec ? NULL : exec_error(sync_fd);
+	if (err)
+		log_error(err);
 	if (!keep) {
 		struct state again;
 		if (state_load(o.id, &again) == 0) {

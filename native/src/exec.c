@@ -10,9 +10,8 @@
  *   read state.json and the saved config
  *   the process: --process FILE or args
  *   join init's pid namespace; fork     ->   waits for SYNC_GO
- *   write cgroup.procs; SYNC_GO         ->   setns x N, user, caps, fds
- *                                       <-   SYNC_READY
- *   SYNC_START                          ->   rlimits, seccomp, execve (EOF)
+ *   write cgroup.procs; SYNC_GO         ->   (v1: join the cgroup) setns x N, user,
+ *                                            caps, fds, rlimits, seccomp, execve (EOF)
  *   pid file; wait for it (or --detach)
  */
 #include "runtime.h"
@@ -154,7 +153,7 @@ static void build_process(const struct exec_opts *o, const struct spec *s, struc
 		die("cannot allocate tty if runc will detach without setting console socket");
 }
 
-/* 3. In the child: join init's namespaces, become the process, report ready, wait. */
+/* 3. In the child: join init's namespaces, become the process, execve. */
 static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 				 const struct spec *s, int sync_fd, int console_fd, int preserve_fds,
 				 bool join_cgroup)
@@ -166,7 +165,7 @@ static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 	if (readlink("/proc/self", self, sizeof self - 1) > 0)
 		trace_set_pid(atoi(self));
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	sync_expect(sync_fd, SYNC_GO);
+	sync_expect(sync_fd, SYNC_GO, SYNC_EOF);
 	if (join_cgroup) /* while the host's /sys/fs/cgroup is still ours to see */
 		cgroups_join_self(st->cgroups);
 	char userns[64];
@@ -186,9 +185,6 @@ static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 	char *path = process_lookup(p);
 	process_finalize(p, s, joined_user);
 	process_close_fds(preserve_fds);
-	if (sync_send(sync_fd, SYNC_READY, NULL) < 0)
-		_exit(1);
-	sync_expect(sync_fd, SYNC_START);
 	process_set_soft_rlimits(p);
 	if (s->has_seccomp && p->no_new_privs)
 		seccomp_load_spec(&s->seccomp);
@@ -240,16 +236,14 @@ static pid_t spawn_process(const struct state *st, struct process_spec *p, const
 	return pid;
 }
 
-/* 5. Into the cgroup, go, and start once it is ready; returns when it has exec'd. */
+/* 5. Into the cgroup, go; returns when it has exec'd. */
 static void start_process(const struct state *st, pid_t pid, int sync_fd, bool in_cgroup)
 {
 	if (st->cgroups && !in_cgroup)
 		cgroups_add_pid(st->cgroups, pid);
-	char text[4096];
+	char text[4096] = "";
 	enum sync_msg m = SYNC_ERROR;
-	if (sync_send(sync_fd, SYNC_GO, NULL) == 0 &&
-	    (m = sync_recv(sync_fd, text, sizeof text)) == SYNC_READY &&
-	    sync_send(sync_fd, SYNC_START, NULL) == 0)
+	if (sync_send(sync_fd, SYNC_GO, NULL) == 0)
 		m = sync_recv(sync_fd, text, sizeof text);
 	if (m == SYNC_ERROR) {
 		waitpid(pid, NULL, 0);

@@ -73,7 +73,7 @@ static void init_filesystem(struct init_args *a)
 	if (hooks_has(s, "createRuntime")) {
 		if (sync_send(a->sync_fd, SYNC_HOOKS, NULL) < 0)
 			_exit(1);
-		sync_expect(a->sync_fd, SYNC_RESUME);
+		sync_expect(a->sync_fd, SYNC_RESUME, SYNC_EOF);
 	}
 	mounts_enter_root(s, mode);
 	if (s->process.terminal)
@@ -103,9 +103,11 @@ static _Noreturn void init_start(struct init_args *a, const char *path)
 	uint64_t t0 = trace_now();
 	if (a->fifo_fd < 0) {
 		/* run: the parent is still there, and still hears our errors until execve. */
-		sync_expect(a->sync_fd, SYNC_START);
-		trace_step("wait_start", true, t0, 0, "the runtime said start after %llu us",
-			   (unsigned long long)(trace_now() - t0));
+		if (!a->start_at_ready) {
+			sync_expect(a->sync_fd, SYNC_START, SYNC_EOF);
+			trace_step("wait_start", true, t0, 0, "the runtime said start after %llu us",
+				   (unsigned long long)(trace_now() - t0));
+		}
 	} else {
 		/* create: the parent exits now; `start` is another process, later. */
 		log_set_child_fd(-1);
@@ -139,7 +141,7 @@ void container_init(struct init_args *a)
 		 * there): wait for SYNC_GO. Only then become non-dumpable: that makes
 		 * /proc/PID/{uid,gid}_map root's, and a rootless parent (no CAP_DAC_OVERRIDE) could
 		 * no longer write them (runc toggles it the same way). */
-		sync_expect(a->sync_fd, SYNC_GO);
+		a->start_at_ready = sync_expect(a->sync_fd, SYNC_GO, SYNC_GO_START) == SYNC_GO_START;
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		init_namespaces(a, 0);
 	} else {
@@ -148,7 +150,7 @@ void container_init(struct init_args *a)
 		 * its cgroup: the namespace is rooted where init is when it is made. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		init_namespaces(a, CLONE_NEWCGROUP);
-		sync_expect(a->sync_fd, SYNC_GO);
+		a->start_at_ready = sync_expect(a->sync_fd, SYNC_GO, SYNC_GO_START) == SYNC_GO_START;
 		if (a->join_cgroup)
 			cgroups_join_self(a->cg);
 		if (ns_unshare_flags(a->spec) & CLONE_NEWCGROUP)

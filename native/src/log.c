@@ -57,14 +57,19 @@ void log_line(const char *level, const char *msg)
 	free(line);
 }
 
+void log_error(const char *msg)
+{
+	log_line("error", msg);
+	fprintf(stderr, "%s\n", msg);
+}
+
 static _Noreturn void fail(const char *msg)
 {
 	if (child_fd >= 0) {
 		sync_send(child_fd, SYNC_ERROR, msg);
 		_exit(1);
 	}
-	log_line("error", msg);
-	fprintf(stderr, "%s\n", msg);
+	log_error(msg);
 	if (cleanup_fn) {
 		void (*fn)(void) = cleanup_fn;
 		cleanup_fn = NULL;

@@ -64,6 +64,7 @@ extern char **environ;
 /* ---------------------------------------------------------------- log.c */
 void log_open(void);
 void log_line(const char *level, const char *msg);
+void log_error(const char *msg); /* what die says, without exiting */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -106,7 +107,11 @@ void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt
  *   run the hooks; SYNC_RESUME       ->      pivot_root, /dev, caps, user ...
  *                                    <-      SYNC_READY
  *   state.json, pid file;                    create: blocks opening exec.fifo until `start`
- *   run/exec: SYNC_START             ->      execve (the socket is close-on-exec: EOF)
+ *   run: SYNC_START                  ->      execve (the socket is close-on-exec: EOF)
+ *
+ * SYNC_GO_START instead of SYNC_GO (run, when nothing of the parent's is left to do before
+ * the process may run: init is in its cgroup already) lets init execve as soon as it is
+ * ready, without waiting for SYNC_START. exec's child gets SYNC_GO and execs when done.
  *
  * Any failure in the child travels as SYNC_ERROR + the message (log.c), and the parent
  * reports it as its own. EOF means the child exec'd, or died (the parent tells which).
@@ -114,6 +119,7 @@ void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt
 enum sync_msg {
 	SYNC_EOF = 0, /* the other side exec'd or is gone */
 	SYNC_GO,
+	SYNC_GO_START,
 	SYNC_HOOKS,
 	SYNC_RESUME,
 	SYNC_READY,
@@ -124,8 +130,9 @@ enum sync_msg {
 int sync_send(int fd, enum sync_msg m, const char *text);
 /* Receives one message, its text (if any) into text[len]; SYNC_EOF on EOF or error. */
 enum sync_msg sync_recv(int fd, char *text, size_t len);
-/* In the child: waits for `want`; exits quietly if the parent is gone, dies on another. */
-void sync_expect(int fd, enum sync_msg want);
+/* In the child: waits for `want` (or `also`, if not SYNC_EOF) and returns which came;
+ * exits quietly if the parent is gone, dies on anything else. */
+enum sync_msg sync_expect(int fd, enum sync_msg want, enum sync_msg also);
 const char *sync_name(enum sync_msg m);
 
 /* ---------------------------------------------------------------- util.c */
@@ -463,6 +470,7 @@ struct init_args {
 	int console_fd; /* connected --console-socket, or -1 */
 	bool no_pivot;
 	bool join_cgroup; /* init joins its cgroup itself (cgroups_join_self) */
+	bool start_at_ready; /* SYNC_GO_START came: execve once ready (run) */
 	int preserve_fds;
 };
 _Noreturn void container_init(struct init_args *a);

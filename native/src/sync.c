@@ -22,6 +22,7 @@ const char *sync_name(enum sync_msg m)
 	switch (m) {
 	case SYNC_EOF: return "end of the conversation";
 	case SYNC_GO: return "go";
+	case SYNC_GO_START: return "go, then start";
 	case SYNC_HOOKS: return "hooks";
 	case SYNC_RESUME: return "resume";
 	case SYNC_READY: return "ready";
@@ -69,12 +70,13 @@ enum sync_msg sync_recv(int fd, char *text, size_t len)
 	return (enum sync_msg)buf[0];
 }
 
-void sync_expect(int fd, enum sync_msg want)
+enum sync_msg sync_expect(int fd, enum sync_msg want, enum sync_msg also)
 {
 	enum sync_msg got = sync_recv(fd, NULL, 0);
 	if (got == SYNC_EOF)
 		_exit(1); /* the parent is gone (it reported its own error): nothing to say */
-	if (got != want)
+	if (got != want && (also == SYNC_EOF || got != also))
 		die("internal error: expected \"%s\" from the runtime, got \"%s\"", sync_name(want),
 		    sync_name(got));
+	return got;
 }
