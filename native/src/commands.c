@@ -212,7 +212,7 @@ static int pause_resume(const char *cmd, int argc, char **argv, bool freeze)
 int cmd_pause(int argc, char **argv) { return pause_resume("pause", argc, argv, true); }
 int cmd_resume(int argc, char **argv) { return pause_resume("resume", argc, argv, false); }
 
-int destroy_container(struct state *st)
+int destroy_container(struct state *st, const struct spec *spec)
 {
 	if (st->cgroups)
 		signal_all(st, SIGKILL);
@@ -229,7 +229,10 @@ int destroy_container(struct state *st)
 		mounts_remove(mounts);
 	if (st->cgroups && cgroups_destroy(st->cgroups) < 0)
 		ret = -1;
-	hooks_run_saved(st, "poststop", "stopped");
+	if (!spec)
+		hooks_run_saved(st, "poststop", "stopped");
+	else if (hooks_has(spec, "poststop"))
+		hooks_run(spec, "poststop", st, "stopped", false);
 	uint64_t t0 = trace_now();
 	/* The files we know are there, then the dir; anything else: the long way. */
 	static const char *FILES[] = {"state.json", "creating.json", "config.json", "exec.fifo"};
@@ -261,7 +264,7 @@ int cmd_delete(int argc, char **argv)
 	 * it was (runc deletes a created one anyway; crun, like us, refuses). */
 	if (s != ST_STOPPED && !force)
 		die("cannot delete container %s that is not stopped: %s", id, status_name(s));
-	int r = destroy_container(&st);
+	int r = destroy_container(&st, NULL);
 	if (lock >= 0)
 		close(lock);
 	state_free(&st);

@@ -515,12 +515,8 @@ int cmd_run(int argc, char **argv)
 	const char *err = wait_exec ? NULL : exec_error(sync_fd);
 	if (err)
 		log_error(err);
-	if (!keep) {
-		struct state again;
-		if (state_load(o.id, &again) == 0) {
-			destroy_container(&again);
-			state_free(&again);
-		}
-	}
+	/* What create recorded is in memory: no need to read it back. */
+	if (!keep)
+		destroy_container(&st, &c->spec);
 	return code;
 }

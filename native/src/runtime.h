@@ -488,7 +488,9 @@ int cmd_resume(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_features(int argc, char **argv);
-int destroy_container(struct state *st);
+/* Kills what is left, removes cgroups, mounts and the state dir, runs poststop hooks
+ * (from spec, or the config.json saved in the state dir when NULL). */
+int destroy_container(struct state *st, const struct spec *spec);
 
 /* Simple subcommand flag parser used by every cmd_*: see cli.c. */
 struct flag {
