@@ -24,8 +24,9 @@
  * hierarchy's tasks), and on v2 it is born there (clone3 CLONE_INTO_CGROUP): no
  * cgroup.procs write, whose global lock costs an RCU grace period (see cgroups.c).
  *
- * `run` is create and start in one process: no fifo, the parent says SYNC_START.
- * The protocol itself is described in runtime.h (sync.c).
+ * `run` is create and start in one process: no fifo. Init execs as soon as it is ready
+ * when nothing of the parent's is pending (SYNC_GO_START), else when told (SYNC_START),
+ * while the parent writes state.json. The protocol is described in runtime.h (sync.c).
  */
 #include "runtime.h"
 
@@ -239,6 +240,8 @@ static void spawn_init(struct creation *c, int made_for_children)
 	}
 	c->in_cgroup = joined || self_join;
 	c->pid = pid;
+	/* Its start time now, while it surely runs (under run it may exit before we record). */
+	c->st->starttime = proc_starttime(pid);
 	c->sync_fd = sync[0];
 	close(sync[1]);
 	if (c->fifo_fd >= 0)
@@ -310,7 +313,6 @@ static void record_created(struct creation *c)
 {
 	struct state *st = c->st;
 	st->pid = c->pid;
-	st->starttime = proc_starttime(c->pid);
 	st->creating = false;
 	st->cgroups = c->cg;
 	if (c->mounts_before) {
@@ -318,8 +320,8 @@ static void record_created(struct creation *c)
 		json_object_object_add(st->json, "mounts", made);
 	}
 	state_save(st, cgroups_to_json(c->cg));
-	TRACE("created", "container %s created, init pid %d waiting for start", c->o->id,
-	      (int)c->pid);
+	TRACE("created", "container %s created, init pid %d %s", c->o->id, (int)c->pid,
+	      c->o->run ? "starting" : "waiting on the exec fifo");
 	write_pid_file(c->o->pid_file, c->pid);
 }
 
