@@ -212,11 +212,12 @@ static void spawn_init(struct creation *c, int made_for_children)
 	char names[256];
 	ns_flags_string(flags | ns_unshare_flags(&c->spec) | made_for_children, names, sizeof names);
 	/* v1 without a user namespace: init writes itself into its cgroup (no global lock,
-	 * see cgroups.c), unless it is to see another mount namespace (by path) by then;
+	 * see cgroups.c), unless it joins another mount or cgroup namespace (by path) first;
 	 * v2: it is born there (CLONE_INTO_CGROUP), if the kernel can. */
 	const struct ns_spec *mnt = spec_ns(&c->spec, CLONE_NEWNS);
+	const struct ns_spec *cgns = spec_ns(&c->spec, CLONE_NEWCGROUP);
 	bool self_join = c->cg && !c->cg->v2 && c->cg->n && !spec_has_ns(&c->spec, CLONE_NEWUSER) &&
-			 !(mnt && mnt->path);
+			 !(mnt && mnt->path) && !(cgns && cgns->path);
 	bool joined = false;
 	uint64_t t0 = trace_now();
 	fflush(NULL);

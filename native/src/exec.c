@@ -153,6 +153,15 @@ static void build_process(const struct exec_opts *o, const struct spec *s, struc
 		die("cannot allocate tty if runc will detach without setting console socket");
 }
 
+static bool other_ns(pid_t pid, const char *name)
+{
+	char theirs[64], ours[64];
+	snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, name);
+	snprintf(ours, sizeof ours, "/proc/self/ns/%s", name);
+	struct stat a, b;
+	return stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino != b.st_ino;
+}
+
 /* 3. In the child: join init's namespaces, become the process, execve. */
 static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 				 const struct spec *s, int sync_fd, int console_fd, int preserve_fds,
@@ -160,19 +169,14 @@ static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 {
 	pid_t init = st->pid;
 	log_set_child_fd(sync_fd);
-	trace_set_pid(0);
 	char self[32] = "";
-	if (readlink("/proc/self", self, sizeof self - 1) > 0)
-		trace_set_pid(atoi(self));
+	if (trace_fd() >= 0 && readlink("/proc/self", self, sizeof self - 1) > 0)
+		trace_set_pid(atoi(self)); /* our pid on the host, for the trace */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sync_expect(sync_fd, SYNC_GO, SYNC_EOF);
 	if (join_cgroup) /* while the host's /sys/fs/cgroup is still ours to see */
 		cgroups_join_self(st->cgroups);
-	char userns[64];
-	snprintf(userns, sizeof userns, "/proc/%d/ns/user", (int)init);
-	struct stat a, b;
-	bool joined_user = stat(userns, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-			   a.st_ino != b.st_ino;
+	bool joined_user = other_ns(init, "user");
 	ns_join_all_of(init, false);
 	if (joined_user) {
 		SYS("setgid", setresgid(0, 0, 0), "become gid 0 in the user namespace");
@@ -189,15 +193,6 @@ static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 	if (s->has_seccomp && p->no_new_privs)
 		seccomp_load_spec(&s->seccomp);
 	process_exec(p, path);
-}
-
-static bool other_ns(pid_t pid, const char *name)
-{
-	char theirs[64], ours[64];
-	snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, name);
-	snprintf(ours, sizeof ours, "/proc/self/ns/%s", name);
-	struct stat a, b;
-	return stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino != b.st_ino;
 }
 
 /* 4. In the parent: join the pid namespace (it applies to children only), fork (into the

@@ -133,8 +133,8 @@ void container_init(struct init_args *a)
 {
 	log_set_child_fd(a->sync_fd);
 	char self[32] = "";
-	if (readlink("/proc/self", self, sizeof self - 1) > 0) /* still the host's /proc */
-		trace_set_pid(atoi(self));
+	if (trace_fd() >= 0 && readlink("/proc/self", self, sizeof self - 1) > 0)
+		trace_set_pid(atoi(self)); /* our pid on the host: /proc is still the host's */
 	if (spec_has_ns(a->spec, CLONE_NEWUSER)) {
 		/* Nothing can happen in a new user namespace before the parent has written its
 		 * uid/gid maps (and joined us to the cgroup, when a cgroup namespace must be rooted
