@@ -177,7 +177,16 @@ static _Noreturn void exec_child(const struct state *st, struct process_spec *p,
 	if (join_cgroup) /* while the host's /sys/fs/cgroup is still ours to see */
 		cgroups_join_self(st->cgroups);
 	bool joined_user = other_ns(init, "user");
+	bool own_mounts = other_ns(init, "mnt");
 	ns_join_all_of(init, false);
+	if (!own_mounts) {
+		/* The container shares our mount namespace (none in config.json): its root is
+		 * only init's chroot, so take the same one. */
+		char root[64];
+		snprintf(root, sizeof root, "/proc/%d/root", (int)init);
+		SYS("chroot", chroot(root), "chroot %s (no mount namespace of its own)", root);
+		SYS("chdir", chdir("/"), "chdir /");
+	}
 	if (joined_user) {
 		SYS("setgid", setresgid(0, 0, 0), "become gid 0 in the user namespace");
 		SYS("setuid", setresuid(0, 0, 0), "become uid 0 in the user namespace");

@@ -234,6 +234,7 @@ describe('a config without a mount namespace', () => {
       echo "mnt $(readlink /proc/$pid/ns/mnt) $(readlink /proc/$$/ns/mnt)"
       echo "root $(readlink /proc/$pid/root)"
       echo "proc $(nsenter -t $pid -p -r sh -c 'cat /proc/1/cmdline | tr "\\0" " "')"
+      echo "exec $(${R} exec ${id} sh -c 'cat /proc/1/cmdline | tr "\\0" " "; ls /linuxrc' 2>&1)"
       ${R} delete --force ${id} || exit 2
       echo "left $(grep -c ' ${lab.rootfs}' /proc/self/mountinfo)"`;
     const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
@@ -257,13 +258,21 @@ describe('a config without a mount namespace', () => {
     expect(theirs).toBe(same);
     expect(ours.root).toBe(lab.rootfs);
     expect(ours.proc).toBe('sleep 1000 ');
+    // exec lands in the same root (init's chroot) and pid namespace.
+    expect(ours.exec).toBe('sleep 1000 /linuxrc');
     // /proc (and the rootfs bind) were mounted in the runtime's namespace: all gone.
     expect(ours.left).toBe('0');
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(lab.rootfs);
     if (RUNC) {
-      // runc runs it the same way (and leaves its mounts behind: the namespace dies here).
+      // runc runs it the same way (and leaves its mounts behind: the namespace dies here;
+      // its exec lands in the host's root, not the container's).
       const runc = lifeInOwnMountNamespace(RUNC, 'runc');
-      expect({ ...runc, left: '-', mnt: '-' }).toEqual({ ...ours, left: '-', mnt: '-' });
+      expect({ ...runc, left: '-', mnt: '-', exec: '-' }).toEqual({
+        ...ours,
+        left: '-',
+        mnt: '-',
+        exec: '-',
+      });
       const [a, b] = (runc.mnt ?? '').split(' ');
       expect(a).toBe(b);
     }
