@@ -23,6 +23,7 @@
  */
 #include "runtime.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,27 @@ static void blkio_apply(const char *d, bool v2, const struct resources *r)
 
 static bool devices_wanted(const struct resources *r) { return r->n_devices > 0; }
 
+/* One rule per write(2), the way the devices controller reads them; the two files stay
+ * open for all the rules (config.json's, in order, then the defaults). */
+static void device_rule(int fds[2], const char *dir, bool allow, const char *rule)
+{
+	const char *file = allow ? "devices.allow" : "devices.deny";
+	int *fd = &fds[allow];
+	uint64_t t0 = trace_now();
+	if (*fd < 0) {
+		char *path = xasprintf("%s/%s", dir, file);
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+		free(path);
+	}
+	ssize_t w = *fd < 0 ? -1 : write(*fd, rule, strlen(rule));
+	int e = errno;
+	trace_step("cgroup.write", w >= 0, t0, w >= 0 ? 0 : e, "write %s to %s/%s", rule, dir, file);
+	if (w < 0) {
+		errno = e;
+		die_errno("write %s to %s/%s", rule, dir, file);
+	}
+}
+
 static void devices_apply(const char *d, bool v2, const struct resources *r)
 {
 	if (v2) {
@@ -271,6 +293,7 @@ static void devices_apply(const char *d, bool v2, const struct resources *r)
 	static const char *DEFAULTS[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
 					 "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
 					 "c 136:* rwm", "c 10:200 rwm"};
+	int fds[2] = {-1, -1}; /* deny, allow */
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct device_rule *dr = &r->devices[i];
 		char rule[64], maj[24] = "*", min[24] = "*";
@@ -283,10 +306,13 @@ static void devices_apply(const char *d, bool v2, const struct resources *r)
 		else
 			snprintf(rule, sizeof rule, "%c %s:%s %s", dr->type, maj, min,
 				 *dr->access ? dr->access : "rwm");
-		cgroups_write(d, dr->allow ? "devices.allow" : "devices.deny", rule);
+		device_rule(fds, d, dr->allow, rule);
 	}
 	for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
-		cgroups_write(d, "devices.allow", DEFAULTS[i]);
+		device_rule(fds, d, true, DEFAULTS[i]);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 /* -------------------------------------------------------------------- all */
