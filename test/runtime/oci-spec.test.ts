@@ -234,7 +234,7 @@ describe('a config without a mount namespace', () => {
       echo "mnt $(readlink /proc/$pid/ns/mnt) $(readlink /proc/$$/ns/mnt)"
       echo "root $(readlink /proc/$pid/root)"
       echo "proc $(nsenter -t $pid -p -r sh -c 'cat /proc/1/cmdline | tr "\\0" " "')"
-      echo "exec $(${R} exec ${id} sh -c 'cat /proc/1/cmdline | tr "\\0" " "; ls /linuxrc' 2>&1)"
+      echo "exec $(${R} exec ${id} sh -c 'cat /proc/1/cmdline | tr "\\0" " "; ls /linuxrc' 2>&1 | tr '\\n' ' ')"
       ${R} delete --force ${id} || exit 2
       echo "left $(grep -c ' ${lab.rootfs}' /proc/self/mountinfo)"`;
     const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
@@ -259,7 +259,7 @@ describe('a config without a mount namespace', () => {
     expect(ours.root).toBe(lab.rootfs);
     expect(ours.proc).toBe('sleep 1000 ');
     // exec lands in the same root (init's chroot) and pid namespace.
-    expect(ours.exec).toBe('sleep 1000 /linuxrc');
+    expect(ours.exec).toBe('sleep 1000 /linuxrc ');
     // /proc (and the rootfs bind) were mounted in the runtime's namespace: all gone.
     expect(ours.left).toBe('0');
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(lab.rootfs);
