@@ -339,6 +339,8 @@ int cmd_update(int argc, char **argv)
 	if (mems) r.mems = mems;
 	if (pids) r.has_pids_limit = true, r.pids_limit = strtoll(pids, NULL, 10);
 	if (blkio) r.has_blkio_weight = true, r.blkio_weight = (unsigned)strtoul(blkio, NULL, 10);
+	if (kmem) r.has_mem_kernel = true, r.mem_kernel = parse_size("kernel-memory", kmem);
+	if (kmemtcp) r.has_mem_kernel_tcp = true, r.mem_kernel_tcp = parse_size("kernel-memory-tcp", kmemtcp);
 	/* Device rules are fixed at create time, like runc's update. */
 	r.n_devices = 0;
 	if (!st.cgroups)
