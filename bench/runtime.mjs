@@ -290,6 +290,14 @@ try {
   console.log(line(head));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
+  // The same ratios taken round by round (each round runs everything once, back to back),
+  // then the median: what load drift between rounds does to the medians above cancels out.
+  const paired = (a, b) =>
+    a && b ? median(a.run.map((x, i) => x / b.run[i])).toFixed(2) + 'x' : '-';
+  for (const rt of runtimes.filter((r) => r.name !== 'runc' && r.name !== 'crun'))
+    console.log(
+      `paired, median of per-round ratios: ${rt.name} run vs floor ${paired(rt, floor)}, vs runc ${paired(rt, byName.runc)}, vs crun ${paired(rt, byName.crun)}`,
+    );
   for (const s of notes) console.log(`note: ${s}`);
   for (const s of skipped) console.log(`skipped ${s}`);
 
