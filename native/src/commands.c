@@ -10,11 +10,13 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,17 +214,42 @@ static int pause_resume(const char *cmd, int argc, char **argv, bool freeze)
 int cmd_pause(int argc, char **argv) { return pause_resume("pause", argc, argv, true); }
 int cmd_resume(int argc, char **argv) { return pause_resume("resume", argc, argv, false); }
 
+/* Waits (up to 10 s) for init, not our child, to be gone: its pidfd becomes readable when
+ * it exits. (Before Linux 5.3, no pidfd_open: /proc is polled.) */
+static void wait_gone(const struct state *st)
+{
+	if (!state_pid_alive(st))
+		return;
+	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	/* Opened, and still the same process (start time) after: the pidfd is init's. */
+	if (fd >= 0 && state_pid_alive(st)) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		poll(&p, 1, 10000);
+	} else {
+		for (int i = 0; i < 10000 && state_pid_alive(st); i++) {
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 int destroy_container(struct state *st, const struct spec *spec)
 {
-	if (st->cgroups)
+	/* With a pid namespace of its own, init's death takes every process in it along (the
+	 * kernel kills them before init is gone); else each process of the cgroup is
+	 * signalled. Then whatever is still in the cgroup (usually nothing: one read). */
+	json_object *v;
+	bool own_pidns = json_object_object_get_ex(st->json, "own_pid_ns", &v) &&
+			 json_object_get_boolean(v);
+	if (!own_pidns && st->cgroups)
 		signal_all(st, SIGKILL);
 	if (state_pid_alive(st))
 		kill(st->pid, SIGKILL);
-	/* Wait (up to 10 s) for init to die: it is not our child, so poll /proc. */
-	for (int i = 0; i < 2000 && state_pid_alive(st); i++) {
-		struct timespec ts = {0, 5000000};
-		nanosleep(&ts, NULL);
-	}
+	wait_gone(st);
+	if (own_pidns && st->cgroups)
+		signal_all(st, SIGKILL);
 	int ret = 0;
 	json_object *mounts;
 	if (json_object_object_get_ex(st->json, "mounts", &mounts))

@@ -320,6 +320,8 @@ static void record_created(struct creation *c)
 		json_object *made = mounts_made_since(c->mounts_before, c->spec.rootfs);
 		json_object_object_add(st->json, "mounts", made);
 	}
+	const struct ns_spec *pidns = spec_ns(&c->spec, CLONE_NEWPID);
+	json_object_object_add(st->json, "own_pid_ns", json_object_new_boolean(pidns && !pidns->path));
 	state_save(st, cgroups_to_json(c->cg));
 	TRACE("created", "container %s created, init pid %d %s", c->o->id, (int)c->pid,
 	      c->o->run ? "starting" : "waiting on the exec fifo");

@@ -149,9 +149,10 @@ void state_save(const struct state *st, json_object *cgroups_json)
 	json_object_object_add(o, "creating", json_object_new_boolean(st->creating));
 	if (cgroups_json)
 		json_object_object_add(o, "cgroups", cgroups_json);
-	/* Carried over from what create learned: annotations, and the mounts it made in the
-	 * runtime's own namespace (no mount namespace) that delete must remove. */
-	static const char *KEEP[] = {"annotations", "mounts"};
+	/* Carried over from what create learned: annotations, the mounts it made in the
+	 * runtime's own namespace (no mount namespace) that delete must remove, and whether
+	 * init has a pid namespace of its own (then killing init kills all). */
+	static const char *KEEP[] = {"annotations", "mounts", "own_pid_ns"};
 	for (size_t i = 0; i < sizeof KEEP / sizeof KEEP[0]; i++) {
 		json_object *v;
 		if (st->json && json_object_object_get_ex(st->json, KEEP[i], &v))
