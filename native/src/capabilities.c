@@ -109,3 +109,26 @@ void caps_apply(const struct caps_spec *c)
 	}
 	SYS("prctl", prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl(PR_SET_KEEPCAPS, 0)");
 }
+
+void caps_mask_to_host(struct caps_spec *c)
+{
+	uint64_t wanted = c->bounding | c->effective | c->permitted | c->inheritable | c->ambient;
+	uint64_t missing = 0;
+	for (int cap = 0; cap <= last_cap(); cap++)
+		if ((wanted & (1ULL << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+			missing |= 1ULL << cap;
+	if (!missing)
+		return;
+	c->bounding &= ~missing;
+	c->effective &= ~missing;
+	c->permitted &= ~missing;
+	c->inheritable &= ~missing;
+	c->ambient &= ~missing;
+	char names[2048] = "";
+	for (int cap = 0; cap <= last_cap(); cap++)
+		if (missing & (1ULL << cap))
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 names[0] ? " " : "", cap_name(cap));
+	TRACE("caps", "not in this host's bounding set, skipped: %s", names);
+	warnx_("ignoring capabilities this host does not have (not in its bounding set): %s", names);
+}

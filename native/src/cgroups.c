@@ -18,10 +18,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,47 +115,95 @@ static void cpuset_fill(const char *dir)
 	}
 }
 
-/* mkdir -p, returning the highest directory it had to create (NULL if none).
- * Rootless (not root): a cgroup we may not create is skipped (*skipped), as runc does on
- * cgroup v1 when nothing was delegated to the user; the container then has no limits. */
+/* mkdir dir and whatever parents it lacks, leaf first: usually only the leaf is missing,
+ * one mkdir. Returns the highest directory created (NULL if dir was there), or NULL with
+ * *err set. */
+static char *mkdir_parents(const char *dir, int *err)
+{
+	if (mkdir(dir, 0755) == 0)
+		return xstrdup(dir);
+	if (errno == EEXIST)
+		return NULL;
+	char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	if (errno != ENOENT || !slash || slash == parent) {
+		*err = errno;
+		free(parent);
+		return NULL;
+	}
+	*slash = '\0';
+	char *top = mkdir_parents(parent, err);
+	free(parent);
+	if (*err)
+		return NULL;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		*err = errno;
+		free(top);
+		return NULL;
+	}
+	return top ? top : xstrdup(dir);
+}
+
+/* The cgroup directory, traced; returns the highest directory it had to create (NULL if
+ * none). Rootless (not root): a cgroup we may not create is skipped (*skipped), as runc
+ * does on cgroup v1 when nothing was delegated to the user; the container then has no
+ * limits. */
 static char *mkdir_traced(const char *dir, bool *skipped)
 {
-	struct stat st;
 	*skipped = false;
-	if (stat(dir, &st) == 0)
+	int e = 0;
+	uint64_t t0 = trace_now();
+	char *top = mkdir_parents(dir, &e);
+	if (e && geteuid() != 0 && (e == EACCES || e == EPERM || e == EROFS)) {
+		trace_step("cgroup", false, t0, e, "mkdir %s (rootless: skipped, no limits)", dir);
+		*skipped = true;
 		return NULL;
-	char *top = xstrdup(dir);
-	for (;;) {
-		char *slash = strrchr(top, '/');
-		if (!slash || slash == top)
-			break;
-		*slash = '\0';
-		if (stat(top, &st) == 0) {
-			*slash = '/';
-			break;
-		}
 	}
-	if (geteuid() != 0) {
-		uint64_t t0 = trace_now();
-		int r = mkdir_p(dir, 0755), e = errno;
-		if (r < 0 && (e == EACCES || e == EPERM || e == EROFS)) {
-			trace_step("cgroup", false, t0, e, "mkdir %s (rootless: skipped, no limits)", dir);
-			*skipped = true;
-			free(top);
-			return NULL;
-		}
-		trace_step("cgroup", r == 0, t0, r ? e : 0, "mkdir %s", dir);
-		if (r < 0) {
-			errno = e;
-			die_errno("mkdir %s", dir);
-		}
-		return top;
+	trace_step("cgroup", e == 0, t0, e, "mkdir %s%s", dir, top || e ? "" : " (already there)");
+	if (e) {
+		errno = e;
+		die_errno("mkdir %s", dir);
 	}
-	SYS("cgroup", mkdir_p(dir, 0755), "mkdir %s", dir);
 	return top;
 }
 
-struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
+/* Whether word is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *a = list; (a = strstr(a, word)); a += wl)
+		if ((a == list || a[-1] == ' ') && (a[wl] == ' ' || a[wl] == '\n' || !a[wl]))
+			return true;
+	return false;
+}
+
+/* v2: turn on in dir's subtree_control the controllers we use that its cgroup.controllers
+ * offers and that are not on yet, in one write. */
+static void enable_controllers(const char *dir)
+{
+	static const char *WANT[] = {"cpu", "memory", "pids", "io", "cpuset"};
+	char *ctl = xasprintf("%s/cgroup.controllers", dir);
+	char *sc = xasprintf("%s/cgroup.subtree_control", dir);
+	char *avail = read_file(ctl, NULL);
+	char *on = read_file(sc, NULL);
+	char add[128] = "";
+	for (size_t i = 0; avail && i < sizeof WANT / sizeof WANT[0]; i++) {
+		if (word_in(avail, WANT[i]) && !(on && word_in(on, WANT[i])))
+			snprintf(add + strlen(add), sizeof add - strlen(add), "%s+%s", add[0] ? " " : "",
+				 WANT[i]);
+	}
+	if (add[0]) {
+		uint64_t t0 = trace_now();
+		int r = write_file(sc, add);
+		trace_step("cgroup.write", r == 0, t0, r ? errno : 0, "%s=%s", sc, add);
+	}
+	free(avail);
+	free(on);
+	free(ctl);
+	free(sc);
+}
+
+struct cgroup_set *cgroups_plan(const char *cgroups_path, const char *id)
 {
 	struct cgroup_set *cg = xcalloc(1, sizeof *cg);
 	char *rel = resolve_path(cgroups_path, id);
@@ -160,66 +211,13 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	if (cg->v2) {
 		/* An absolute cgroupsPath is from the root; a relative one from our own cgroup. */
 		char *own = rel[0] == '/' ? xstrdup("") : own_cgroup("");
-		char *full = rel[0] == '/' ? xstrdup(rel)
-					   : xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
-		cg->rel = full;
+		cg->rel = rel[0] == '/' ? xstrdup(rel)
+					: xasprintf("%s/%s", strcmp(own, "/") ? own : "", rel);
 		free(own);
-		/* Enable the controllers we use in every ancestor's subtree_control. */
-		char *dir = xasprintf(CGROOT "%s", full);
-		char *cur = xstrdup(CGROOT);
-		char *walk = xstrdup(full);
-		char *wsave = NULL;
-		for (char *tok = strtok_r(walk, "/", &wsave); tok; tok = strtok_r(NULL, "/", &wsave)) {
-			char *ctl = xasprintf("%s/cgroup.controllers", cur);
-			char *avail = read_file(ctl, NULL);
-			free(ctl);
-			if (avail) {
-				const char *want[] = {"cpu", "memory", "pids", "io", "cpuset"};
-				char *sc = xasprintf("%s/cgroup.subtree_control", cur);
-				for (int i = 0; i < 5; i++) {
-					char pat[32];
-					snprintf(pat, sizeof pat, "%s", want[i]);
-					bool have = false;
-					for (char *a = avail; (a = strstr(a, pat)); a += strlen(pat))
-						if ((a == avail || a[-1] == ' ') &&
-						    (a[strlen(pat)] == ' ' || a[strlen(pat)] == '\n' ||
-						     !a[strlen(pat)]))
-							have = true;
-					if (!have)
-						continue;
-					char *val = xasprintf("+%s", want[i]);
-					uint64_t t0 = trace_now();
-					int r = write_file(sc, val);
-					trace_step("cgroup.write", r == 0, t0, r ? errno : 0, "%s=%s", sc,
-						   val);
-					free(val);
-				}
-				free(sc);
-				free(avail);
-			}
-			char *next = xasprintf("%s/%s", cur, tok);
-			free(cur);
-			cur = next;
-			bool skipped;
-			char *made = mkdir_traced(cur, &skipped);
-			if (skipped) {
-				free(walk);
-				free(cur);
-				free(dir);
-				free(rel);
-				return cg; /* rootless without a delegated subtree: no cgroup */
-			}
-			if (made && !cg->top[0])
-				cg->top[0] = made;
-			else
-				free(made);
-		}
-		free(walk);
-		free(cur);
-		cg->names[0] = xstrdup("unified");
-		cg->dirs[0] = dir;
-		cg->n = 1;
 		free(rel);
+		cg->names[0] = xstrdup("unified");
+		cg->dirs[0] = xasprintf(CGROOT "%s", cg->rel);
+		cg->n = 1;
 		return cg;
 	}
 	cg->rel = rel;
@@ -275,6 +273,40 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 	free(mi);
 	if (!cg->n)
 		die("no cgroup hierarchy is mounted under /sys/fs/cgroup");
+	return cg;
+}
+
+void cgroups_make(struct cgroup_set *cg)
+{
+	if (cg->v2) {
+		/* Down from the root: each level enables our controllers for the next. */
+		char *cur = xstrdup(CGROOT);
+		char *walk = xstrdup(cg->rel);
+		char *wsave = NULL;
+		for (char *tok = strtok_r(walk, "/", &wsave); tok; tok = strtok_r(NULL, "/", &wsave)) {
+			enable_controllers(cur);
+			char *next = xasprintf("%s/%s", cur, tok);
+			free(cur);
+			cur = next;
+			bool skipped;
+			char *made = mkdir_traced(cur, &skipped);
+			if (skipped) {
+				/* rootless without a delegated subtree: no cgroup */
+				free(cg->dirs[0]);
+				free(cg->names[0]);
+				cg->dirs[0] = cg->names[0] = NULL;
+				cg->n = 0;
+				break;
+			}
+			if (made && !cg->top[0])
+				cg->top[0] = made;
+			else
+				free(made);
+		}
+		free(walk);
+		free(cur);
+		return;
+	}
 	size_t kept = 0;
 	for (size_t i = 0; i < cg->n; i++) {
 		bool skipped;
@@ -292,7 +324,6 @@ struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id)
 		kept++;
 	}
 	cg->n = kept;
-	return cg;
 }
 
 const char *cgroups_dir(const struct cgroup_set *cg, const char *controller)
@@ -309,196 +340,11 @@ const char *cgroups_dir(const struct cgroup_set *cg, const char *controller)
 	return NULL;
 }
 
-static void cg_write(const char *dir, const char *file, const char *value)
+void cgroups_write(const char *dir, const char *file, const char *value)
 {
 	char *path = xasprintf("%s/%s", dir, file);
 	SYS("cgroup.write", write_file(path, value), "write %s to %s", value, path);
 	free(path);
-}
-
-static bool cg_exists(const char *dir, const char *file)
-{
-	char *path = xasprintf("%s/%s", dir, file);
-	bool ok = access(path, F_OK) == 0;
-	free(path);
-	return ok;
-}
-
-static const char *need(const struct cgroup_set *cg, const char *controller)
-{
-	const char *d = cgroups_dir(cg, controller);
-	if (!d)
-		die("cgroup controller %s is not available on this host", controller);
-	return d;
-}
-
-static void apply_devices_v1(const char *dir, const struct resources *r)
-{
-	static const char *DEFAULTS[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
-					 "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
-					 "c 136:* rwm", "c 10:200 rwm"};
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct device_rule *d = &r->devices[i];
-		char rule[64], maj[24], min[24];
-		if (d->major < 0)
-			snprintf(maj, sizeof maj, "*");
-		else
-			snprintf(maj, sizeof maj, "%lld", d->major);
-		if (d->minor < 0)
-			snprintf(min, sizeof min, "*");
-		else
-			snprintf(min, sizeof min, "%lld", d->minor);
-		if (d->type == 'a')
-			snprintf(rule, sizeof rule, "a");
-		else
-			snprintf(rule, sizeof rule, "%c %s:%s %s", d->type, maj, min,
-				 *d->access ? d->access : "rwm");
-		cg_write(dir, d->allow ? "devices.allow" : "devices.deny", rule);
-	}
-	for (size_t i = 0; i < sizeof DEFAULTS / sizeof DEFAULTS[0]; i++)
-		cg_write(dir, "devices.allow", DEFAULTS[i]);
-}
-
-void cgroups_apply(const struct cgroup_set *cg, const struct resources *r)
-{
-	char v[64];
-	if (!cg->v2) {
-		if (r->has_mem_limit || r->has_mem_reservation || r->has_mem_swap) {
-			const char *d = need(cg, "memory");
-			bool memsw = cg_exists(d, "memory.memsw.limit_in_bytes");
-			bool swap_first = false;
-			if (r->has_mem_swap && memsw && r->has_mem_limit) {
-				char *p = xasprintf("%s/memory.memsw.limit_in_bytes", d);
-				char *cur = read_file(p, NULL);
-				/* Raising: memsw must grow before the limit may. */
-				swap_first = cur && (r->mem_swap == -1 ||
-						     (unsigned long long)r->mem_swap >
-							     strtoull(cur, NULL, 10));
-				free(cur);
-				free(p);
-			}
-			if (swap_first) {
-				snprintf(v, sizeof v, "%lld", r->mem_swap);
-				cg_write(d, "memory.memsw.limit_in_bytes", v);
-			}
-			if (r->has_mem_limit) {
-				snprintf(v, sizeof v, "%lld", r->mem_limit);
-				cg_write(d, "memory.limit_in_bytes", v);
-			}
-			if (r->has_mem_swap && !swap_first) {
-				if (memsw) {
-					snprintf(v, sizeof v, "%lld", r->mem_swap);
-					cg_write(d, "memory.memsw.limit_in_bytes", v);
-				} else {
-					TRACE("cgroup.write", "skip swap limit: no memory.memsw files");
-				}
-			}
-			if (r->has_mem_reservation) {
-				snprintf(v, sizeof v, "%lld", r->mem_reservation);
-				cg_write(d, "memory.soft_limit_in_bytes", v);
-			}
-		}
-		if (r->has_cpu_shares || r->has_cpu_period || r->has_cpu_quota) {
-			const char *d = need(cg, "cpu");
-			if (r->has_cpu_shares) {
-				snprintf(v, sizeof v, "%llu", r->cpu_shares);
-				cg_write(d, "cpu.shares", v);
-			}
-			if (r->has_cpu_period) {
-				snprintf(v, sizeof v, "%llu", r->cpu_period);
-				cg_write(d, "cpu.cfs_period_us", v);
-			}
-			if (r->has_cpu_quota) {
-				snprintf(v, sizeof v, "%lld", r->cpu_quota);
-				cg_write(d, "cpu.cfs_quota_us", v);
-			}
-		}
-		if ((r->cpus && *r->cpus) || (r->mems && *r->mems)) {
-			const char *d = need(cg, "cpuset");
-			if (r->cpus && *r->cpus)
-				cg_write(d, "cpuset.cpus", r->cpus);
-			if (r->mems && *r->mems)
-				cg_write(d, "cpuset.mems", r->mems);
-		}
-		if (r->has_pids_limit) {
-			if (r->pids_limit > 0)
-				snprintf(v, sizeof v, "%lld", r->pids_limit);
-			else
-				snprintf(v, sizeof v, "max");
-			cg_write(need(cg, "pids"), "pids.max", v);
-		}
-		if (r->has_blkio_weight) {
-			const char *d = need(cg, "blkio");
-			snprintf(v, sizeof v, "%u", r->blkio_weight);
-			cg_write(d, cg_exists(d, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight",
-				 v);
-		}
-		if (r->n_devices) {
-			const char *d = cgroups_dir(cg, "devices");
-			if (d)
-				apply_devices_v1(d, r);
-		}
-		return;
-	}
-	const char *d = cg->dirs[0];
-	if (r->has_mem_limit) {
-		if (r->mem_limit < 0)
-			snprintf(v, sizeof v, "max");
-		else
-			snprintf(v, sizeof v, "%lld", r->mem_limit);
-		cg_write(d, "memory.max", v);
-	}
-	if (r->has_mem_reservation) {
-		snprintf(v, sizeof v, "%lld", r->mem_reservation < 0 ? 0 : r->mem_reservation);
-		cg_write(d, "memory.low", v);
-	}
-	if (r->has_mem_swap && cg_exists(d, "memory.swap.max")) {
-		/* OCI's swap is memory+swap; v2's swap.max is swap alone. */
-		if (r->mem_swap < 0)
-			snprintf(v, sizeof v, "max");
-		else if (r->has_mem_limit && r->mem_limit >= 0)
-			snprintf(v, sizeof v, "%lld",
-				 r->mem_swap > r->mem_limit ? r->mem_swap - r->mem_limit : 0);
-		else
-			snprintf(v, sizeof v, "%lld", r->mem_swap);
-		cg_write(d, "memory.swap.max", v);
-	}
-	if (r->has_cpu_shares && r->cpu_shares) {
-		unsigned long long s = r->cpu_shares < 2 ? 2 : r->cpu_shares > 262144 ? 262144
-										 : r->cpu_shares;
-		snprintf(v, sizeof v, "%llu", 1 + ((s - 2) * 9999) / 262142);
-		cg_write(d, "cpu.weight", v);
-	}
-	if (r->has_cpu_quota || r->has_cpu_period) {
-		unsigned long long period = r->has_cpu_period && r->cpu_period ? r->cpu_period : 100000;
-		if (r->has_cpu_quota && r->cpu_quota > 0)
-			snprintf(v, sizeof v, "%lld %llu", r->cpu_quota, period);
-		else
-			snprintf(v, sizeof v, "max %llu", period);
-		cg_write(d, "cpu.max", v);
-	}
-	if (r->cpus && *r->cpus)
-		cg_write(d, "cpuset.cpus", r->cpus);
-	if (r->mems && *r->mems)
-		cg_write(d, "cpuset.mems", r->mems);
-	if (r->has_pids_limit) {
-		if (r->pids_limit > 0)
-			snprintf(v, sizeof v, "%lld", r->pids_limit);
-		else
-			snprintf(v, sizeof v, "max");
-		cg_write(d, "pids.max", v);
-	}
-	if (r->has_blkio_weight) {
-		if (cg_exists(d, "io.bfq.weight")) {
-			snprintf(v, sizeof v, "default %u", r->blkio_weight);
-			cg_write(d, "io.bfq.weight", v);
-		} else {
-			snprintf(v, sizeof v, "default %u", 1 + (r->blkio_weight - 10) * 9999 / 990);
-			cg_write(d, "io.weight", v);
-		}
-	}
-	if (r->n_devices)
-		TRACE("cgroup.write", "device rules skipped: cgroup v2 needs an eBPF program");
 }
 
 void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid)
@@ -506,7 +352,7 @@ void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid)
 	char v[32];
 	snprintf(v, sizeof v, "%d", (int)pid);
 	for (size_t i = 0; i < cg->n; i++)
-		cg_write(cg->dirs[i], "cgroup.procs", v);
+		cgroups_write(cg->dirs[i], "cgroup.procs", v);
 }
 
 int cgroups_freeze(const struct cgroup_set *cg, bool frozen)
@@ -630,7 +476,9 @@ int cgroups_destroy(const struct cgroup_set *cg)
 		char *up = xstrdup(cg->dirs[i]);
 		while (strlen(up) > strlen(cg->top[i])) {
 			*strrchr(up, '/') = '\0';
-			if (has_children(up) || rmdir_cgroup(up) < 0)
+			/* Usually empty now: one rmdir. EBUSY: another cgroup lives there (then it
+			 * stays), or ours is still going offline (then wait for it). */
+			if (rmdir(up) < 0 && (errno != EBUSY || has_children(up) || rmdir_cgroup(up) < 0))
 				break;
 			TRACE("cgroup.rmdir", "rmdir %s (empty parent we created)", up);
 		}
@@ -681,4 +529,53 @@ struct cgroup_set *cgroups_from_json(json_object *o)
 				cg->top[i] = xstrdup(json_object_get_string(t));
 		}
 	return cg;
+}
+
+/*
+ * Getting a new process into its cgroup. Writing its pid to cgroup.procs (what the parent
+ * does by default) takes a global lock whose first taker waits for an RCU grace period:
+ * milliseconds, tens of them on a busy machine. Two ways around it, both leaving the
+ * kernel's fork path to do the work:
+ *
+ *   v2  clone3(CLONE_INTO_CGROUP, fd of the cgroup): the child is born there;
+ *   v1  the child itself writes "0" (itself, one thread) to each hierarchy's `tasks`:
+ *       moving the current single thread needs no global lock (Linux >= 6.0).
+ */
+pid_t cgroups_clone_into(const struct cgroup_set *cg, unsigned long flags, bool *joined)
+{
+	*joined = false;
+	if (cg && cg->v2 && cg->n) {
+		int fd = open(cg->dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			struct clone_args ca;
+			memset(&ca, 0, sizeof ca);
+			ca.flags = flags | CLONE_INTO_CGROUP;
+			ca.exit_signal = SIGCHLD;
+			ca.cgroup = (uint64_t)fd;
+			pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+			int e = errno;
+			if (pid == 0)
+				return 0;
+			close(fd);
+			if (pid > 0) {
+				*joined = true;
+				return pid;
+			}
+			/* An older kernel (ENOSYS, E2BIG) or a cgroup it refuses: the long way. */
+			if (e != ENOSYS && e != E2BIG && e != EINVAL && e != EOPNOTSUPP && e != EBUSY) {
+				errno = e;
+				return -1;
+			}
+		}
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+void cgroups_join_self(const struct cgroup_set *cg)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		char *path = xasprintf("%s/tasks", cg->dirs[i]);
+		SYS("cgroup.write", write_file(path, "0"), "write 0 to %s (joins it itself)", path);
+		free(path);
+	}
 }

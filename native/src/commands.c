@@ -10,11 +10,13 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,23 +214,61 @@ static int pause_resume(const char *cmd, int argc, char **argv, bool freeze)
 int cmd_pause(int argc, char **argv) { return pause_resume("pause", argc, argv, true); }
 int cmd_resume(int argc, char **argv) { return pause_resume("resume", argc, argv, false); }
 
-int destroy_container(struct state *st)
+/* Waits (up to 10 s) for init, not our child, to be gone: its pidfd becomes readable when
+ * it exits. (Before Linux 5.3, no pidfd_open: /proc is polled.) */
+static void wait_gone(const struct state *st)
 {
-	if (st->cgroups)
+	if (!state_pid_alive(st))
+		return;
+	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	/* Opened, and still the same process (start time) after: the pidfd is init's. */
+	if (fd >= 0 && state_pid_alive(st)) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		poll(&p, 1, 10000);
+	} else {
+		for (int i = 0; i < 10000 && state_pid_alive(st); i++) {
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+int destroy_container(struct state *st, const struct spec *spec)
+{
+	/* With a pid namespace of its own, init's death takes every process in it along (the
+	 * kernel kills them before init is gone); else each process of the cgroup is
+	 * signalled. Then whatever is still in the cgroup (usually nothing: one read). */
+	json_object *v;
+	bool own_pidns = json_object_object_get_ex(st->json, "own_pid_ns", &v) &&
+			 json_object_get_boolean(v);
+	if (!own_pidns && st->cgroups)
 		signal_all(st, SIGKILL);
 	if (state_pid_alive(st))
 		kill(st->pid, SIGKILL);
-	/* Wait (up to 10 s) for init to die: it is not our child, so poll /proc. */
-	for (int i = 0; i < 2000 && state_pid_alive(st); i++) {
-		struct timespec ts = {0, 5000000};
-		nanosleep(&ts, NULL);
-	}
+	wait_gone(st);
+	if (own_pidns && st->cgroups)
+		signal_all(st, SIGKILL);
 	int ret = 0;
+	json_object *mounts;
+	if (json_object_object_get_ex(st->json, "mounts", &mounts))
+		mounts_remove(mounts);
 	if (st->cgroups && cgroups_destroy(st->cgroups) < 0)
 		ret = -1;
-	hooks_run_saved(st, "poststop", "stopped");
+	if (!spec)
+		hooks_run_saved(st, "poststop", "stopped");
+	else if (hooks_has(spec, "poststop"))
+		hooks_run(spec, "poststop", st, "stopped", false);
 	uint64_t t0 = trace_now();
-	int r = rm_rf(st->dir);
+	/* The files we know are there, then the dir; anything else: the long way. */
+	static const char *FILES[] = {"state.json", "creating.json", "config.json", "exec.fifo"};
+	for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
+		char *f = xasprintf("%s/%s", st->dir, FILES[i]);
+		unlink(f);
+		free(f);
+	}
+	int r = rmdir(st->dir) == 0 || errno == ENOENT ? 0 : rm_rf(st->dir);
 	trace_step("state", r == 0, t0, r ? errno : 0, "remove state dir %s", st->dir);
 	return ret;
 }
@@ -247,9 +287,11 @@ int cmd_delete(int argc, char **argv)
 	}
 	int lock = state_lock(id);
 	enum status s = state_status(&st);
-	if ((s == ST_RUNNING || s == ST_PAUSED || s == ST_CREATING) && !force)
+	/* The spec: deleting a container that is not stopped MUST fail and MUST leave it as
+	 * it was (runc deletes a created one anyway; crun, like us, refuses). */
+	if (s != ST_STOPPED && !force)
 		die("cannot delete container %s that is not stopped: %s", id, status_name(s));
-	int r = destroy_container(&st);
+	int r = destroy_container(&st, NULL);
 	if (lock >= 0)
 		close(lock);
 	state_free(&st);
@@ -324,6 +366,8 @@ int cmd_update(int argc, char **argv)
 	if (mems) r.mems = mems;
 	if (pids) r.has_pids_limit = true, r.pids_limit = strtoll(pids, NULL, 10);
 	if (blkio) r.has_blkio_weight = true, r.blkio_weight = (unsigned)strtoul(blkio, NULL, 10);
+	if (kmem) r.has_mem_kernel = true, r.mem_kernel = parse_size("kernel-memory", kmem);
+	if (kmemtcp) r.has_mem_kernel_tcp = true, r.mem_kernel_tcp = parse_size("kernel-memory-tcp", kmemtcp);
 	/* Device rules are fixed at create time, like runc's update. */
 	r.n_devices = 0;
 	if (!st.cgroups)

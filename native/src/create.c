@@ -2,20 +2,31 @@
  * create, start, run: the parent side. Lesson concept: the runtime process is only a
  * midwife. `create` prepares the state dir, the cgroup and the exec fifo, clones the
  * child into new pid/user namespaces, writes its uid/gid maps, puts it in the cgroup,
- * then waits until the child says "ready" (blocked on the exec fifo) and exits. The
+ * then waits until the child says it is ready (blocked on the exec fifo) and exits. The
  * container's init stays behind as a descendant of `create`, waiting for `start`.
  *
  *   parent                               child (init.c)
- *   mkdir state dir, mkfifo exec.fifo
- *   mkdir cgroup, write limits
- *   clone(CLONE_NEWPID|CLONE_NEWUSER) -> waits for "go"
+ *   read config.json, claim the state dir
+ *   mkfifo exec.fifo (create only)
+ *   mkdir cgroup, write limits (*)
+ *   clone(CLONE_NEWPID|CLONE_NEWUSER) -> waits for SYNC_GO
  *   write uid_map/gid_map
- *   send "go"                         -> namespaces, mounts, pivot_root, caps ...
+ *   SYNC_GO                           -> namespaces, mounts, pivot_root, caps ...
  *   write cgroup.procs (meanwhile;
  *     first, with a cgroup namespace)
- *   wait for "ready"                  <- "ready"; open(exec.fifo, O_WRONLY) blocks
+ *   wait for SYNC_READY               <- SYNC_READY; open(exec.fifo, O_WRONLY) blocks
  *   write state.json + pid file, exit
  *   `start`: open exec.fifo O_RDONLY  -> the open returns, execve(process.args)
+ *
+ * That is the order with a user namespace. Without one (the usual rootful container) the
+ * work overlaps: init unshares its namespaces right after clone while the parent makes the
+ * cgroup (*) on cgroup v1, then SYNC_GO; init puts itself in the cgroup ("0" into each
+ * hierarchy's tasks), and on v2 it is born there (clone3 CLONE_INTO_CGROUP): no
+ * cgroup.procs write, whose global lock costs an RCU grace period (see cgroups.c).
+ *
+ * `run` is create and start in one process: no fifo. Init execs as soon as it is ready
+ * when nothing of the parent's is pending (SYNC_GO_START), else when told (SYNC_START),
+ * while the parent writes state.json. The protocol is described in runtime.h (sync.c).
  */
 #include "runtime.h"
 
@@ -27,197 +38,333 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-static struct {
-	char *dir;
+/* One create (or run) in progress: what the parent made so far, so that a failure at any
+ * phase can undo exactly that. */
+struct creation {
+	const struct create_opts *o;
+	struct spec spec;
+	struct state *st;
 	struct cgroup_set *cg;
-	pid_t child;
-} cleanup;
+	int fifo_fd;    /* O_PATH of exec.fifo (create); -1 for run */
+	int console_fd; /* the child's end of the terminal, or -1 */
+	int *proxy_fd;  /* run: our end of the terminal pair */
+	int sync_fd;    /* our end of the parent/child socket */
+	pid_t pid;      /* init, once cloned */
+	bool in_cgroup; /* init is (or puts itself) in its cgroup: no cgroup.procs write */
+	bool start_at_ready; /* run: init execs once ready (SYNC_GO_START), no SYNC_START */
+	json_object *mounts_before; /* no mount namespace: the mounts under rootfs before */
+};
+
+static struct creation *undo;
 
 static void create_cleanup(void)
 {
-	if (cleanup.child > 0) {
-		kill(cleanup.child, SIGKILL);
-		waitpid(cleanup.child, NULL, 0);
+	struct creation *c = undo;
+	if (!c)
+		return;
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
 	}
-	if (cleanup.cg)
-		cgroups_destroy(cleanup.cg);
-	if (cleanup.dir)
-		rm_rf(cleanup.dir);
+	if (c->mounts_before) {
+		json_object *made = mounts_made_since(c->mounts_before, c->spec.rootfs);
+		mounts_remove(made);
+		json_object_put(made);
+	}
+	if (c->cg)
+		cgroups_destroy(c->cg);
+	if (c->st && c->st->dir)
+		rm_rf(c->st->dir);
 }
 
-/* Creates the container; returns init's pid with st filled in. *proxy_fd receives the
- * parent end of the console pair when `run` must relay a terminal itself. */
-static pid_t create_container(struct create_opts *o, struct state *st, int *proxy_fd)
+/* 1. config.json, read and checked before anything exists on the host. */
+static void load_config(struct creation *c)
 {
-	static struct spec spec;
+	const struct create_opts *o = c->o;
 	if (!valid_id(o->id))
 		die("invalid container id format: %s", o->id ? o->id : "");
 	char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
 	if (!bundle)
 		die_errno("bundle %s", o->bundle ? o->bundle : ".");
-	spec_load(bundle, &spec);
-	if (!spec_has_ns(&spec, CLONE_NEWNS))
-		die("config.json: .linux.namespaces: a mount namespace is required");
+	spec_load(bundle, &c->spec);
+	c->st->bundle = bundle;
+	caps_mask_to_host(&c->spec.process.caps);
+	bool socket = o->console_socket && *o->console_socket;
+	if (c->spec.process.terminal && !socket && !(o->run && !o->detach))
+		die("cannot allocate tty if runc will detach without setting console socket");
+	if (!c->spec.process.terminal && socket)
+		die("cannot use console socket if runc will not detach or allocate tty");
+}
 
+/* 2. The state dir: mkdir is the claim on the id (EEXIST: taken). It says "creating"
+ * until init is ready, and keeps a copy of config.json for exec, hooks and delete. */
+static void claim_state_dir(struct creation *c)
+{
+	struct state *st = c->st;
 	SYS("mkdir", mkdir_p(g_opts.root, 0711), "mkdir state root %s", g_opts.root);
-	memset(st, 0, sizeof *st);
-	st->id = xstrdup(o->id);
-	st->dir = state_dir(o->id);
+	st->id = xstrdup(c->o->id);
+	st->dir = state_dir(c->o->id);
 	if (mkdir(st->dir, 0711) < 0) {
 		if (errno == EEXIST)
-			die("container with id exists: %s", o->id);
+			die("container with id exists: %s", c->o->id);
 		die_errno("mkdir %s", st->dir);
 	}
-	cleanup.dir = st->dir;
+	undo = c;
 	log_set_cleanup(create_cleanup);
-	st->bundle = bundle;
-	st->rootfs = xstrdup(spec.rootfs);
+	st->rootfs = xstrdup(c->spec.rootfs);
 	char ts[64];
 	rfc3339_now(ts, sizeof ts);
 	st->created = xstrdup(ts);
 	st->creating = true;
 	st->json = json_object_new_object();
-	if (spec.annotations)
-		json_object_object_add(st->json, "annotations", json_object_get(spec.annotations));
+	if (c->spec.annotations)
+		json_object_object_add(st->json, "annotations", json_object_get(c->spec.annotations));
 	state_save(st, NULL);
 	TRACE("state", "state dir %s (status creating)", st->dir);
 	char *cfg = xasprintf("%s/config.json", st->dir);
-	SYS("state", write_file_atomic(cfg, json_object_to_json_string_ext(spec.json, JSON_C_TO_STRING_PLAIN)),
+	/* Nobody reads it before state.json exists: written in place, once. */
+	SYS("state",
+	    write_file_new(cfg, json_object_to_json_string_ext(c->spec.json, JSON_C_TO_STRING_PLAIN)),
 	    "copy config.json to %s", cfg);
 	free(cfg);
+}
 
-	char *fifo = xasprintf("%s/exec.fifo", st->dir);
+/* 3. create only: the exec fifo init will block on until `start` opens it. */
+static void make_exec_fifo(struct creation *c)
+{
+	char *fifo = xasprintf("%s/exec.fifo", c->st->dir);
 	SYS("mkfifo", mkfifo(fifo, 0622), "mkfifo %s", fifo);
 	chmod(fifo, 0622);
-	int fifo_fd;
-	SYS("open", fifo_fd = open(fifo, O_PATH | O_CLOEXEC), "open %s", fifo);
+	SYS("open", c->fifo_fd = open(fifo, O_PATH | O_CLOEXEC), "open %s", fifo);
 	free(fifo);
+}
 
-	struct cgroup_set *cg = cgroups_create(spec.cgroups_path, o->id);
-	cleanup.cg = cg;
-	cgroups_apply(cg, &spec.resources);
-
-	int console_fd = -1;
-	if (spec.process.terminal) {
-		if (o->console_socket && *o->console_socket) {
-			console_fd = console_connect(o->console_socket);
-		} else if (o->run && !o->detach && proxy_fd) {
-			int pair[2];
-			SYS("console", socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair),
-			    "socketpair for the terminal");
-			*proxy_fd = pair[0];
-			console_fd = pair[1];
-		} else {
-			die("cannot allocate tty if runc will detach without setting console socket");
-		}
-	} else if (o->console_socket && *o->console_socket) {
-		die("cannot use console socket if runc will not detach or allocate tty");
+/* 4. The terminal: to --console-socket, or (run in the foreground) to us. */
+static void open_console(struct creation *c)
+{
+	if (!c->spec.process.terminal)
+		return;
+	if (c->o->console_socket && *c->o->console_socket) {
+		c->console_fd = console_connect(c->o->console_socket);
+		return;
 	}
+	int pair[2];
+	SYS("console", socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair),
+	    "socketpair for the terminal");
+	*c->proxy_fd = pair[0];
+	c->console_fd = pair[1];
+}
 
-	/* pid and time namespaces apply to children: enter/create them before clone. */
-	const struct ns_spec *pidns = spec_ns(&spec, CLONE_NEWPID);
+/* 5. The cgroup and its limits. Where it goes is known before clone; it is made before
+ * clone too with a user namespace (init waits for the id maps anyway) or on v2 (init is
+ * born in it), else while init makes its namespaces (see init.c). */
+static bool cgroup_after_clone(const struct creation *c)
+{
+	return !c->cg->v2 && !spec_has_ns(&c->spec, CLONE_NEWUSER);
+}
+
+static void make_cgroup(struct creation *c)
+{
+	cgroups_make(c->cg);
+	cgroups_apply(c->cg, &c->spec.resources);
+}
+
+/* 6. Namespaces that apply to children only (pid, time), and those a new user namespace
+ * could no longer join: entered by us, inherited by init at clone. */
+static int enter_namespaces_for_clone(struct creation *c)
+{
+	const struct spec *s = &c->spec;
+	const struct ns_spec *pidns = spec_ns(s, CLONE_NEWPID);
 	if (pidns && pidns->path)
 		ns_join(pidns->path, CLONE_NEWPID);
-	const struct ns_spec *timens = spec_ns(&spec, CLONE_NEWTIME);
-	if (timens && timens->path)
+	const struct ns_spec *timens = spec_ns(s, CLONE_NEWTIME);
+	int made = 0;
+	if (timens && timens->path) {
 		ns_join(timens->path, CLONE_NEWTIME);
-	else if (timens)
+	} else if (timens) {
 		SYS("unshare", unshare(CLONE_NEWTIME), "CLONE_NEWTIME (for the child)");
+		made = CLONE_NEWTIME;
+	}
+	ns_join_before_clone(s);
+	if (!spec_has_ns(s, CLONE_NEWNS))
+		c->mounts_before = mounts_under(s->rootfs);
+	return made;
+}
 
-	ns_join_before_clone(&spec);
-
+/* 7. clone: init is born, in its new pid (and user) namespace, and waits for SYNC_GO. */
+static void spawn_init(struct creation *c, int made_for_children)
+{
 	int sync[2];
 	SYS("socketpair", socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync),
 	    "socketpair for parent/child sync");
-	int flags = ns_clone_flags(&spec);
+	int flags = ns_clone_flags(&c->spec);
 	char names[256];
-	ns_flags_string(flags | ns_unshare_flags(&spec) | (timens && !timens->path ? CLONE_NEWTIME : 0),
-			names, sizeof names);
+	ns_flags_string(flags | ns_unshare_flags(&c->spec) | made_for_children, names, sizeof names);
+	/* v1 without a user namespace: init writes itself into its cgroup (no global lock,
+	 * see cgroups.c), unless it joins another mount or cgroup namespace (by path) first;
+	 * v2: it is born there (CLONE_INTO_CGROUP), if the kernel can. */
+	const struct ns_spec *mnt = spec_ns(&c->spec, CLONE_NEWNS);
+	const struct ns_spec *cgns = spec_ns(&c->spec, CLONE_NEWCGROUP);
+	bool self_join = c->cg && !c->cg->v2 && c->cg->n && !spec_has_ns(&c->spec, CLONE_NEWUSER) &&
+			 !(mnt && mnt->path) && !(cgns && cgns->path);
+	bool joined = false;
 	uint64_t t0 = trace_now();
 	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = cgroups_clone_into(c->cg, (unsigned long)flags, &joined);
 	if (pid == 0) {
 		close(sync[0]);
-		if (proxy_fd && *proxy_fd >= 0)
-			close(*proxy_fd);
-		struct init_args a = {.spec = &spec, .cg = cg, .sync_fd = sync[1], .fifo_fd = fifo_fd,
-				      .console_fd = console_fd, .no_pivot = o->no_pivot,
-				      .preserve_fds = o->preserve_fds};
+		if (c->proxy_fd && *c->proxy_fd >= 0)
+			close(*c->proxy_fd);
+		struct init_args a = {.spec = &c->spec, .cg = c->cg, .sync_fd = sync[1],
+				      .fifo_fd = c->fifo_fd, .console_fd = c->console_fd,
+				      .no_pivot = c->o->no_pivot, .join_cgroup = self_join,
+				      .preserve_fds = c->o->preserve_fds};
 		container_init(&a);
 	}
 	int e = errno;
-	trace_step("clone", pid > 0, t0, pid > 0 ? 0 : e, "%s (child pid %d)", names, (int)pid);
+	trace_step("clone", pid > 0, t0, pid > 0 ? 0 : e, "%s%s (child pid %d)", names,
+		   joined ? "|CLONE_INTO_CGROUP" : "", (int)pid);
 	if (pid < 0) {
 		errno = e;
 		die_errno("clone %s", names);
 	}
-	cleanup.child = pid;
+	c->in_cgroup = joined || self_join;
+	c->pid = pid;
+	/* Its start time now, while it surely runs (under run it may exit before we record). */
+	c->st->starttime = proc_starttime(pid);
+	c->sync_fd = sync[0];
 	close(sync[1]);
-	close(fifo_fd);
-	if (console_fd >= 0)
-		close(console_fd);
+	if (c->fifo_fd >= 0)
+		close(c->fifo_fd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+}
 
-	const struct ns_spec *user = spec_ns(&spec, CLONE_NEWUSER);
+/* 8. What only the parent can do for init: its id maps, its cgroup; then SYNC_GO. */
+static void release_init(struct creation *c)
+{
+	const struct ns_spec *user = spec_ns(&c->spec, CLONE_NEWUSER);
 	if (user && !user->path)
-		ns_write_id_maps(pid, &spec);
-	/* Joining a cgroup can take milliseconds (the kernel waits for an RCU grace period on
-	 * a v1 host), so unless init must be inside before it starts (a new cgroup namespace
-	 * is rooted where it is), it starts its setup meanwhile: it cannot execve before we
-	 * have read its "ready", which comes after this write. */
-	bool cgroup_first = spec_ns(&spec, CLONE_NEWCGROUP) != NULL;
-	if (cgroup_first)
-		cgroups_add_pid(cg, pid);
-	if (sync_send(sync[0], "go") < 0)
+		ns_write_id_maps(c->pid, &c->spec);
+	/* When we must write init's pid to cgroup.procs (a user namespace: init could not),
+	 * that can take milliseconds (an RCU grace period, see cgroups.c), so unless init must
+	 * be inside before it starts (a new cgroup namespace is rooted where it is), it starts
+	 * its setup meanwhile: it cannot execve before we have read its SYNC_READY, which comes
+	 * after this write. */
+	bool cgroup_first = spec_has_ns(&c->spec, CLONE_NEWCGROUP);
+	if (cgroup_first && !c->in_cgroup)
+		cgroups_add_pid(c->cg, c->pid);
+	/* run, and nothing of ours is left to do before the process may run: init can execve
+	 * as soon as it is ready, one turn fewer (see runtime.h). */
+	c->start_at_ready = c->o->run && c->in_cgroup;
+	if (sync_send(c->sync_fd, c->start_at_ready ? SYNC_GO_START : SYNC_GO, NULL) < 0)
 		die_errno("send go to init");
-	if (!cgroup_first)
-		cgroups_add_pid(cg, pid);
-	char msg[4096];
+	if (!cgroup_first && !c->in_cgroup)
+		cgroups_add_pid(c->cg, c->pid);
+}
+
+/* init died before it was ready: say how. */
+static _Noreturn void init_died(struct creation *c)
+{
+	int status = 0;
+	waitpid(c->pid, &status, 0);
+	c->pid = 0;
+	if (WIFSIGNALED(status))
+		die("container init was killed by signal %d before it was ready", WTERMSIG(status));
+	die("container init exited with status %d before it was ready", WEXITSTATUS(status));
+}
+
+/* 9. Wait until init is ready, running the createRuntime/prestart hooks when it asks. */
+static void wait_for_init(struct creation *c)
+{
+	char text[4096];
 	for (;;) {
-		ssize_t n = sync_recv(sync[0], msg, sizeof msg);
-		if (n > 0 && !strcmp(msg, "ready"))
-			break;
-		if (n > 0 && !strcmp(msg, "hooks")) {
-			st->pid = pid;
-			hooks_run(&spec, "createRuntime", st, "creating", true);
-			if (sync_send(sync[0], "resume") < 0)
+		switch (sync_recv(c->sync_fd, text, sizeof text)) {
+		case SYNC_READY:
+			return;
+		case SYNC_HOOKS:
+			/* The runtime environment exists (namespaces, mounts): per the spec's
+			 * lifecycle, create is done with it, so the hooks see "created". */
+			c->st->pid = c->pid;
+			hooks_run(&c->spec, "createRuntime", c->st, "created", true);
+			if (sync_send(c->sync_fd, SYNC_RESUME, NULL) < 0)
 				die_errno("send resume to init");
-			continue;
+			break;
+		case SYNC_ERROR:
+			die("%s", text);
+		default:
+			init_died(c);
 		}
-		if (n > 0 && !strncmp(msg, "error:", 6))
-			die("%s", msg + 6);
-		int status = 0;
-		waitpid(pid, &status, 0);
-		cleanup.child = 0;
-		if (WIFSIGNALED(status))
-			die("container init was killed by signal %d before it was ready",
-			    WTERMSIG(status));
-		die("container init exited with status %d before it was ready", WEXITSTATUS(status));
 	}
-	close(sync[0]);
-	st->pid = pid;
-	st->starttime = proc_starttime(pid);
+}
+
+/* 10. Created: state.json says so (with init's start time), and the pid file. */
+static void record_created(struct creation *c)
+{
+	struct state *st = c->st;
+	st->pid = c->pid;
 	st->creating = false;
-	st->cgroups = cg;
-	state_save(st, cgroups_to_json(cg));
-	TRACE("created", "container %s created, init pid %d waiting on the exec fifo", o->id,
-	      (int)pid);
-	write_pid_file(o->pid_file, pid);
-	log_set_cleanup(NULL);
-	return pid;
+	st->cgroups = c->cg;
+	if (c->mounts_before) {
+		json_object *made = mounts_made_since(c->mounts_before, c->spec.rootfs);
+		json_object_object_add(st->json, "mounts", made);
+	}
+	const struct ns_spec *pidns = spec_ns(&c->spec, CLONE_NEWPID);
+	json_object_object_add(st->json, "own_pid_ns", json_object_new_boolean(pidns && !pidns->path));
+	state_save(st, cgroups_to_json(c->cg));
+	TRACE("created", "container %s created, init pid %d %s", c->o->id, (int)c->pid,
+	      c->o->run ? "starting" : "waiting on the exec fifo");
+	write_pid_file(c->o->pid_file, c->pid);
+}
+
+/* Creates the container, st filled in. For run, *sync_fd keeps the socket to init (start
+ * is a message), and *proxy_fd the terminal when `run` must relay it itself; for create
+ * both are NULL. */
+static struct creation *create_container(const struct create_opts *o, struct state *st,
+					 int *proxy_fd, int *sync_fd)
+{
+	static struct creation c;
+	memset(st, 0, sizeof *st);
+	c = (struct creation){.o = o, .st = st, .fifo_fd = -1, .console_fd = -1,
+			      .proxy_fd = proxy_fd, .sync_fd = -1};
+	load_config(&c);
+	claim_state_dir(&c);
+	if (!sync_fd)
+		make_exec_fifo(&c);
+	open_console(&c);
+	c.cg = cgroups_plan(c.spec.cgroups_path, o->id);
+	if (!cgroup_after_clone(&c))
+		make_cgroup(&c);
+	int made = enter_namespaces_for_clone(&c);
+	spawn_init(&c, made);
+	if (cgroup_after_clone(&c))
+		make_cgroup(&c);
+	release_init(&c);
+	wait_for_init(&c);
+	/* run: init goes on to execve while we record it; `run` returns (or supervises) only
+	 * once state.json is written. */
+	if (sync_fd && !c.start_at_ready && sync_send(c.sync_fd, SYNC_START, NULL) < 0)
+		die_errno("send start to init");
+	record_created(&c);
+	if (sync_fd) {
+		*sync_fd = c.sync_fd;
+	} else {
+		close(c.sync_fd);
+		log_set_cleanup(NULL);
+		undo = NULL;
+	}
+	return &c;
 }
 
 static int create_flags(const char *cmd, int argc, char **argv, struct create_opts *o, bool run)
@@ -254,7 +401,7 @@ int cmd_create(int argc, char **argv)
 	struct create_opts o = {0};
 	struct state st;
 	create_flags("create", argc, argv, &o, false);
-	create_container(&o, &st, NULL);
+	create_container(&o, &st, NULL, NULL);
 	return 0;
 }
 
@@ -314,110 +461,36 @@ int cmd_start(int argc, char **argv)
 	return 0;
 }
 
-static struct termios saved_tio;
-static bool tio_saved;
-static void restore_tty(void)
+/* run: init does not wait on a fifo, and create_container already told it to start. Wait
+ * for the socket to close (its end is close-on-exec): the process runs; or for init's
+ * error (exit 1 with it; create's cleanup is still armed). */
+static void wait_for_exec(struct creation *c, int sync_fd)
 {
-	if (tio_saved)
-		tcsetattr(0, TCSANOW, &saved_tio);
+	uint64_t t0 = trace_now();
+	char text[4096];
+	enum sync_msg m = sync_recv(sync_fd, text, sizeof text);
+	if (m == SYNC_ERROR)
+		die("%s", text);
+	close(sync_fd);
+	if (m != SYNC_EOF)
+		die("internal error: init answered start with \"%s\"", sync_name(m));
+	trace_step("start", true, t0, 0, "init %d execs the process", (int)c->pid);
+	if (hooks_has(&c->spec, "poststart"))
+		hooks_run(&c->spec, "poststart", c->st, "running", false);
 }
 
-/* Waits for init, forwarding signals (and relaying the terminal when we hold it). */
-int supervise_pid(pid_t pid, int master)
+/* run in the foreground without poststart hooks does not wait for the exec: it goes
+ * straight to waiting for the process. If init failed instead (after it was ready: a bad
+ * program, seccomp), its error is in the socket: returns it, or NULL. */
+static const char *exec_error(int sync_fd)
 {
-	sigset_t set;
-	sigemptyset(&set);
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaddset(&set, sigs[i]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		die_errno("signalfd");
-	if (master >= 0 && isatty(0)) {
-		if (tcgetattr(0, &saved_tio) == 0) {
-			tio_saved = true;
-			atexit(restore_tty);
-			struct termios raw = saved_tio;
-			cfmakeraw(&raw);
-			tcsetattr(0, TCSANOW, &raw);
-		}
-		struct winsize ws;
-		if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-			ioctl(master, TIOCSWINSZ, &ws);
-	}
-	bool stdin_open = master >= 0;
-	int status = 0;
-	/* A process that exited before SIGCHLD was blocked left no signal behind, only a
-	 * zombie: reap what is already there before waiting for signals. */
-	for (pid_t w; (w = waitpid(-1, &status, WNOHANG)) > 0;)
-		if (w == pid)
-			goto done;
-	for (;;) {
-		struct pollfd p[3] = {{sfd, POLLIN, 0}, {master, POLLIN, 0},
-				      {stdin_open ? 0 : -1, POLLIN, 0}};
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			die_errno("poll");
-		}
-		if (p[1].revents & (POLLIN | POLLHUP)) {
-			char buf[8192];
-			ssize_t n = read(master, buf, sizeof buf);
-			if (n > 0) {
-				ssize_t w = write(1, buf, (size_t)n);
-				(void)w;
-			} else {
-				master = -1;
-				stdin_open = false;
-			}
-		}
-		if (p[2].revents & (POLLIN | POLLHUP)) {
-			char buf[8192];
-			ssize_t n = read(0, buf, sizeof buf);
-			if (n > 0 && master >= 0) {
-				ssize_t w = write(master, buf, (size_t)n);
-				(void)w;
-			} else {
-				stdin_open = false;
-			}
-		}
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) != sizeof si)
-				continue;
-			if (si.ssi_signo == SIGCHLD) {
-				pid_t w;
-				int st;
-				while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-					if (w == pid) {
-						status = st;
-						goto done;
-					}
-			} else if (si.ssi_signo == SIGWINCH && master >= 0) {
-				struct winsize ws;
-				if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-					ioctl(master, TIOCSWINSZ, &ws);
-			} else {
-				kill(pid, (int)si.ssi_signo);
-			}
-		}
-	}
-done:
-	/* Drain what the terminal still holds. */
-	while (master >= 0) {
-		char buf[8192];
-		ssize_t n = read(master, buf, sizeof buf);
-		if (n <= 0)
-			break;
-		ssize_t w = write(1, buf, (size_t)n);
-		(void)w;
-	}
-	restore_tty();
-	close(sfd);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	static char text[4096];
+	enum sync_msg m = SYNC_EOF;
+	struct pollfd p = {.fd = sync_fd, .events = POLLIN};
+	if (poll(&p, 1, 0) == 1)
+		m = sync_recv(sync_fd, text, sizeof text);
+	close(sync_fd);
+	return m == SYNC_ERROR ? text : NULL;
 }
 
 int cmd_run(int argc, char **argv)
@@ -425,10 +498,10 @@ int cmd_run(int argc, char **argv)
 	struct create_opts o = {0};
 	struct state st;
 	bool keep = create_flags("run", argc, argv, &o, true);
-	int proxy = -1;
+	int proxy = -1, sync_fd = -1;
 	if (!o.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	pid_t pid = create_container(&o, &st, &proxy);
+	struct creation *c = create_container(&o, &st, &proxy, &sync_fd);
 	int master = -1;
 	if (proxy >= 0) {
 		master = recv_fd(proxy);
@@ -436,17 +509,19 @@ int cmd_run(int argc, char **argv)
 			die_errno("receive the terminal from init");
 		close(proxy);
 	}
-	/* From here on a failure must not leave the container behind. */
-	start_container(&st);
+	/* Until the process runs, a failure still removes everything (create's cleanup). */
+	bool wait_exec = o.detach || hooks_has(&c->spec, "poststart");
+	if (wait_exec)
+		wait_for_exec(c, sync_fd);
+	log_set_cleanup(NULL);
 	if (o.detach)
 		return 0;
-	int code = supervise_pid(pid, master);
-	if (!keep) {
-		struct state again;
-		if (state_load(o.id, &again) == 0) {
-			destroy_container(&again);
-			state_free(&again);
-		}
-	}
+	int code = supervise_pid(c->pid, master);
+	const char *err = wait_exec ? NULL : exec_error(sync_fd);
+	if (err)
+		log_error(err);
+	/* What create recorded is in memory: no need to read it back. */
+	if (!keep)
+		destroy_container(&st, &c->spec);
 	return code;
 }

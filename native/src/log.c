@@ -3,6 +3,8 @@
  * --log is given, one line to the log file: JSON ({"level":"error","msg":...,"time":...})
  * with --log-format json, which is what containerd's shim reads back to show the user.
  * Messages say what was attempted: "mount proc on /proc: Permission denied".
+ * Warnings (something in config.json this host cannot do, skipped) go to --log as
+ * {"level":"warning",...}, or to stderr as "warning: ..." without --log.
  *
  * Inside the container's init (a forked child) there is no one to read stderr reliably,
  * so errors are sent to the parent over the sync socket; the parent reports them.
@@ -55,15 +57,19 @@ void log_line(const char *level, const char *msg)
 	free(line);
 }
 
+void log_error(const char *msg)
+{
+	log_line("error", msg);
+	fprintf(stderr, "%s\n", msg);
+}
+
 static _Noreturn void fail(const char *msg)
 {
 	if (child_fd >= 0) {
-		char *m = xasprintf("error:%s", msg);
-		sync_send(child_fd, m);
+		sync_send(child_fd, SYNC_ERROR, msg);
 		_exit(1);
 	}
-	log_line("error", msg);
-	fprintf(stderr, "%s\n", msg);
+	log_error(msg);
 	if (cleanup_fn) {
 		void (*fn)(void) = cleanup_fn;
 		cleanup_fn = NULL;
@@ -79,7 +85,11 @@ void warnx_(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	log_line("warning", buf);
+	/* Like runc: to --log when there is one, else to stderr. */
+	if (log_fd >= 0)
+		log_line("warning", buf);
+	else if (child_fd < 0)
+		fprintf(stderr, "warning: %s\n", buf);
 }
 
 void die(const char *fmt, ...)

@@ -2,15 +2,19 @@
  * Mounts: what the container's filesystem looks like. Lesson concept: in its own mount
  * namespace the container builds a tree under the rootfs, then swaps it in as "/":
  *
- *   1. make "/" rslave (or rootfsPropagation) so nothing we mount leaks to the host;
+ *   1. make "/" rslave (rprivate for rootfsPropagation private) so nothing we mount
+ *      leaks to the host;
  *   2. bind-mount the rootfs onto itself (pivot_root needs a mount point);
  *   3. mount each of config.json's mounts under it (proc, sysfs, tmpfs, devpts, mqueue,
  *      cgroup, bind/rbind), resolving symlinks *inside* the rootfs so a malicious image
  *      cannot point a mount at the host's /etc;
  *   4. populate /dev with the default devices (null, zero, full, tty, random, urandom),
  *      /dev/fd and friends, /dev/ptmx -> pts/ptmx;
- *   5. pivot_root(rootfs) and detach the old root (chroot only with --no-pivot);
- *   6. after that: sysctls, readonlyPaths remounted read-only, maskedPaths hidden (tmpfs
+ *   5. pivot_root(rootfs) and detach the old root (chroot only with --no-pivot, or when
+ *      config.json has no mount namespace: then the container shares the runtime's, and
+ *      steps 2-4 happen in it, in plain sight, until delete unmounts them);
+ *   6. rootfsPropagation (shared, slave, private, unbindable) applied to the new "/";
+ *   7. after that: sysctls, readonlyPaths remounted read-only, maskedPaths hidden (tmpfs
  *      or /dev/null on top), and the root remounted read-only if root.readonly.
  */
 #include "runtime.h"
@@ -222,26 +226,44 @@ static const struct device_spec DEFAULT_DEVICES[] = {
 	{"/dev/random", 'c', 1, 8, 0666, 0, 0},  {"/dev/urandom", 'c', 1, 9, 0666, 0, 0},
 };
 
-static void create_device(const struct spec *s, const struct device_spec *d, bool bind)
+static int mknod_exact(const char *path, const struct device_spec *d)
 {
-	char *path = secure_join(s->rootfs, d->path);
-	char *dir = xstrdup(path);
-	*strrchr(dir, '/') = '\0';
-	if (access(dir, F_OK) < 0)
-		SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
-	free(dir);
-	unlink(path);
+	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	/* umask 0 for the call: the mode is exactly the one asked for (no chmod). */
+	mode_t old_mask = umask(0);
+	int r = mknod(path, type | (d->mode & 07777), makedev((unsigned)d->major, (unsigned)d->minor));
+	int e = errno;
+	umask(old_mask);
+	errno = e;
+	return r;
+}
+
+/* dev: the rootfs's /dev, resolved, when d is directly in it (the defaults); else NULL. */
+static void create_device(const struct spec *s, const struct device_spec *d, bool bind,
+			  const char *dev)
+{
+	char *path = dev ? xasprintf("%s/%s", dev, d->path + 5) : secure_join(s->rootfs, d->path);
+	if (!dev) {
+		char *dir = xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		if (access(dir, F_OK) < 0)
+			SYS("mkdir", mkdir_p(dir, 0755), "mkdir %s", dir);
+		free(dir);
+	}
 	if (!bind) {
-		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 		uint64_t t0 = trace_now();
-		int r = mknod(path, type | (d->mode & 07777),
-			      makedev((unsigned)d->major, (unsigned)d->minor));
+		/* Usually a fresh /dev: mknod straight away. Something there already (a /dev
+		 * kept on the rootfs's disk, or a symlink a hostile image put there): unlink it,
+		 * never follow it, and mknod again. */
+		int r = mknod_exact(path, d);
+		if (r < 0 && errno == EEXIST && unlink(path) == 0)
+			r = mknod_exact(path, d);
 		int e = errno;
-		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld", d->path,
-			   d->type, d->major, d->minor);
+		trace_step("mknod", r == 0, t0, r ? e : 0, "mknod %s %c %lld:%lld mode %04o", d->path,
+			   d->type, d->major, d->minor, d->mode & 07777);
 		if (r == 0) {
-			SYS("chmod", chmod(path, d->mode & 07777), "chmod %s", d->path);
-			SYS("chown", chown(path, d->uid, d->gid), "chown %s", d->path);
+			if (d->uid != geteuid() || d->gid != getegid())
+				SYS("chown", chown(path, d->uid, d->gid), "chown %s", d->path);
 			free(path);
 			return;
 		}
@@ -251,81 +273,68 @@ static void create_device(const struct spec *s, const struct device_spec *d, boo
 		}
 	}
 	/* In a user namespace mknod is not allowed: bind the host's device instead. */
+	unlink(path);
 	make_file(path);
 	SYS("mount", mount(d->path, path, NULL, MS_BIND, NULL), "bind host %s on %s", d->path,
 	    d->path);
 	free(path);
 }
 
+static void dev_symlink(const char *dev, const char *name, const char *target)
+{
+	char *p = xasprintf("%s/%s", dev, name);
+	unlink(p);
+	SYS("symlink", symlink(target, p), "symlink /dev/%s -> %s", name, target);
+	free(p);
+}
+
 static void setup_dev(const struct spec *s)
 {
 	bool userns = spec_has_ns(s, CLONE_NEWUSER);
+	/* The links themselves, not what they point to (a /dev kept on the rootfs's disk has
+	 * them from the last run: /dev/fd resolved would be /proc/self/fd). */
+	char *dev = secure_join(s->rootfs, "/dev");
+	if (access(dev, F_OK) < 0)
+		SYS("mkdir", mkdir_p(dev, 0755), "mkdir %s", dev);
 	for (size_t i = 0; i < sizeof DEFAULT_DEVICES / sizeof DEFAULT_DEVICES[0]; i++) {
 		bool dup = false;
 		for (size_t k = 0; k < s->n_devices; k++)
 			if (!strcmp(s->devices[k].path, DEFAULT_DEVICES[i].path))
 				dup = true;
 		if (!dup)
-			create_device(s, &DEFAULT_DEVICES[i], userns);
+			create_device(s, &DEFAULT_DEVICES[i], userns, dev);
 	}
 	for (size_t k = 0; k < s->n_devices; k++)
-		create_device(s, &s->devices[k], userns);
-	static const char *LINKS[][2] = {{"/proc/self/fd", "/dev/fd"},
-					 {"/proc/self/fd/0", "/dev/stdin"},
-					 {"/proc/self/fd/1", "/dev/stdout"},
-					 {"/proc/self/fd/2", "/dev/stderr"}};
-	for (size_t i = 0; i < 4; i++) {
-		char *p = secure_join(s->rootfs, LINKS[i][1]);
-		unlink(p);
-		SYS("symlink", symlink(LINKS[i][0], p), "symlink %s -> %s", LINKS[i][1], LINKS[i][0]);
-		free(p);
-	}
+		create_device(s, &s->devices[k], userns, NULL);
+	static const char *LINKS[][2] = {{"/proc/self/fd", "fd"},
+					 {"/proc/self/fd/0", "stdin"},
+					 {"/proc/self/fd/1", "stdout"},
+					 {"/proc/self/fd/2", "stderr"}};
+	for (size_t i = 0; i < 4; i++)
+		dev_symlink(dev, LINKS[i][1], LINKS[i][0]);
 	/* /dev/ptmx must be the container's own devpts instance, not the host's. */
-	for (size_t i = 0; i < s->n_mounts; i++) {
+	for (size_t i = 0; i < s->n_mounts; i++)
 		if (!strcmp(s->mounts[i].type, "devpts") &&
-		    !strcmp(s->mounts[i].destination, "/dev/pts")) {
-			char *p = secure_join(s->rootfs, "/dev/ptmx");
-			unlink(p);
-			SYS("symlink", symlink("pts/ptmx", p), "symlink /dev/ptmx -> pts/ptmx");
-			free(p);
-		}
-	}
+		    !strcmp(s->mounts[i].destination, "/dev/pts"))
+			dev_symlink(dev, "ptmx", "pts/ptmx");
+	free(dev);
 }
 
-/* pivot_root refuses a new root whose parent mount is shared: make it private. */
-static void rootfs_parent_private(const char *rootfs)
+void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg, enum root_mode mode)
 {
-	char *mi = read_file("/proc/self/mountinfo", NULL);
-	if (!mi)
-		die_errno("read /proc/self/mountinfo");
-	char best[PATH_MAX] = "/";
-	bool shared = false;
-	char *save = NULL;
-	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char mp[PATH_MAX];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		size_t l = strlen(mp);
-		bool prefix = !strcmp(mp, "/") ||
-			      (!strncmp(rootfs, mp, l) && (rootfs[l] == '/' || rootfs[l] == '\0'));
-		if (prefix && strlen(mp) >= strlen(best)) {
-			memcpy(best, mp, l + 1);
-			char *sep = strstr(line, " - ");
-			char *sh = strstr(line, "shared:");
-			shared = sh && sep && sh < sep;
-		}
+	if (mode != ROOT_CHROOT) {
+		/* Everything stays a slave of the host (a private copy for rootfsPropagation
+		 * private): nothing mounted from here on can leak back. The propagation asked
+		 * for applies to the new root once it is "/" (mounts_enter_root). */
+		unsigned long prop = s->rootfs_propagation & MS_PRIVATE ? MS_PRIVATE | MS_REC
+									: MS_SLAVE | MS_REC;
+		SYS("mount", mount(NULL, "/", NULL, prop, NULL),
+		    "make / %s (nothing leaks to the host)", prop_name(prop));
+		/* Recursive: no mount here is shared any more, which is also what pivot_root
+		 * needs of the new root and its parent. */
 	}
-	free(mi);
-	if (shared)
-		SYS("mount", mount(NULL, best, NULL, MS_PRIVATE, NULL), "make %s private", best);
-}
-
-void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg)
-{
-	unsigned long prop = s->rootfs_propagation ? s->rootfs_propagation : MS_SLAVE | MS_REC;
-	SYS("mount", mount(NULL, "/", NULL, prop, NULL), "make / %s (nothing leaks to the host)",
-	    prop_name(prop));
-	rootfs_parent_private(s->rootfs);
+	/* Without a mount namespace (ROOT_CHROOT) these mounts are the runtime's own, in its
+	 * namespace: delete removes them (see create.c). */
 	SYS("mount", mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL),
 	    "bind mount rootfs %s onto itself", s->rootfs);
 	bool dev_bound = false;
@@ -338,28 +347,44 @@ void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg)
 		setup_dev(s);
 }
 
-void mounts_pivot_root(const char *rootfs, bool no_pivot)
+void mounts_enter_root(const struct spec *s, enum root_mode mode)
 {
-	if (no_pivot) {
+	const char *rootfs = s->rootfs;
+	if (mode == ROOT_CHROOT) {
+		/* No mount namespace of its own: pivot_root would move the root of everyone
+		 * sharing it. chroot changes only ours. */
+		SYS("chdir", chdir(rootfs), "chdir %s", rootfs);
+		SYS("chroot", chroot("."), "chroot %s (no mount namespace: the host's is shared)",
+		    rootfs);
+		SYS("chdir", chdir("/"), "chdir /");
+	} else if (mode == ROOT_MOVE) {
 		SYS("chdir", chdir(rootfs), "chdir %s", rootfs);
 		SYS("mount", mount(rootfs, "/", NULL, MS_MOVE, NULL), "move %s to /", rootfs);
 		SYS("chroot", chroot("."), "chroot %s (--no-pivot)", rootfs);
 		SYS("chdir", chdir("/"), "chdir /");
-		return;
+	} else {
+		int oldroot, newroot;
+		SYS("open", oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open old root /");
+		SYS("open", newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open %s",
+		    rootfs);
+		SYS("chdir", fchdir(newroot), "chdir %s", rootfs);
+		/* pivot_root(".", ".") stacks the old root on top of the new one ... */
+		SYS("pivot_root", syscall(SYS_pivot_root, ".", "."), "pivot_root %s", rootfs);
+		SYS("chdir", fchdir(oldroot), "chdir to the old root");
+		/* ... so it can be detached without a directory to hold it. */
+		SYS("mount", mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL),
+		    "make the old root rslave");
+		SYS("umount", umount2(".", MNT_DETACH), "detach the old root");
+		SYS("chdir", chdir("/"), "chdir /");
+		close(oldroot);
+		close(newroot);
 	}
-	int oldroot, newroot;
-	SYS("open", oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open old root /");
-	SYS("open", newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC), "open %s", rootfs);
-	SYS("chdir", fchdir(newroot), "chdir %s", rootfs);
-	/* pivot_root(".", ".") stacks the old root on top of the new one ... */
-	SYS("pivot_root", syscall(SYS_pivot_root, ".", "."), "pivot_root %s", rootfs);
-	SYS("chdir", fchdir(oldroot), "chdir to the old root");
-	/* ... so it can be detached without a directory to hold it. */
-	SYS("mount", mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL), "make the old root rslave");
-	SYS("umount", umount2(".", MNT_DETACH), "detach the old root");
-	SYS("chdir", chdir("/"), "chdir /");
-	close(oldroot);
-	close(newroot);
+	/* rootfsPropagation: only now, on the new "/" (pivot_root refuses a shared new root,
+	 * and made shared before, the rootfs would be a peer of the host's mount). "shared"
+	 * makes it a new peer group of its own: nested mounts propagate within the container. */
+	if (s->rootfs_propagation)
+		SYS("mount", mount(NULL, "/", NULL, s->rootfs_propagation, NULL), "make / %s (rootfsPropagation)",
+		    prop_name(s->rootfs_propagation));
 }
 
 void mounts_write_sysctls(const struct spec *s)
@@ -403,4 +428,92 @@ void mounts_finalize(const struct spec *s)
 	}
 	if (s->root_readonly)
 		SYS("readonly", remount_bind("/", MS_RDONLY), "remount / read-only (root.readonly)");
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+json_object *mounts_under(const char *dir)
+{
+	json_object *out = json_object_new_array();
+	char *mi = read_file("/proc/self/mountinfo", NULL);
+	if (!mi)
+		die_errno("read /proc/self/mountinfo");
+	size_t dl = strlen(dir);
+	while (dl && dir[dl - 1] == '/') /* "/" matches everything */
+		dl--;
+	char *save = NULL;
+	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int id;
+		char mp[PATH_MAX];
+		if (sscanf(line, "%d %*s %*s %*s %4095s", &id, mp) != 2)
+			continue;
+		unescape_octal(mp);
+		if (strncmp(mp, dir, dl) || (mp[dl] != '/' && mp[dl] != '\0'))
+			continue;
+		json_object *m = json_object_new_object();
+		json_object_object_add(m, "id", json_object_new_int(id));
+		json_object_object_add(m, "path", json_object_new_string(mp));
+		json_object_array_add(out, m);
+	}
+	free(mi);
+	return out;
+}
+
+static bool listed(json_object *list, int id)
+{
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *v;
+		if (json_object_object_get_ex(json_object_array_get_idx(list, i), "id", &v) &&
+		    json_object_get_int(v) == id)
+			return true;
+	}
+	return false;
+}
+
+json_object *mounts_made_since(json_object *before, const char *dir)
+{
+	json_object *now = mounts_under(dir);
+	json_object *made = json_object_new_array();
+	/* mountinfo lists parents before children: newest last, removed first. */
+	for (size_t i = json_object_array_length(now); i-- > 0;) {
+		json_object *m = json_object_array_get_idx(now, i), *id;
+		if (json_object_object_get_ex(m, "id", &id) && !listed(before, json_object_get_int(id)))
+			json_object_array_add(made, json_object_get(m));
+	}
+	json_object_put(now);
+	return made;
+}
+
+void mounts_remove(json_object *made)
+{
+	if (!made)
+		return;
+	json_object *still = mounts_under("/");
+	for (size_t i = 0; i < json_object_array_length(made); i++) {
+		json_object *m = json_object_array_get_idx(made, i), *id, *path;
+		if (!json_object_object_get_ex(m, "id", &id) ||
+		    !json_object_object_get_ex(m, "path", &path) ||
+		    !listed(still, json_object_get_int(id)))
+			continue; /* gone already (or its parent took it along) */
+		const char *p = json_object_get_string(path);
+		uint64_t t0 = trace_now();
+		int r = umount2(p, MNT_DETACH), e = errno;
+		trace_step("umount", r == 0 || e == EINVAL || e == ENOENT, t0, r ? e : 0,
+			   "unmount %s (made in the runtime's mount namespace)", p);
+	}
+	json_object_put(still);
 }

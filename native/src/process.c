@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,34 @@
 void process_set_rlimits(const struct process_spec *p)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
-		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
-		SYS("rlimit", setrlimit(p->rlimits[i].resource, &rl), "setrlimit %d soft=%llu hard=%llu",
-		    p->rlimits[i].resource, p->rlimits[i].soft, p->rlimits[i].hard);
+		const struct rlimit_spec *r = &p->rlimits[i];
+		struct rlimit now = {0, 0};
+		getrlimit(r->resource, &now);
+		rlim_t soft = r->soft > now.rlim_cur ? r->soft : now.rlim_cur;
+		struct rlimit rl = {.rlim_cur = soft < r->hard ? soft : r->hard, .rlim_max = r->hard};
+		uint64_t t0 = trace_now();
+		int res = setrlimit(r->resource, &rl), e = errno;
+		trace_step("rlimit", res == 0, t0, res ? e : 0, "setrlimit %s hard=%llu (soft %llu at execve)",
+			   r->name, r->hard, r->soft);
+		if (res == 0)
+			continue;
+		errno = e;
+		if (e == EPERM && r->hard > now.rlim_max &&
+		    prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 0)
+			die_errno("setrlimit %s hard=%llu (above the runtime's %llu: raising a hard limit "
+				  "needs CAP_SYS_RESOURCE, which this host's bounding set lacks)",
+				  r->name, r->hard, (unsigned long long)now.rlim_max);
+		die_errno("setrlimit %s soft=%llu hard=%llu", r->name, r->soft, r->hard);
+	}
+}
+
+void process_set_soft_rlimits(const struct process_spec *p)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct rlimit_spec *r = &p->rlimits[i];
+		struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+		SYS("rlimit", setrlimit(r->resource, &rl), "setrlimit %s soft=%llu hard=%llu",
+		    r->name, r->soft, r->hard);
 	}
 }
 

@@ -27,24 +27,19 @@
 #endif
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
-static bool already_sealed(void)
-{
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	int seals = fcntl(fd, F_GET_SEALS);
-	close(fd);
-	return seals >= 0 && (seals & SEALS) == SEALS;
-}
-
 void ensure_cloned_binary(void)
 {
-	if (getenv("CONTLAB_RUNTIME_NO_REEXEC") || already_sealed())
+	if (getenv("CONTLAB_RUNTIME_NO_REEXEC"))
 		return;
-	uint64_t t0 = trace_now();
 	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (src < 0)
 		die_errno("open /proc/self/exe");
+	int seals = fcntl(src, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS) == SEALS) {
+		close(src); /* we are the sealed copy already */
+		return;
+	}
+	uint64_t t0 = trace_now();
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		die_errno("stat /proc/self/exe");

@@ -12,9 +12,11 @@
  *   spec_default.c  `spec`: the default config.json, like `runc spec` (and --rootless)
  *   state.c         the state dir (--root/ID), state.json, init's start time, statuses
  *   reexec.c        CVE-2019-5736: run from a sealed memfd copy, never the host binary
- *   create.c        the parent side of create/run/start: clone, sync, exec fifo
+ *   create.c        the parent side of create/run/start, phase by phase: clone, exec fifo
+ *   sync.c          the parent/child protocol (enum sync_msg below)
  *   namespaces.c    clone flags, joining namespaces by path, uid_map/gid_map
- *   cgroups.c       cgroup v1 and v2 (detected at run time), resource limits, freezer
+ *   cgroups.c       cgroup v1 and v2 (detected at run time): where, mkdir, join, freezer
+ *   cgroup_resources.c  the limits, one function per controller, v1 and v2 names
  *   init.c          the child side: the ordered steps that turn a fork into a container
  *   mounts.c        rootfs, mounts, devices, pivot_root, masked and readonly paths
  *   capabilities.c  bounding/effective/permitted/inheritable/ambient sets
@@ -22,6 +24,7 @@
  *   process.c       the process: user, rlimits, env, PATH lookup, fds, execve
  *   console.c       pty allocation and SCM_RIGHTS to --console-socket
  *   hooks.c         createRuntime/prestart, poststart, poststop hooks
+ *   foreground.c    run/exec in the foreground: wait, forward signals, relay the tty
  *   exec.c          `exec`: a new process inside a running container
  *   commands.c      state, list, kill, ps, pause, resume, delete, update
  *   util.c          small helpers: files, strings, fd passing
@@ -61,6 +64,7 @@ extern char **environ;
 /* ---------------------------------------------------------------- log.c */
 void log_open(void);
 void log_line(const char *level, const char *msg);
+void log_error(const char *msg); /* what die says, without exiting */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -91,6 +95,46 @@ void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt
 	} while (0)
 #define TRACE(step, ...) trace_step(step, true, trace_now(), 0, __VA_ARGS__)
 
+/* ---------------------------------------------------------------- sync.c
+ * The runtime (parent) and the process it forked (child: init in create.c/init.c, or the
+ * new process of exec.c) take turns over a SOCK_SEQPACKET pair, one message per turn:
+ *
+ *   parent                                   child
+ *   clone/fork, write uid_map/gid_map,
+ *   join the cgroup (if init needs it first)
+ *   SYNC_GO                          ->      namespaces, mounts (before pivot_root)
+ *                                    <-      SYNC_HOOKS   (only with createRuntime/prestart)
+ *   run the hooks; SYNC_RESUME       ->      pivot_root, /dev, caps, user ...
+ *                                    <-      SYNC_READY
+ *   state.json, pid file;                    create: blocks opening exec.fifo until `start`
+ *   run: SYNC_START                  ->      execve (the socket is close-on-exec: EOF)
+ *
+ * SYNC_GO_START instead of SYNC_GO (run, when nothing of the parent's is left to do before
+ * the process may run: init is in its cgroup already) lets init execve as soon as it is
+ * ready, without waiting for SYNC_START. exec's child gets SYNC_GO and execs when done.
+ *
+ * Any failure in the child travels as SYNC_ERROR + the message (log.c), and the parent
+ * reports it as its own. EOF means the child exec'd, or died (the parent tells which).
+ */
+enum sync_msg {
+	SYNC_EOF = 0, /* the other side exec'd or is gone */
+	SYNC_GO,
+	SYNC_GO_START,
+	SYNC_HOOKS,
+	SYNC_RESUME,
+	SYNC_READY,
+	SYNC_START,
+	SYNC_ERROR, /* followed by the error's text */
+};
+/* Sends one message (text only for SYNC_ERROR); -1 + errno if the peer is gone. */
+int sync_send(int fd, enum sync_msg m, const char *text);
+/* Receives one message, its text (if any) into text[len]; SYNC_EOF on EOF or error. */
+enum sync_msg sync_recv(int fd, char *text, size_t len);
+/* In the child: waits for `want` (or `also`, if not SYNC_EOF) and returns which came;
+ * exits quietly if the parent is gone, dies on anything else. */
+enum sync_msg sync_expect(int fd, enum sync_msg want, enum sync_msg also);
+const char *sync_name(enum sync_msg m);
+
 /* ---------------------------------------------------------------- util.c */
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
@@ -100,13 +144,12 @@ char *read_fd(int fd, size_t *len); /* reads to EOF, then closes fd */
 void strfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int write_file(const char *path, const char *data);       /* -1 + errno on failure */
 int write_file_atomic(const char *path, const char *data); /* tmp + rename */
+int write_file_new(const char *path, const char *data);    /* O_EXCL: a file nobody has yet */
 int mkdir_p(const char *path, mode_t mode);
 int rm_rf(const char *path);
 void rfc3339_now(char *buf, size_t len);
 int send_fd(int sock, int fd);
 int recv_fd(int sock);
-int sync_send(int fd, const char *msg);
-ssize_t sync_recv(int fd, char *buf, size_t len);
 bool valid_id(const char *id);
 int parse_signal(const char *s); /* "9", "KILL", "SIGKILL" -> 9; -1 if unknown */
 
@@ -148,6 +191,11 @@ struct device_rule {
 struct resources {
 	bool has_mem_limit, has_mem_reservation, has_mem_swap;
 	long long mem_limit, mem_reservation, mem_swap;
+	/* Fields newer kernels dropped (kmem, v1 only: kmem.tcp, swappiness, oom_control):
+	 * applied where the kernel still has them, else a warning. */
+	bool has_mem_kernel, has_mem_kernel_tcp, has_mem_swappiness, disable_oom_killer;
+	long long mem_kernel, mem_kernel_tcp;
+	unsigned long long mem_swappiness;
 	bool has_cpu_shares, has_cpu_quota, has_cpu_period;
 	unsigned long long cpu_shares, cpu_period;
 	long long cpu_quota;
@@ -162,6 +210,7 @@ struct resources {
 
 struct rlimit_spec {
 	int resource;
+	const char *name; /* "RLIMIT_NOFILE" */
 	unsigned long long soft, hard;
 };
 
@@ -323,9 +372,19 @@ struct cgroup_set {
 	char *rel;       /* path relative to each hierarchy's root */
 	char *top[16];   /* highest ancestor we created (removed on delete if empty) */
 };
-struct cgroup_set *cgroups_create(const char *cgroups_path, const char *id);
+/* Where the container's cgroup goes (reads mountinfo, creates nothing) ... */
+struct cgroup_set *cgroups_plan(const char *cgroups_path, const char *id);
+/* ... and making it: mkdir (and v2: enabling controllers down the path). */
+void cgroups_make(struct cgroup_set *cg);
+/* cgroup_resources.c: every limit config.json sets, one controller at a time. */
 void cgroups_apply(const struct cgroup_set *cg, const struct resources *r);
+void cgroups_write(const char *dir, const char *file, const char *value); /* dies, traced */
 void cgroups_add_pid(const struct cgroup_set *cg, pid_t pid);
+/* clone (flags, like fork otherwise) a child born in cg when the kernel can (v2:
+ * CLONE_INTO_CGROUP): *joined tells. The child gets 0, the parent its pid, -1 on error. */
+pid_t cgroups_clone_into(const struct cgroup_set *cg, unsigned long flags, bool *joined);
+/* v1, in the child: join each hierarchy by writing "0" to its tasks (no global lock). */
+void cgroups_join_self(const struct cgroup_set *cg);
 int cgroups_destroy(const struct cgroup_set *cg);
 json_object *cgroups_to_json(const struct cgroup_set *cg);
 struct cgroup_set *cgroups_from_json(json_object *o);
@@ -335,9 +394,19 @@ pid_t *cgroups_pids(const struct cgroup_set *cg, size_t *n);
 const char *cgroups_dir(const struct cgroup_set *cg, const char *controller);
 
 /* ---------------------------------------------------------------- mounts.c */
-void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg);
-void mounts_pivot_root(const char *rootfs, bool no_pivot);
+/* How the rootfs becomes "/": pivot_root in the container's own mount namespace,
+ * MS_MOVE + chroot (--no-pivot, e.g. from an initramfs), or plain chroot when config.json
+ * asks for no mount namespace (the container shares the runtime's). */
+enum root_mode { ROOT_PIVOT, ROOT_MOVE, ROOT_CHROOT };
+void mounts_prepare_rootfs(const struct spec *s, const struct cgroup_set *cg, enum root_mode mode);
+void mounts_enter_root(const struct spec *s, enum root_mode mode);
 void mounts_finalize(const struct spec *s);
+/* Without a mount namespace the container's mounts are made in the runtime's: these find
+ * them ([{"id":N,"path":P}] at or under dir, then the new ones since, newest first) so
+ * that delete (or a failed create) can unmount exactly those. */
+json_object *mounts_under(const char *dir);
+json_object *mounts_made_since(json_object *before, const char *dir);
+void mounts_remove(json_object *made);
 void mounts_write_sysctls(const struct spec *s);
 
 /* ---------------------------------------------------------------- capabilities.c */
@@ -345,6 +414,9 @@ void caps_drop_bounding(const struct caps_spec *c);
 void caps_keep_for_setuid(void);
 void caps_apply(const struct caps_spec *c);
 void caps_set_all(struct caps_spec *c); /* every capability the kernel knows */
+/* Drops from every set the capabilities this host's bounding set lacks (the runtime could
+ * never grant them), with one warning naming them, as runc does. */
+void caps_mask_to_host(struct caps_spec *c);
 
 /* ---------------------------------------------------------------- seccomp.c */
 int seccomp_check_spec(json_object *o, const char *path, struct seccomp_spec *sc, char *err,
@@ -352,7 +424,11 @@ int seccomp_check_spec(json_object *o, const char *path, struct seccomp_spec *sc
 void seccomp_load_spec(const struct seccomp_spec *sc);
 
 /* ---------------------------------------------------------------- process.c */
+/* rlimits in two steps: the hard limits while still privileged (raising one needs
+ * CAP_SYS_RESOURCE), with soft limits kept no lower than now so the rest of the setup
+ * cannot trip over them; then, just before execve, the soft limits asked for. */
 void process_set_rlimits(const struct process_spec *p);
+void process_set_soft_rlimits(const struct process_spec *p);
 void process_set_oom_score_adj(const struct process_spec *p);
 void process_set_user(const struct process_spec *p, bool setgroups_allowed);
 char *process_lookup(const struct process_spec *p); /* PATH lookup, dies if missing */
@@ -390,9 +466,11 @@ struct init_args {
 	struct spec *spec;
 	const struct cgroup_set *cg;
 	int sync_fd;    /* SEQPACKET to the parent */
-	int fifo_fd;    /* O_PATH of the exec fifo */
+	int fifo_fd;    /* O_PATH of the exec fifo; -1: run, start comes as SYNC_START */
 	int console_fd; /* connected --console-socket, or -1 */
 	bool no_pivot;
+	bool join_cgroup; /* init joins its cgroup itself (cgroups_join_self) */
+	bool start_at_ready; /* SYNC_GO_START came: execve once ready (run) */
 	int preserve_fds;
 };
 _Noreturn void container_init(struct init_args *a);
@@ -410,7 +488,9 @@ int cmd_resume(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_features(int argc, char **argv);
-int destroy_container(struct state *st);
+/* Kills what is left, removes cgroups, mounts and the state dir, runs poststop hooks
+ * (from spec, or the config.json saved in the state dir when NULL). */
+int destroy_container(struct state *st, const struct spec *spec);
 
 /* Simple subcommand flag parser used by every cmd_*: see cli.c. */
 struct flag {

@@ -349,6 +349,7 @@ int spec_parse_process(json_object *o, const char *path, struct process_spec *p,
 				return fail(e, s3, "unknown rlimit \"%s\"", type);
 			}
 			p->rlimits[i].resource = res;
+			p->rlimits[i].name = type;
 			if (get_u64(e, r, sub2, "soft", &p->rlimits[i].soft, NULL) < 0 ||
 			    get_u64(e, r, sub2, "hard", &p->rlimits[i].hard, NULL) < 0)
 				return -1;
@@ -486,8 +487,17 @@ int spec_parse_resources(json_object *o, const char *path, struct resources *r, 
 		    get_int(e, v, sub, "reservation", false, -1, INT64_MAX, &r->mem_reservation,
 			    &r->has_mem_reservation) < 0 ||
 		    get_int(e, v, sub, "swap", false, -1, INT64_MAX, &r->mem_swap,
-			    &r->has_mem_swap) < 0)
+			    &r->has_mem_swap) < 0 ||
+		    get_int(e, v, sub, "kernel", false, -1, INT64_MAX, &r->mem_kernel,
+			    &r->has_mem_kernel) < 0 ||
+		    get_int(e, v, sub, "kernelTCP", false, -1, INT64_MAX, &r->mem_kernel_tcp,
+			    &r->has_mem_kernel_tcp) < 0 ||
+		    get_bool(e, v, sub, "disableOOMKiller", &r->disable_oom_killer) < 0)
 			return -1;
+		long long sw = 0;
+		if (get_int(e, v, sub, "swappiness", false, 0, 100, &sw, &r->has_mem_swappiness) < 0)
+			return -1;
+		r->mem_swappiness = (unsigned long long)sw;
 	}
 	if (get_obj(e, o, path, "cpu", false, &v, sub) < 0)
 		return -1;
@@ -838,9 +848,11 @@ int spec_parse(const char *text, size_t len, struct spec *s, char *err, size_t e
 	if (v && parse_linux(e, v, s) < 0)
 		return -1;
 	if (s->hostname && *s->hostname) {
-		const struct ns_spec *uts = spec_ns(s, CLONE_NEWUTS);
-		if (!uts || uts->path)
-			return fail(e, ".hostname", "setting the hostname needs a new uts namespace");
+		/* A uts namespace joined by path is fine too: the hostname is set there. */
+		if (!spec_has_ns(s, CLONE_NEWUTS))
+			return fail(e, ".hostname",
+				    "setting the hostname needs a uts namespace in .linux.namespaces "
+				    "(without one it would be the host's)");
 	}
 	if (get_obj(e, root, "", "annotations", false, &s->annotations, sub) < 0)
 		return -1;

@@ -4,8 +4,14 @@
  * the state dir (--root, default /run/contlab-runtime):
  *
  *   ROOT/ID/state.json   id, init's pid *and its start time*, bundle, cgroup dirs
+ *   ROOT/ID/creating.json  the same, while create is still at work (and who does it)
+ *   ROOT/ID/config.json  the config.json it was created from (exec, hooks, delete)
  *   ROOT/ID/exec.fifo    exists while the container is "created": init is blocked
  *                        opening it until `start` reads from it
+ *
+ * Every file is written once, under a name nobody has written yet: renaming over an
+ * existing file makes ext4 flush the new one to disk first (its auto_da_alloc), which
+ * costs milliseconds on a busy disk. (On tmpfs, where /run usually is, none of it does.)
  *
  * The status is never stored, it is observed: init gone -> stopped; its cgroup frozen ->
  * paused; exec.fifo still there -> created; otherwise running. A PID alone is not an
@@ -94,6 +100,11 @@ int state_load(const char *id, struct state *st)
 	char *path = xasprintf("%s/state.json", st->dir);
 	char *text = read_file(path, NULL);
 	free(path);
+	if (!text) {
+		path = xasprintf("%s/creating.json", st->dir);
+		text = read_file(path, NULL);
+		free(path);
+	}
 	st->json = text ? json_tokener_parse(text) : NULL;
 	free(text);
 	if (!st->json)
@@ -127,21 +138,42 @@ void state_save(const struct state *st, json_object *cgroups_json)
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "starttime", json_object_new_int64((int64_t)st->starttime));
 	json_object_object_add(o, "creator", json_object_new_int(getpid()));
+	static unsigned long long creator_starttime;
+	if (!creator_starttime)
+		creator_starttime = proc_starttime(getpid());
 	json_object_object_add(o, "creator_starttime",
-			       json_object_new_int64((int64_t)proc_starttime(getpid())));
+			       json_object_new_int64((int64_t)creator_starttime));
 	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
 	json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs ? st->rootfs : ""));
 	json_object_object_add(o, "created", json_object_new_string(st->created));
 	json_object_object_add(o, "creating", json_object_new_boolean(st->creating));
 	if (cgroups_json)
 		json_object_object_add(o, "cgroups", cgroups_json);
-	json_object *ann;
-	if (st->json && json_object_object_get_ex(st->json, "annotations", &ann))
-		json_object_object_add(o, "annotations", json_object_get(ann));
-	char *path = xasprintf("%s/state.json", st->dir);
-	if (write_file_atomic(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
-		die_errno("write %s", path);
-	free(path);
+	/* Carried over from what create learned: annotations, the mounts it made in the
+	 * runtime's own namespace (no mount namespace) that delete must remove, and whether
+	 * init has a pid namespace of its own (then killing init kills all). */
+	static const char *KEEP[] = {"annotations", "mounts", "own_pid_ns"};
+	for (size_t i = 0; i < sizeof KEEP / sizeof KEEP[0]; i++) {
+		json_object *v;
+		if (st->json && json_object_object_get_ex(st->json, KEEP[i], &v))
+			json_object_object_add(o, KEEP[i], json_object_get(v));
+	}
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	if (st->creating) {
+		/* A new file in a new dir, one write: readers see all of it or no file. */
+		char *path = xasprintf("%s/creating.json", st->dir);
+		if (write_file_new(path, text) < 0)
+			die_errno("write %s", path);
+		free(path);
+	} else {
+		char *path = xasprintf("%s/state.json", st->dir);
+		if (write_file_atomic(path, text) < 0)
+			die_errno("write %s", path);
+		free(path);
+		path = xasprintf("%s/creating.json", st->dir);
+		unlink(path);
+		free(path);
+	}
 	json_object_put(o);
 }
 

@@ -1,8 +1,8 @@
 /*
  * Small helpers every other file uses: allocation that cannot fail silently, whole-file
  * reads and writes (cgroup files, state.json, uid_map), recursive mkdir/rm, RFC 3339
- * timestamps, and the two tricks of inter-process plumbing: SCM_RIGHTS to pass a file
- * descriptor across a unix socket, and SEQPACKET messages for parent/child sync.
+ * timestamps, and SCM_RIGHTS to pass a file descriptor across a unix socket (the
+ * parent/child messages are in sync.c).
  */
 #include "runtime.h"
 
@@ -113,6 +113,22 @@ int write_file(const char *path, const char *data)
 	return 0;
 }
 
+int write_file_new(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(data);
+	ssize_t w = write(fd, data, len);
+	int e = errno;
+	if (close(fd) < 0 || w < 0 || (size_t)w != len) {
+		unlink(path);
+		errno = w < 0 ? e : EIO;
+		return -1;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const char *data)
 {
 	char tmp[4096];
@@ -189,12 +205,19 @@ int rm_rf(const char *path)
 void rfc3339_now(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	/* Formatted by hand: glibc's strftime calls tzset(), which reads /etc/localtime. */
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	/* By hand, UTC: glibc's gmtime_r and strftime initialize the time zone on first use,
+	 * which reads /etc/localtime. Days since 1970 to a civil date (H. Hinnant's algorithm). */
+	long long secs = ts.tv_sec, days = secs / 86400, rem = secs % 86400;
+	long long z = days + 719468, era = z / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	long long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+	long long year = yoe + era * 400 + (month <= 2);
+	snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 rem / 3600, rem / 60 % 60, rem % 60, ts.tv_nsec);
 }
 
 int send_fd(int sock, int fd)
@@ -236,26 +259,6 @@ int recv_fd(int sock)
 	int fd;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
-}
-
-int sync_send(int fd, const char *msg)
-{
-	size_t len = strlen(msg);
-	ssize_t w;
-	do
-		w = send(fd, msg, len, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
-	return w < 0 ? -1 : 0;
-}
-
-ssize_t sync_recv(int fd, char *buf, size_t len)
-{
-	ssize_t r;
-	do
-		r = recv(fd, buf, len - 1, 0);
-	while (r < 0 && errno == EINTR);
-	buf[r > 0 ? r : 0] = '\0';
-	return r;
 }
 
 bool valid_id(const char *id)

@@ -57,7 +57,15 @@ export interface OciProcess {
 }
 export interface OciResources {
   devices?: { allow: boolean; access?: string; type?: string; major?: number; minor?: number }[];
-  memory?: { limit?: number; swap?: number; reservation?: number };
+  memory?: {
+    limit?: number;
+    swap?: number;
+    reservation?: number;
+    kernel?: number;
+    kernelTCP?: number;
+    swappiness?: number;
+    disableOOMKiller?: boolean;
+  };
   pids?: { limit: number };
   cpu?: { shares?: number; quota?: number; period?: number; cpus?: string };
 }
@@ -69,6 +77,7 @@ export interface OciLinux {
   gidMappings?: OciIdMap[];
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  rootfsPropagation?: string;
 }
 /** The part of the OCI runtime spec the tests write (the runtime reads much more). */
 export interface OciConfig {
@@ -78,6 +87,7 @@ export interface OciConfig {
   hostname?: string;
   mounts: OciMount[];
   linux: OciLinux;
+  annotations?: Record<string, string>;
 }
 
 const DEFAULT_CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];

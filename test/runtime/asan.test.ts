@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/engine/repo.js';
 import { RuntimeLab, cgroupDirs, defaultConfig, type Result } from '../helpers/bundle.js';
@@ -78,6 +78,67 @@ describe('contlab-runtime built with ASan + UBSan', () => {
       await new Promise((r) => setTimeout(r, 20));
     expect(run(['delete', id]).code).toBe(0);
     expect(cgroupDirs(lab.cgroupsPath('life'))).toEqual([]);
+  });
+
+  test('the spec’s corners: dropped memory fields, missing capabilities, no mount namespace, a program execve refuses', () => {
+    const cfg = defaultConfig(['true'], lab.cgroupsPath('corners'));
+    cfg.linux.resources = {
+      ...cfg.linux.resources,
+      memory: { limit: 64 << 20, kernel: 32 << 20, kernelTCP: 16 << 20, swappiness: 30 },
+    };
+    const all = ['CAP_KILL', 'CAP_NET_RAW'];
+    cfg.process.capabilities = { bounding: all, effective: all, permitted: all };
+    cfg.linux.rootfsPropagation = 'shared';
+    const b = lab.bundle(cfg);
+    // Without CAP_NET_RAW in the runtime's bounding set: warned about, skipped.
+    const caps = spawnSync(
+      'setpriv',
+      [
+        '--bounding-set',
+        '-net_raw',
+        ASAN,
+        '--root',
+        lab.stateRoot(ASAN),
+        'run',
+        '--bundle',
+        b,
+        'contlab-asan-caps',
+      ],
+      { encoding: 'utf8', env },
+    );
+    expect(caps.stderr).not.toMatch(/AddressSanitizer|runtime error:/);
+    expect(caps.stderr).toContain('CAP_NET_RAW');
+    expect(caps.status).toBe(0);
+    // No mount namespace, in a throwaway one: mounts recorded, then removed.
+    const nomnt = defaultConfig(['true'], lab.cgroupsPath('nomnt'));
+    nomnt.linux.namespaces = nomnt.linux.namespaces.filter((n) => n.type !== 'mount');
+    nomnt.mounts = nomnt.mounts.filter((m) => m.destination === '/proc');
+    nomnt.linux.maskedPaths = [];
+    nomnt.linux.readonlyPaths = [];
+    nomnt.root.readonly = false;
+    const R = `${ASAN} --root ${lab.stateRoot(ASAN)}`;
+    const inNs = spawnSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `${R} run --bundle ${lab.bundle(nomnt)} contlab-asan-nomnt`,
+      ],
+      { encoding: 'utf8', env },
+    );
+    expect(inNs.stderr).not.toMatch(/AddressSanitizer|runtime error:/);
+    expect(inNs.status).toBe(0);
+    // Not an executable format: init gets as far as execve, then reports.
+    writeFileSync(join(lab.rootfs, 'contlab-asan-bad'), 'no\n', { mode: 0o755 });
+    const badexec = lab.bundle(defaultConfig(['/contlab-asan-bad'], lab.cgroupsPath('badexec')));
+    expect(run(['run', '--bundle', badexec, 'contlab-asan-badexec'])).toMatchObject({
+      code: 1,
+      stderr: 'exec /contlab-asan-bad: Exec format error\n',
+    });
+    rmSync(join(lab.rootfs, 'contlab-asan-bad'));
   });
 
   test('bad input and unknown containers', () => {

@@ -160,7 +160,7 @@ const CASES: Case[] = [
   {
     name: 'hostname without a uts namespace',
     edit: set('linux.namespaces', [{ type: 'mount' }, { type: 'pid' }]),
-    line: /^config\.json: \.hostname: setting the hostname needs a new uts namespace$/,
+    line: /^config\.json: \.hostname: setting the hostname needs a uts namespace in \.linux\.namespaces \(without one it would be the host's\)$/,
   },
 ];
 

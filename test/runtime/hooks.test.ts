@@ -57,8 +57,15 @@ describe('hooks', () => {
     const pid = Number(readFileSync(pidFile, 'utf8'));
     let lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['prestart', 'createRuntime', lines[2]]);
-    const state = JSON.parse(lines[1]!.slice('createRuntime '.length)) as Record<string, unknown>;
-    expect(state).toMatchObject({ ociVersion: '1.0.2', id, pid, status: 'creating', bundle: b });
+    // The runtime environment exists: per the spec's lifecycle (and state.md), create's
+    // step 2 is done, so both hooks see "created" (runtime-tools' hooks_stdin checks it).
+    for (const [i, name] of [
+      [0, 'prestart'],
+      [1, 'createRuntime'],
+    ] as const) {
+      const state = JSON.parse(lines[i]!.slice(name.length + 1)) as Record<string, unknown>;
+      expect(state).toMatchObject({ ociVersion: '1.0.2', id, pid, status: 'created', bundle: b });
+    }
     expect(lines[2]).toMatch(/^net:\[\d+\]$/);
     expect(lines[2]).toBe(readlinkSync(`/proc/${pid}/ns/net`));
     expect(lines[2]).not.toBe(readlinkSync('/proc/self/ns/net'));

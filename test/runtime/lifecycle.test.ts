@@ -4,7 +4,7 @@
  * observed in between, and nothing left behind afterwards.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { RuntimeLab, RUNTIME, cgroupDirs, defaultConfig, hasCommand } from '../helpers/bundle.js';
@@ -238,6 +238,23 @@ describe('run', () => {
     const r = lab.run(['run', '--bundle', b, `contlab-run-${process.pid}`], { input: 'hello\n' });
     expect(r).toEqual({ code: 7, stdout: 'got hello\n', stderr: 'oops\n' });
     expect(cgroupDirs(lab.cgroupsPath('run'))).toEqual([]);
+  });
+
+  test('a program execve refuses: run says why, exits 1, and leaves nothing (foreground and --detach)', () => {
+    // Not an executable format: found and executable, so init gets as far as execve.
+    writeFileSync(join(lab.rootfs, 'contlab-bad'), 'not a program\n', { mode: 0o755 });
+    try {
+      const b = lab.bundle(defaultConfig(['/contlab-bad'], lab.cgroupsPath('bad')));
+      for (const flags of [[], ['--detach']]) {
+        const id = `contlab-bad-${flags.length}-${process.pid}`;
+        const r = lab.run(['run', ...flags, '--bundle', b, id]);
+        expect(r).toMatchObject({ code: 1, stderr: 'exec /contlab-bad: Exec format error\n' });
+        expect(existsSync(join(lab.stateRoot(RUNTIME), id))).toBe(false);
+        expect(cgroupDirs(lab.cgroupsPath('bad'))).toEqual([]);
+      }
+    } finally {
+      rmSync(join(lab.rootfs, 'contlab-bad'));
+    }
   });
 
   test('kill --all signals every process; kill accepts numbers and names', async () => {

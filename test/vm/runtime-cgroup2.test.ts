@@ -47,6 +47,10 @@ const BUNDLES: Record<string, OciConfig> = {
   freeze: bundle(['sleep', '100'], '/contlab/freeze', {}),
   pids: bundle(FORKS, '/contlab/pids', { pids: { limit: 8 } }),
   nopids: bundle(FORKS, '/contlab/nopids', {}),
+  // Fields cgroup v2 does not have: a warning each, and the container runs.
+  oldmem: bundle(['sh', '-c', 'exit 0'], '/contlab/oldmem', {
+    memory: { limit: 64 * MiB, kernel: 32 * MiB, kernelTCP: 16 * MiB, swappiness: 30 },
+  }),
 };
 
 const INIT = `
@@ -86,12 +90,25 @@ $R delete --force contlab-nopids
 
 # pause/resume on v2: cgroup.freeze, and "frozen 1" in cgroup.events.
 $R run --no-pivot --detach --bundle /ct/freeze contlab-freeze >/dev/null 2>&1
+# exec: the new process is born in the container's cgroup too.
+$R --trace /tmp/exec.trace exec contlab-freeze cat /proc/self/cgroup >/tmp/exec.out 2>&1; rc=$?
+into=$(grep -c '"step":"fork".*CLONE_INTO_CGROUP' /tmp/exec.trace)
+[ $rc -eq 0 ] && [ "$(cat /tmp/exec.out)" = "0::/contlab/freeze" ] && [ "$into" = 1 ] && result exec-in-cgroup PASS "" || result exec-in-cgroup FAIL "rc=$rc into=$into $(cat /tmp/exec.out)"
 $R pause contlab-freeze
 f1=$(sed -n 's/^frozen //p' $G/freeze/cgroup.events); s1=$($R state contlab-freeze | grep -c '"status": *"paused"')
 $R resume contlab-freeze
 f2=$(sed -n 's/^frozen //p' $G/freeze/cgroup.events); s2=$($R state contlab-freeze | grep -c '"status": *"running"')
 $R delete --force contlab-freeze
 [ "$f1$s1" = "11" ] && [ "$f2$s2" = "01" ] && result freeze PASS "" || result freeze FAIL "paused: frozen=$f1 state-paused=$s1; resumed: frozen=$f2 state-running=$s2"
+
+# On v2 init is born in its cgroup (clone3 CLONE_INTO_CGROUP): no cgroup.procs write.
+$R --trace /tmp/born.trace run --no-pivot --bundle /ct/nooom contlab-born >/dev/null 2>&1; rc=$?
+into=$(grep -c '"step":"clone".*CLONE_INTO_CGROUP' /tmp/born.trace); procs=$(grep -c 'cgroup.procs' /tmp/born.trace)
+[ $rc -eq 0 ] && [ "$into" = 1 ] && [ "$procs" = 0 ] && result born-in-cgroup PASS "" || result born-in-cgroup FAIL "rc=$rc clone-into=$into procs-writes=$procs $(grep clone /tmp/born.trace)"
+
+$R run --no-pivot --bundle /ct/oldmem contlab-oldmem >/tmp/oldmem.out 2>&1; rc=$?
+w=$(grep -cE '^warning: linux\\.resources\\.memory\\.(kernel|kernelTCP|swappiness) ignored: cgroup v2 has no' /tmp/oldmem.out)
+[ $rc -eq 0 ] && [ "$w" = 3 ] && result dropped-memory-fields PASS "rc=$rc warnings=$w" || result dropped-memory-fields FAIL "rc=$rc warnings=$w $(tr "\\n" "|" < /tmp/oldmem.out)"
 
 [ -d $G ] && result nothing-left FAIL "$(ls $G)" || result nothing-left PASS ""
 [ -z "$(ls /run/contlab)" ] && result no-state-left PASS "" || result no-state-left FAIL "$(ls /run/contlab)"
@@ -120,8 +137,11 @@ describe('contlab-runtime on cgroup v2 (in a cgroup-v2-only VM)', () => {
   test('the limits are enforced, the controls are not limited, nothing is left', () => {
     const byName = Object.fromEntries(vm.results.map((r) => [r.name, r]));
     expect(Object.keys(byName).sort()).toEqual([
+      'born-in-cgroup',
       'control-forks',
       'control-hog',
+      'dropped-memory-fields',
+      'exec-in-cgroup',
       'freeze',
       'memory-limited-hog',
       'no-state-left',
