@@ -4,7 +4,8 @@ import { basename, join, resolve } from 'node:path';
 import { LabError } from '../engine/errors.js';
 import { lessonsContentDir } from '../engine/repo.js';
 import { formatDiagnostic } from './format/diagnostic.js';
-import type { Lesson } from './format/model.js';
+import type { CgroupVersion, Lesson } from './format/model.js';
+import { hostCgroupVersion } from './format/modes.js';
 import { parseLesson, type ParseResult } from './format/parse-lesson.js';
 
 export const LESSON_FILE = 'lesson.md';
@@ -26,12 +27,16 @@ export function lessonFiles(dir: string = lessonsDir()): string[] {
     .sort();
 }
 
-export function parseLessonFile(file: string, concepts?: Set<string>): ParseResult {
-  return parseLesson(file, readFileSync(file, 'utf8'), concepts === undefined ? {} : { concepts });
+/** Parses a lesson to be played: its text resolved for `mode` (default: this host's version). */
+export function parseLessonFile(
+  file: string,
+  mode: CgroupVersion = hostCgroupVersion(),
+): ParseResult {
+  return parseLesson(file, readFileSync(file, 'utf8'), { mode });
 }
 
-export function loadLessonFile(file: string): Lesson {
-  const r = parseLessonFile(file);
+export function loadLessonFile(file: string, mode?: CgroupVersion): Lesson {
+  const r = parseLessonFile(file, mode);
   if (r.lesson === undefined) {
     throw new LabError(`${file} has problems:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`, {
       remedy: `run contlab lint ${file}`,

@@ -10,7 +10,7 @@ import { LabError } from '../../engine/errors.js';
 import { describeResult } from '../../lessons/checks/describe.js';
 import type { CheckpointResult } from '../../lessons/checks/types.js';
 import type { Lesson, Step } from '../../lessons/format/model.js';
-import type { StepReport, VerifyReport } from '../../lessons/runner/verify-auto.js';
+import type { StepReport, VerifyReport, WrongReport } from '../../lessons/runner/verify-auto.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import { chalk, marks, printJson } from '../output.js';
 
@@ -54,7 +54,7 @@ async function chooseLessons(ref: string | undefined, opts: VerifyOptions): Prom
     if (!opts.auto)
       throw new LabError('--all needs --auto', { remedy: 'contlab verify --all --auto' });
     if (opts.step !== undefined) throw new LabError('--step works with one lesson, not --all');
-    return lessonFiles().map(loadLessonFile);
+    return lessonFiles().map((f) => loadLessonFile(f));
   }
   if (ref === undefined)
     throw new LabError('which lesson? give its id or folder', {
@@ -91,17 +91,35 @@ async function auto(lessons: Lesson[], step: number | undefined, json: boolean):
 
 function stepText(r: StepReport): string {
   const secs = `${(r.ms / 1000).toFixed(1)} s`;
+  const wrong = r.wrong ?? [];
   if (r.ok) {
+    const rejects = `rejects ${wrong.length} wrong attempt${wrong.length === 1 ? '' : 's'}`;
     const proof =
-      r.after === undefined ? 'no checkpoint (quiz step)' : 'fails before, passes after';
-    return `  ${marks.ok} step ${r.number} ${r.title}: ${proof} (${secs})\n`;
+      r.after === undefined
+        ? 'no checkpoint (quiz step)'
+        : `fails before, ${rejects}, passes after`;
+    return `  ${marks.ok} step ${r.number} ${r.title}: ${proof} (${secs})\n${wrongLines(wrong)}`;
   }
   let out = `  ${marks.fail} step ${r.number} ${r.title}: ${r.problem ?? 'failed'} (${secs})\n`;
-  const shown = r.after ?? r.before;
+  out += wrongLines(wrong);
+  const accepted = wrong.find((w) => !w.rejected);
+  const shown = accepted?.result ?? r.after ?? r.before;
   if (shown !== undefined) out += resultLines(shown, '      ');
   if (r.transcript !== undefined)
     out += `      the shell's last lines:\n${r.transcript.replace(/^/gm, '      | ')}\n`;
   return out;
+}
+
+/** Each wrong attempt, and what the learner who made it would read. */
+function wrongLines(wrong: readonly WrongReport[]): string {
+  return wrong
+    .map((w) => {
+      if (!w.rejected) return `      ${marks.fail} accepts "${w.title}" (line ${w.line})\n`;
+      const failing = (w.result?.results ?? []).filter((x) => !x.ok);
+      const said = failing.map((x) => x.check.explain ?? `expected ${x.expected}`).join('; ');
+      return `      ${marks.ok} rejects "${w.title}": ${said}\n`;
+    })
+    .join('');
 }
 
 function summaryText(r: VerifyReport): string {

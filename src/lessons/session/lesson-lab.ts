@@ -66,6 +66,7 @@ async function prepare(session: LabSession, lesson: Lesson | undefined): Promise
     cgroupBase: base,
     labScope: base,
     baseline: new Map(),
+    env,
   };
   const procsFiles = shellCgroups.map((d) => join(d, 'cgroup.procs'));
   // Tells `contlab verify` and `contlab reset` in another terminal which lesson this lab runs.

@@ -1,0 +1,114 @@
+/**
+ * What a lesson step must not change on the host: the host's mount table (PID 1's), the
+ * cgroup tree (directories, and which controllers each v2 group hands to its children), and
+ * the network interfaces of the host's network namespace. Taken before and after a step, the
+ * difference outside the lab's own things is what the step did to the host.
+ *
+ * The lab's own: mounts under the lab's home and run folders, cgroups under the lab's
+ * session, interfaces named contlab* while the lab is open (they must be gone once it
+ * closed). Other labs on the same machine (other sessions' cgroups, other lab homes, which
+ * all have "contlab" in their paths) are not this step's doing and are left out.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cgroupHierarchies, LAB_CGROUP_PARENT } from '../../engine/cgroupfs.js';
+import { parseMountinfo } from '../../engine/observer/index.js';
+
+export interface HostSnapshot {
+  mounts: Set<string>;
+  cgroups: Set<string>;
+  links: Set<string>;
+}
+
+export interface SnapshotScope {
+  /** Folders whose mounts are the lab's (its home and run folders). */
+  labDirs: string[];
+  /** The lab session's cgroup path relative to each hierarchy root (contlab/session-...). */
+  labCgroup: string | undefined;
+  /** Whether contlab* interfaces count as the lab's (while it is open). */
+  labLinksAreOwn: boolean;
+}
+
+const MAX_DEPTH = 4;
+
+export function hostSnapshot(scope: SnapshotScope): HostSnapshot {
+  return { mounts: mounts(scope), cgroups: cgroups(scope), links: links(scope) };
+}
+
+/** Entries of `after` that `before` lacks, and the reverse: `+ x` added, `- x` removed. */
+export function hostChanges(before: HostSnapshot, after: HostSnapshot): string[] {
+  const out: string[] = [];
+  for (const key of ['mounts', 'cgroups', 'links'] as const) {
+    for (const e of after[key]) if (!before[key].has(e)) out.push(`+ ${key}: ${e}`);
+    for (const e of before[key]) if (!after[key].has(e)) out.push(`- ${key}: ${e}`);
+  }
+  return out;
+}
+
+const isUnder = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
+
+function mounts(scope: SnapshotScope): Set<string> {
+  let text = '';
+  try {
+    text = readFileSync('/proc/1/mountinfo', 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set(
+    parseMountinfo(text)
+      .filter((m) => !scope.labDirs.some((d) => isUnder(m.mountPoint, d)))
+      .filter((m) => !/\/contlab/.test(m.mountPoint))
+      .map((m) => `${m.mountPoint} ${m.fstype} ${m.source}`),
+  );
+}
+
+function cgroups(scope: SnapshotScope): Set<string> {
+  const out = new Set<string>();
+  for (const h of cgroupHierarchies()) {
+    const walk = (rel: string, depth: number): void => {
+      if (scope.labCgroup !== undefined && isUnder(rel, scope.labCgroup)) return;
+      // Other labs' sessions (and their groups) are theirs; the shared parent is watched.
+      if (isUnder(rel, LAB_CGROUP_PARENT) && rel !== LAB_CGROUP_PARENT) return;
+      const dir = join(h.mountPoint, rel);
+      const control = h.version === 2 ? ` [${readOr(join(dir, 'cgroup.subtree_control'))}]` : '';
+      out.add(`${h.mountPoint}/${rel}${control}`);
+      if (depth >= MAX_DEPTH) return;
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir).filter((n) => isDir(join(dir, n)));
+      } catch {
+        return;
+      }
+      for (const n of names) walk(rel === '' ? n : `${rel}/${n}`, depth + 1);
+    };
+    walk('', 0);
+  }
+  return out;
+}
+
+function links(scope: SnapshotScope): Set<string> {
+  let names: string[] = [];
+  try {
+    // The host's network namespace is PID 1's: read its interfaces from there.
+    names = readdirSync('/proc/1/root/sys/class/net');
+  } catch {
+    return new Set();
+  }
+  return new Set(names.filter((n) => !(scope.labLinksAreOwn && n.startsWith('contlab'))));
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
