@@ -181,7 +181,7 @@ async function playStep(
 }
 
 /** Evaluations of a wrong attempt, this far apart: a slow mistake must not pass late. */
-const WRONG_LOOKS = 3;
+const WRONG_LOOKS = 2;
 const WRONG_GAP_MS = 400;
 
 /**
