@@ -258,7 +258,7 @@ async function fileOutcome(c: FileCheck, ctx: CheckContext, system: LabSystem): 
   if (!exists) return { ok: false, expected, saw: `${path} does not exist` };
   if (c.contains === undefined) return { ok: true, expected, saw: `${path} exists` };
   const text = (await system.readFile(path)) ?? '';
-  const ok = new RegExp(c.contains, 'm').test(text);
+  const ok = new RegExp(expandLabVars(c.contains, ctx.env), 'm').test(text);
   return { ok, expected, saw: `${path} holds "${shorten(text.trim(), 80)}"` };
 }
 

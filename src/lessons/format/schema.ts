@@ -65,4 +65,6 @@ export const wrongSchema = z.strictObject({
   title: z.string().min(1),
   run: z.string().min(1),
   undo: z.string().min(1).optional(),
+  /** Only on this cgroup version. */
+  mode: z.enum(['v1', 'v2']).optional(),
 });

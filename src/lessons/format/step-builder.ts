@@ -180,7 +180,9 @@ export class StepBuilder {
     if (!parsed) return;
     const r = validate(this.file, parsed, wrongSchema, 'wrong');
     this.diagnostics.push(...r.diagnostics);
-    if (r.value !== undefined) this.step.wrong.push({ ...r.value, pos });
+    if (r.value === undefined) return;
+    if (this.mode !== undefined && r.value.mode !== undefined && r.value.mode !== this.mode) return;
+    this.step.wrong.push({ title: r.value.title, run: r.value.run, undo: r.value.undo, pos });
   }
 
   private addCheckpoint(text: string, origin: SourcePos, pos: SourcePos): void {
