@@ -3,8 +3,8 @@
  * runs the setup and gives the checkpoint three proofs:
  * 1. it FAILS before the step's commands (so it cannot pass vacuously);
  * 2. it REJECTS every wrong attempt the step lists (```wrong: a plausible mistake, typed
- *    into a fresh shell; afterwards its processes are ended, its undo and the step's
- *    cleanup and setup run, as a learner's redo would);
+ *    into a fresh shell; afterwards its processes are ended, and its undo and the step's
+ *    setup run);
  * 3. it PASSES once the demo commands were typed into a real bash in a pty.
  * Everything the run created is removed at the end, whatever happened.
  */
@@ -228,7 +228,10 @@ async function labProcesses(lab: LessonLab): Promise<Set<string>> {
   return new Set(ps.map((p) => `${p.pid}:${p.start}`));
 }
 
-/** Ends what the attempt started, then its undo, the step's cleanup and setup. */
+/**
+ * Ends what the attempt started, then runs its undo and the step's setup again. Not the
+ * step's cleanup: that is for leaving the step, and may remove what earlier steps made.
+ */
 async function undoAttempt(
   lab: LessonLab,
   step: Step,
@@ -248,7 +251,6 @@ async function undoAttempt(
     ...(attempt.undo === undefined
       ? []
       : [{ what: 'undo', text: attempt.undo, line: attempt.pos.line }]),
-    ...step.cleanup.map((b) => ({ what: 'cleanup', text: b.text, line: b.pos.line })),
     ...step.setup.map((b) => ({ what: 'setup', text: b.text, line: b.pos.line })),
   ];
   for (const s of scripts) {

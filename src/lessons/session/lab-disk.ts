@@ -45,9 +45,7 @@ function diskUnder(start: string): string {
 }
 
 function firstDisk(): string | undefined {
-  return list('/sys/block').find(
-    (n) => !/^(loop|ram|zram|nbd|sr|fd)/.test(n) && size(n) > 0,
-  );
+  return list('/sys/block').find((n) => !/^(loop|ram|zram|nbd|sr|fd)/.test(n) && size(n) > 0);
 }
 
 function size(name: string): number {
