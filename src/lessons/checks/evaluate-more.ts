@@ -71,7 +71,7 @@ async function reported(c: StatusCheck, ctx: CheckContext, system: LabSystem): P
     case 'containerd': {
       const ns = c.namespace ?? ctx.env.CONTAINERD_NAMESPACE ?? 'default';
       const source = `ctr -n ${ns} tasks ls`;
-      const r = await system.runShell(`ctr -n ${quote(ns)} tasks ls`, 10_000);
+      const r = await system.runShell(`ctr --connect-timeout 2s -n ${quote(ns)} tasks ls`, 10_000);
       if (r.code !== 0) return { state: `unreadable (${shorten(r.stderr.trim(), 80)})`, source };
       const line = r.stdout.split('\n').find((l) => l.split(/\s+/)[0] === c.container);
       const state = line?.trim().split(/\s+/)[2]?.toLowerCase();
