@@ -88,7 +88,14 @@ export {
   type AutoOptions,
   type StepReport,
   type VerifyReport,
+  type WrongReport,
 } from './runner/verify-auto.js';
+export {
+  verifyAlone,
+  type AloneOptions,
+  type AloneReport,
+  type AloneStepReport,
+} from './runner/verify-alone.js';
 export {
   ProgressStore,
   loadProgress,
