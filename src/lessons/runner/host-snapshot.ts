@@ -6,7 +6,7 @@
  *
  * The lab's own: mounts under the lab's home and run folders, cgroups under the lab's
  * session, interfaces named contlab* while the lab is open (they must be gone once it
- * closed). Other labs on the same machine (other sessions' cgroups, other lab homes, which
+ * closed). The cgroup tree is compared at its top level and at the lab's shared parent. Other labs on the same machine (other sessions' cgroups, other lab homes, which
  * all have "contlab" in their paths) are not this step's doing and are left out.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,7 +29,13 @@ export interface SnapshotScope {
   labLinksAreOwn: boolean;
 }
 
-const MAX_DEPTH = 4;
+/**
+ * How deep the cgroup tree is compared. A step's mistake lands at the top (a path built from
+ * an empty variable: /sys/fs/cgroup/memory/x) or in the lab's shared parent; deeper groups
+ * elsewhere are other programs' (the machine's own service manager makes and removes them
+ * all the time) and would only be noise.
+ */
+const MAX_DEPTH = 1;
 
 export function hostSnapshot(scope: SnapshotScope): HostSnapshot {
   return { mounts: mounts(scope), cgroups: cgroups(scope), links: links(scope) };
