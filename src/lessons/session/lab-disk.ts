@@ -12,45 +12,52 @@ import { basename, dirname, join } from 'node:path';
 const major = (dev: bigint): bigint => ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
 const minor = (dev: bigint): bigint => (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
 
-export function wholeDiskOf(folder: string): string | undefined {
-  let name: string | undefined;
+export function wholeDiskOf(folder: string, sys = '/sys'): string | undefined {
+  let device: string | undefined;
   try {
     const st = statSync(folder, { bigint: true });
-    const link = `/sys/dev/block/${major(st.dev)}:${minor(st.dev)}`;
-    if (existsSync(link)) name = basename(realpathSync(link));
+    device = `${major(st.dev)}:${minor(st.dev)}`;
   } catch {
     // not readable: try the fallback
   }
-  name = name === undefined ? firstDisk() : diskUnder(name);
-  if (name === undefined) return undefined;
+  return (device === undefined ? undefined : wholeDiskOfDevice(device, sys)) ?? firstDisk(sys);
+}
+
+/** The whole disk under block device MAJOR:MINOR, or undefined if it is no block device. */
+export function wholeDiskOfDevice(device: string, sys = '/sys'): string | undefined {
+  const link = join(sys, 'dev', 'block', device);
+  if (!existsSync(link)) return undefined;
+  let name = basename(realpathSync(link));
+  // Down the device-mapper stack: dm-0 -> its slave (a partition, or another dm device).
+  for (let i = 0; i < 8; i++) {
+    const slaves = list(join(sys, 'class', 'block', name, 'slaves'));
+    if (slaves[0] === undefined) break;
+    name = slaves[0];
+  }
+  // A partition's sysfs folder sits inside its disk's.
+  if (existsSync(join(sys, 'class', 'block', name, 'partition')))
+    name = basename(dirname(realpathSync(join(sys, 'class', 'block', name))));
+  return devOf(sys, name);
+}
+
+function firstDisk(sys: string): string | undefined {
+  const name = list(join(sys, 'block')).find(
+    (n) => !/^(loop|ram|zram|nbd|sr|fd)/.test(n) && size(sys, n) > 0,
+  );
+  return name === undefined ? undefined : devOf(sys, name);
+}
+
+function devOf(sys: string, name: string): string | undefined {
   try {
-    return readFileSync(`/sys/class/block/${name}/dev`, 'utf8').trim();
+    return readFileSync(join(sys, 'class', 'block', name, 'dev'), 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
-function diskUnder(start: string): string {
-  let name = start;
-  // Down the device-mapper stack: dm-0 -> its slave (a partition, or another dm device).
-  for (let i = 0; i < 8; i++) {
-    const slaves = list(`/sys/class/block/${name}/slaves`);
-    if (slaves[0] === undefined) break;
-    name = slaves[0];
-  }
-  // A partition's sysfs folder sits inside its disk's.
-  if (existsSync(`/sys/class/block/${name}/partition`))
-    name = basename(dirname(realpathSync(`/sys/class/block/${name}`)));
-  return name;
-}
-
-function firstDisk(): string | undefined {
-  return list('/sys/block').find((n) => !/^(loop|ram|zram|nbd|sr|fd)/.test(n) && size(n) > 0);
-}
-
-function size(name: string): number {
+function size(sys: string, name: string): number {
   try {
-    return Number(readFileSync(join('/sys/block', name, 'size'), 'utf8'));
+    return Number(readFileSync(join(sys, 'block', name, 'size'), 'utf8'));
   } catch {
     return 0;
   }
