@@ -60,11 +60,18 @@ function mounts(scope: SnapshotScope): Set<string> {
   } catch {
     return new Set();
   }
+  // A mount stacked on an identical one is a change too: count repeats.
+  const seen = new Map<string, number>();
   return new Set(
     parseMountinfo(text)
       .filter((m) => !scope.labDirs.some((d) => isUnder(m.mountPoint, d)))
       .filter((m) => !/\/contlab/.test(m.mountPoint))
-      .map((m) => `${m.mountPoint} ${m.fstype} ${m.source}`),
+      .map((m) => {
+        const key = `${m.mountPoint} ${m.fstype} ${m.source}`;
+        const n = (seen.get(key) ?? 0) + 1;
+        seen.set(key, n);
+        return n === 1 ? key : `${key} (stacked ${n})`;
+      }),
   );
 }
 
