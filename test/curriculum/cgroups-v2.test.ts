@@ -6,14 +6,16 @@
  *
  * The VM is busybox only: `bash -c` runs as busybox sh (the lesson's commands are POSIX), a
  * small pgrep stands in for procps', `head -c 256M` is given in bytes, and the disk bandwidth
- * step is left out (the VM has no disk, nor lsblk and findmnt).
+ * and devices steps are left out (the VM has no disk, nor findmnt, jq or contlab-runtime: the
+ * full-root cgroup v2 VM of `contlab vm run` verifies those). Blocks and checks marked for v1
+ * (`mode=v1`, `mode: v1`) are left out, as the lab leaves them out on a v2 host.
  */
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cloudKernel, runVm } from '../vm/vm.js';
 import { checksOf, curriculumLessons, stepsOf, type StepText } from './lesson-text.js';
 
-const SKIPPED = new Set(['io']);
+const SKIPPED = new Set(['io', 'devices']);
 
 const UNITS: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
@@ -28,6 +30,14 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** A shell script (busybox sh) that exits 0 when the check passes on cgroup v2. */
 export function checkScript(check: Record<string, unknown>): string {
   if (typeof check.script === 'string') return check.script;
+  if (typeof check.file === 'string' && check.process === undefined) {
+    const path = `"${check.file}"`;
+    if (check.exists === false) return `! test -e ${path}`;
+    if (typeof check.contains === 'string') return `grep -Eq ${q(check.contains)} ${path}`;
+    return `test -e ${path}`;
+  }
+  if (typeof check.process === 'string' && typeof check['in-cgroup'] === 'string')
+    return `pid=$(pgrep -f ${q(check.process)} | head -n1); grep -q ${q(`/${check['in-cgroup']}$`)} /proc/$pid/cgroup`;
   const dir = (cg: unknown): string => `"$LAB_CGROUP_MEMORY/${String(cg)}"`;
   if (typeof check['cgroup-limit'] === 'string') {
     const d = dir(check.cgroup);
@@ -50,15 +60,19 @@ export function checkScript(check: Record<string, unknown>): string {
 
 function stepScript(step: StepText, n: number): string {
   const name = step.id ?? `step-${n}`;
-  const checks = checksOf(step).map(checkScript);
+  const checks = checksOf(step)
+    .filter((c) => c.mode !== 'v1')
+    .map(checkScript);
+  const forV2 = (b: { info: string }, kind: string): boolean =>
+    b.info === kind || b.info === `${kind} mode=v2`;
   const commands = step.blocks
-    .filter((b) => b.info === 'sh' || b.info === 'solution')
+    .filter((b) => forV2(b, 'sh') || forV2(b, 'solution'))
     .map((b) => b.body)
     .join('\n')
     // busybox head (an ash builtin in the VM) wants a plain byte count, not 256M.
     .replace(/head -c (\d+)M/g, (_, n: string) => `head -c ${Number(n) * 1024 * 1024}`);
-  const setup = step.blocks.filter((b) => b.info === 'setup').map((b) => b.body);
-  const cleanup = step.blocks.filter((b) => b.info === 'cleanup').map((b) => b.body);
+  const setup = step.blocks.filter((b) => forV2(b, 'setup')).map((b) => b.body);
+  const cleanup = step.blocks.filter((b) => forV2(b, 'cleanup')).map((b) => b.body);
   const file = (path: string, body: string): string =>
     `cat > ${path} <<'CONTLAB_EOF'\n${body}\nCONTLAB_EOF`;
   return [
@@ -97,7 +111,7 @@ echo
 # What the lab gives a lesson shell on a v2 host (src/lessons/session/lesson-lab.ts).
 export LAB_CGROUP_VERSION=2 LAB_CGROUP=contlab/s1 LAB_MEMORY_MAX=memory.max LAB_DIR=/tmp/lab
 export LAB_CGROUP_MEMORY=/sys/fs/cgroup/contlab/s1
-export LAB_CGROUP_CPU=$LAB_CGROUP_MEMORY LAB_CGROUP_PIDS=$LAB_CGROUP_MEMORY
+export LAB_CGROUP_CPU=$LAB_CGROUP_MEMORY LAB_CGROUP_PIDS=$LAB_CGROUP_MEMORY LAB_CGROUP_IO=$LAB_CGROUP_MEMORY
 mkdir -p $LAB_DIR $LAB_CGROUP_MEMORY/shell
 echo '+memory +pids +cpu' > /sys/fs/cgroup/contlab/cgroup.subtree_control
 echo '+memory +pids +cpu' > $LAB_CGROUP_MEMORY/cgroup.subtree_control
@@ -135,6 +149,10 @@ describe('the translation of checks to v2 shell', () => {
       'test "$(cat "$LAB_CGROUP_MEMORY/g"/memory.max)" = 33554432',
     );
     expect(checkScript({ process: '^sleep 1$' })).toBe("pgrep -f '^sleep 1$' >/dev/null");
+    expect(checkScript({ file: '$D/cpu.weight', contains: '^20$' })).toBe(
+      `grep -Eq '^20$' "$D/cpu.weight"`,
+    );
+    expect(checkScript({ process: '^sleep 1$', 'in-cgroup': 'g' })).toMatch(/grep -q '\/g\$'/);
     expect(() => checkScript({ capability: 'CAP_KILL' })).toThrow();
   });
 });
