@@ -46,7 +46,11 @@
  *   recordQuizAnswer, recordHintShown, solutionAllowed ...     pure changes for update()
  *
  * Headless
- *   verifyAuto(lesson, { step?, onStep? })       what `contlab verify --auto` runs
+ *   verifyAuto(lesson, { step?, onStep? })       what `contlab verify --auto` runs: each
+ *                                checkpoint fails before, rejects the step's ```wrong
+ *                                attempts, passes after
+ *   verifyAlone(lesson, { step?, onStep? })      `contlab verify --alone`: each step opened
+ *                                on its own leaves the host unchanged
  *   demoLines(block.text)        the lines demo mode types for a step's step.demo blocks
  */
 export * from './home.js';
