@@ -229,8 +229,9 @@ async function labProcesses(lab: LessonLab): Promise<Set<string>> {
 }
 
 /**
- * Ends what the attempt started, then runs its undo and the step's setup again. Not the
- * step's cleanup: that is for leaving the step, and may remove what earlier steps made.
+ * Ends what the attempt started (but the daemons' shims), then runs its undo and the step's
+ * setup again. Not the step's cleanup: that is for leaving the step, and may remove what
+ * earlier steps made.
  */
 async function undoAttempt(
   lab: LessonLab,
@@ -241,6 +242,9 @@ async function undoAttempt(
   const ps = await lab.context.system().processesIn(lab.context.labScope);
   for (const p of ps) {
     if (before.has(`${p.pid}:${p.start}`)) continue;
+    // A containerd shim removes its socket (/run/containerd/s/...) only when it exits on its
+    // own: the attempt's undo deletes its task, and the shim goes. Killed, it leaves the socket.
+    if (p.comm.startsWith('containerd-shim')) continue;
     try {
       process.kill(p.pid, 'SIGKILL');
     } catch {
