@@ -1,6 +1,13 @@
 /**
- * The lessons API, for the player (TUI), presenter mode and the CLI. Keep it stable: the UI
- * imports only from here.
+ * The lessons API, for the player (TUI), presenter mode and the CLI: the one door to lessons.
+ * Keep it stable: the UI and the CLI import only from here, or from home.ts, its light part
+ * (the catalog and progress without the parser), which this file re-exports.
+ *
+ * Catalog (home.ts)
+ *   loadCatalog(dir?)            every lesson with its progress, step marks and what this host
+ *                                lacks; parsed lessons cached per file content and cgroup mode
+ *   stepMarks(progress, lesson)  'done' | 'skipped' | 'todo' per step
+ *   hostCgroupVersion()          'v1' | 'v2': lessons are loaded with the text of this version
  *
  * Lessons
  *   listLessons(dir?)            every lesson folder: { file, lesson } or { file, problems }
@@ -39,48 +46,47 @@
  *   recordQuizAnswer, recordHintShown, solutionAllowed ...     pure changes for update()
  *
  * Headless
- *   verifyAuto(lesson, { step?, onStep? })       what `contlab verify --auto` runs
+ *   verifyAuto(lesson, { step?, onStep? })       what `contlab verify --auto` runs: each
+ *                                checkpoint fails before, rejects the step's ```wrong
+ *                                attempts, passes after
+ *   verifyAlone(lesson, { step?, onStep? })      `contlab verify --alone`: each step opened
+ *                                on its own leaves the host unchanged
  *   demoLines(block.text)        the lines demo mode types for a step's step.demo blocks
  */
+export * from './home.js';
 export type {
   CodeBlock,
   DemoBlock,
   Hint,
   HintCondition,
-  Lesson,
   Quiz,
   QuizChoice,
   Requirements,
-  Step,
+  WrongAttempt,
 } from './format/model.js';
 export type { Diagnostic } from './format/diagnostic.js';
 export { formatDiagnostic } from './format/diagnostic.js';
-export type { Check, CheckKind, CheckpointResult, CheckResult } from './checks/types.js';
+export type { Check, CheckKind, CheckOf, CheckpointResult, CheckResult } from './checks/types.js';
+export { CHECK_KEYS } from './checks/schema.js';
 export type { CheckContext } from './checks/context.js';
 export { evaluateCheckpoint } from './checks/evaluate.js';
 export { checkLabel, describeResult, failureReason } from './checks/describe.js';
 export { hintFor, hintsFor, hintMatches } from './hints.js';
-export {
-  findLessonFile,
-  lessonFiles,
-  lessonsDir,
-  loadLesson,
-  loadLessonFile,
-  parseLessonFile,
-} from './load.js';
+export { findLessonFile, loadLesson, loadLessonFile, parseLessonFile } from './load.js';
 export { listLessons, type LessonEntry } from './list.js';
 export { lintFiles, lintPaths, type LintReport } from './lint/lint-paths.js';
 export { knownConcepts, type Concept, type ConceptList } from './concepts.js';
-export { unmetRequirements } from './session/requirements.js';
 export { openLessonLab, type LessonLab } from './session/lesson-lab.js';
 export { liveLabs, type LiveLab } from './session/lab-info.js';
 export {
   LessonRun,
   type LessonRunEvents,
   type LessonRunOptions,
+  type LiveSources,
   type QuizOutcome,
   type ShellCommand,
 } from './runner/lesson-run.js';
+export { runInLiveLab } from './session/lab-info.js';
 export { Watcher, type WatcherEvents } from './watcher.js';
 export {
   demoLines,
@@ -88,16 +94,15 @@ export {
   type AutoOptions,
   type StepReport,
   type VerifyReport,
+  type WrongReport,
 } from './runner/verify-auto.js';
 export {
-  ProgressStore,
-  loadProgress,
-  progressDir,
-  progressFile,
-  saveProgress,
-  type LoadedProgress,
-} from './progress/store.js';
-export type { LessonProgress, Progress, QuizAnswer, StepProgress } from './progress/schema.js';
+  verifyAlone,
+  type AloneOptions,
+  type AloneReport,
+  type AloneStepReport,
+} from './runner/verify-alone.js';
+export { loadProgress, progressFile, saveProgress } from './progress/store.js';
 export {
   lessonProgress,
   markCheckpointPassed,
@@ -111,6 +116,4 @@ export {
   skipStep,
   solutionAllowed,
   stepProgress,
-  summarise,
-  type LessonSummary,
 } from './progress/operations.js';

@@ -1,37 +1,25 @@
 /** Finding lesson folders and loading them; a lesson with problems is refused with all of them. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LabError } from '../engine/errors.js';
-import { lessonsContentDir } from '../engine/repo.js';
+import { LESSON_FILE, lessonFiles, lessonsDir } from './discovery.js';
 import { formatDiagnostic } from './format/diagnostic.js';
-import type { Lesson } from './format/model.js';
+import type { CgroupVersion, Lesson } from './format/model.js';
+import { hostCgroupVersion } from './format/modes.js';
 import { parseLesson, type ParseResult } from './format/parse-lesson.js';
 
-export const LESSON_FILE = 'lesson.md';
+export { LESSON_FILE, lessonFiles, lessonsDir };
 
-/**
- * The folder of lessons: lessons-content in the checkout, or CONTLAB_LESSONS (an instructor
- * working on lessons elsewhere; tests that want only the sample lessons).
- */
-export function lessonsDir(): string {
-  const fromEnv = process.env.CONTLAB_LESSONS;
-  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : lessonsContentDir;
+/** Parses a lesson to be played: its text resolved for `mode` (default: this host's version). */
+export function parseLessonFile(
+  file: string,
+  mode: CgroupVersion = hostCgroupVersion(),
+): ParseResult {
+  return parseLesson(file, readFileSync(file, 'utf8'), { mode });
 }
 
-/** lesson.md of every lesson folder under `dir`, in folder order (NN- prefixes sort them). */
-export function lessonFiles(dir: string = lessonsDir()): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, LESSON_FILE)))
-    .map((e) => join(dir, e.name, LESSON_FILE))
-    .sort();
-}
-
-export function parseLessonFile(file: string, concepts?: Set<string>): ParseResult {
-  return parseLesson(file, readFileSync(file, 'utf8'), concepts === undefined ? {} : { concepts });
-}
-
-export function loadLessonFile(file: string): Lesson {
-  const r = parseLessonFile(file);
+export function loadLessonFile(file: string, mode?: CgroupVersion): Lesson {
+  const r = parseLessonFile(file, mode);
   if (r.lesson === undefined) {
     throw new LabError(`${file} has problems:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`, {
       remedy: `run contlab lint ${file}`,

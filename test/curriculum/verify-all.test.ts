@@ -1,6 +1,7 @@
 /**
  * The whole curriculum, end to end on the real kernel: `contlab verify --all --auto` plays
- * every lesson in a fresh lab (each checkpoint must fail before its step and pass after it),
+ * every lesson in a fresh lab (each checkpoint must fail before its step, reject every wrong
+ * attempt the step lists, and pass after it),
  * within the time budget, and leaves nothing behind: no journal, session folder, cgroup,
  * mount, process, interface, or file in the daemons' default host folders.
  */
@@ -22,6 +23,8 @@ interface StepReport {
   ok: boolean;
   problem?: string;
   before?: { ok: boolean };
+  after?: { ok: boolean };
+  wrong?: { title: string; rejected: boolean }[];
 }
 
 interface LessonReport {
@@ -121,6 +124,16 @@ describe('contlab verify --all --auto', () => {
       // A checkpoint that passed before its step would have failed the lesson; check anyway.
       for (const x of reports)
         for (const s of x.steps) if (s.before !== undefined) expect(s.before.ok).toBe(false);
+      // Every checkpoint was shown at least one wrong attempt, and rejected each one.
+      for (const x of reports)
+        for (const s of x.steps)
+          if (s.after !== undefined) {
+            expect({ step: `${x.lesson} ${s.number}`, tried: (s.wrong ?? []).length > 0 }).toEqual({
+              step: `${x.lesson} ${s.number}`,
+              tried: true,
+            });
+            for (const w of s.wrong ?? []) expect(w).toMatchObject({ rejected: true });
+          }
       expect(elapsed).toBeLessThan(BUDGET_MS);
 
       // Nothing left: the lab's own records and everything on the host.

@@ -52,8 +52,9 @@ beforeAll(async () => {
       'echo 32M > "$LAB_CGROUP_MEMORY/box/$LAB_MEMORY_MAX"',
       'echo 12 > "$LAB_CGROUP_PIDS/box/pids.max"',
       'sh -c \'echo $$ > "$LAB_CGROUP_PIDS/box/cgroup.procs"; exec sleep 3935\' &',
+      "unshare --uts sh -c 'hostname contlab-hn; exec sleep 3936' &",
       // wait until every background process has exec'ed its final command
-      'for i in $(seq 50); do [ "$(pgrep -f "^(/bin/)?sleep 393[0-5]$" | wc -l)" -ge 5 ] && break; sleep 0.1; done',
+      'for i in $(seq 50); do [ "$(pgrep -f "^(/bin/)?sleep 393[0-6]$" | wc -l)" -ge 6 ] && break; sleep 0.1; done',
     ].join('\n'),
   );
   // A process outside the lab, to tell scope lab from scope host.
@@ -70,7 +71,8 @@ afterAll(async () => {
   expect(labCgroupDirs(session)).toEqual([]);
   expect(readdirSync(join(temp.home, 'journal'))).toEqual([]);
   // Closing the lab ended every process started in it (the outsider was not in it).
-  for (const n of [3930, 3931, 3932, 3934, 3935]) expect(pidsMentioning(`sleep ${n}`)).toEqual([]);
+  for (const n of [3930, 3931, 3932, 3934, 3935, 3936])
+    expect(pidsMentioning(`sleep ${n}`)).toEqual([]);
   temp.remove();
 });
 
@@ -186,5 +188,71 @@ describe('command, script and oom-kills checks', () => {
     expect(after.results[0]?.saw).toMatch(
       /oom_kill [1-9]\d* in .*(memory\.events|memory\.oom_control)/,
     );
+  });
+});
+
+describe('the kinds added in the second edition', () => {
+  it('process root: where chroot put the process, with $LAB_ROOTFS expanded', async () => {
+    expect(await one(`- process: '^/bin/sleep 3932$'\n  root: $LAB_ROOTFS`)).toMatchObject({
+      ok: true,
+    });
+    const r = await one(`- process: '^/bin/sleep 3932$'\n  root: /`);
+    expect(r.ok).toBe(false);
+    expect(r.saw).toMatch(/has its root at .*\/rootfs/);
+  });
+
+  it('shares-namespace: with another process, or with the host, or not at all', async () => {
+    const shared = await one(
+      `- shares-namespace: [pid, net]\n  process: '^sleep 3931$'\n  with: host`,
+    );
+    expect(shared).toMatchObject({ ok: true });
+    const own = await one(`- shares-namespace: [uts]\n  process: '^sleep 3930$'\n  with: host`);
+    expect(own.ok).toBe(false);
+    expect(own.saw).toMatch(/has its own uts namespace, not the host's/);
+    expect(
+      await one(
+        `- shares-namespace: [uts]\n  process: '^sleep 3930$'\n  with: host\n  shares: false`,
+      ),
+    ).toMatchObject({ ok: true });
+    const pair = await one(
+      `- shares-namespace: [uts]\n  process: '^sleep 3930$'\n  with: '^sleep 3936$'`,
+    );
+    expect(pair.ok).toBe(false);
+    expect(pair.saw).toMatch(/not pid \d+ \(sleep 3936\)'s/);
+  });
+
+  it('hostname-in: the name a process sees in its own UTS namespace', async () => {
+    expect(await one(`- hostname-in: '^sleep 3936$'\n  equals: contlab-hn`)).toMatchObject({
+      ok: true,
+    });
+    const r = await one(`- hostname-in: '^sleep 3936$'\n  equals: other`);
+    expect(r.ok).toBe(false);
+    expect(r.saw).toMatch(/sees the hostname contlab-hn/);
+  });
+
+  it('status: what runc says of a container (absent, then running)', async () => {
+    const check = (state: string): string =>
+      `- status: ${state}\n  container: contlab-st\n  via: runc\n  root: $LAB_DIR/runc`;
+    expect(await one(check('absent'))).toMatchObject({ ok: true });
+    const missing = await one(check('running'));
+    expect(missing.ok).toBe(false);
+    expect(missing.saw).toMatch(/no container contlab-st/);
+    await sh(
+      [
+        'cd "$LAB_BUNDLE"',
+        'runc spec',
+        'jq --arg cg "/$LAB_CGROUP/contlab-st" \'. * {"process": {"terminal": false, "args": ["sleep", "3937"]}, "linux": {"cgroupsPath": $cg}}\' config.json > config.new && mv config.new config.json',
+        'runc --root "$LAB_DIR/runc" run --detach contlab-st',
+      ].join('\n'),
+    );
+    try {
+      expect(await one(check('running'))).toMatchObject({ ok: true });
+      expect((await one(check('paused'))).saw).toMatch(/: running$/);
+    } finally {
+      await sh(
+        'runc --root "$LAB_DIR/runc" delete --force contlab-st; rm -f "$LAB_BUNDLE/config.json"',
+      );
+    }
+    expect(await one(check('absent'))).toMatchObject({ ok: true });
   });
 });

@@ -11,7 +11,12 @@ import { CHECK_KEYS } from '../../src/lessons/checks/schema.js';
 import { CURRICULUM_CONCEPTS } from '../../src/lessons/concept-ids.js';
 import { curriculumPath, knownConcepts, parseCurriculum } from '../../src/lessons/concepts.js';
 import { hintFor } from '../../src/lessons/hints.js';
-import { loadLessonFile, type CheckpointResult, type Lesson } from '../../src/lessons/index.js';
+import {
+  lessonFiles,
+  loadLessonFile,
+  type CheckpointResult,
+  type Lesson,
+} from '../../src/lessons/index.js';
 import { commandWords } from '../../src/lessons/lint/tool-refs.js';
 
 const sample = (folder: string): Lesson =>
@@ -48,8 +53,9 @@ describe('the typed model of a lesson', () => {
     ]);
     const [hostname, pidOne, dropCap, chroot] = ns.steps;
     expect(hostname?.commands[0]?.text).toBe(
-      'unshare --uts --fork bash\nhostname contlab-box\nhostname',
+      'unshare --uts --fork bash\n[ "$(readlink /proc/$$/ns/uts)" != "$(readlink /proc/1/ns/uts)" ] && hostname contlab-box\nhostname',
     );
+    expect(hostname?.wrong.map((w) => w.title)).toEqual(['a new UTS namespace, never renamed']);
     expect(hostname?.hints.map((h) => h.when)).toEqual([
       [{ check: 'own-uts', state: 'fails' }],
       [
@@ -74,10 +80,18 @@ describe('the typed model of a lesson', () => {
     expect(cg.steps[1]?.commandTimeout).toBe(60);
   });
 
-  it('the two samples together use every feature of the format', () => {
+  it('the lessons together use every feature of the format', () => {
+    const all = lessonFiles(join(repoRoot, 'lessons-content')).map((f) => loadLessonFile(f));
+    const everyKind = new Set(
+      all.flatMap((l) => l.steps.flatMap((s) => (s.checkpoint ?? []).map((c) => c.kind))),
+    );
+    expect([...everyKind].sort()).toEqual([...CHECK_KEYS].sort());
+    // every check says what to do, every checkpoint has a wrong attempt to reject
+    for (const step of all.flatMap((l) => l.steps)) {
+      for (const c of step.checkpoint ?? []) expect(c.explain).toBeDefined();
+      if (step.checkpoint !== undefined) expect(step.wrong.length).toBeGreaterThan(0);
+    }
     const steps = [...ns.steps, ...cg.steps];
-    const kinds = new Set(steps.flatMap((s) => (s.checkpoint ?? []).map((c) => c.kind)));
-    expect([...kinds].sort()).toEqual([...CHECK_KEYS].sort());
     const has = (f: (s: Lesson['steps'][number]) => boolean): boolean => steps.some(f);
     expect(has((s) => s.setup.length > 0)).toBe(true);
     expect(has((s) => s.cleanup.length > 0)).toBe(true);

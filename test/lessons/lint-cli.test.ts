@@ -17,6 +17,13 @@ const BROKEN = join(repoRoot, 'test', 'lessons', 'fixtures', 'broken');
 
 /** fixture → the line the problem is on, and what the message must say. */
 const EXPECTED: [string, number, RegExp][] = [
+  ['bad-block-mode', 23, /mode="v3": a block's mode is v1 or v2/],
+  ['bad-inline-mode', 21, /cannot read this cgroup-version text/],
+  ['check-without-explain', 28, /own-uts check: add an explain/],
+  ['checkpoint-without-wrong', 27, /no ```wrong block/],
+  ['status-without-root', 28, /status.*give root/],
+  ['variable-from-earlier-step', 24, /\$DURATION is not set in this step/],
+  ['wrong-without-run', 35, /wrong: missing field "run"/],
   ['bad-cgroup-version', 8, /requirements\.cgroup.*"v1"\|"v2"/],
   ['bad-size', 30, /cgroup-limit.*equals.*size like 64M/],
   ['bad-step-meta', 19, /step: timeout/],

@@ -34,7 +34,10 @@ describe('the README example lesson', () => {
 
   it('passes verify --auto, failing before its step, and leaves nothing behind', () => {
     const r = contlab(['verify', folder, '--auto'], lab.env);
-    expect(r.stdout).toMatch(/✓ step 1 A name of its own: fails before, passes after/);
+    expect(r.stdout).toMatch(
+      /✓ step 1 A name of its own: fails before, rejects 1 wrong attempt, passes after/,
+    );
+    expect(r.stdout).toMatch(/rejects "a UTS namespace of its own, never renamed": rename the box/);
     expect(r.code).toBe(0);
     expect(readdirSync(join(lab.home, 'journal'))).toEqual([]);
     expect(readdirSync(join(lab.home, 'sessions'))).toEqual([]);

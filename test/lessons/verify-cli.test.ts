@@ -1,6 +1,6 @@
 /**
  * `contlab verify` through the real CLI on the real kernel: both sample lessons pass with
- * --auto (every checkpoint fails before its step and passes after), a checkpoint that passes
+ * --auto (every checkpoint fails before its step, rejects its wrong attempts, and passes after), a checkpoint that passes
  * before its step and one that never passes are refused, --step works, and every run leaves
  * nothing behind (journal, session directory, cgroups, processes).
  */
@@ -72,8 +72,12 @@ describe('contlab verify --auto', () => {
     const r = contlab(['verify', '91-sample-cgroups', '--auto'], lab.env, 120_000);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ step 1 A group with a limit: fails before, passes after/);
-    expect(r.stdout).toMatch(/✓ step 2 Meet the OOM killer: fails before, passes after/);
+    expect(r.stdout).toMatch(
+      /✓ step 1 A group with a limit: fails before, rejects 1 wrong attempt, passes after/,
+    );
+    expect(r.stdout).toMatch(
+      /✓ step 2 Meet the OOM killer: fails before, rejects 1 wrong attempt, passes after/,
+    );
     expect(r.stdout).toMatch(/✓ sample-cgroups: 3 of 3 steps verified/);
     expect(readdirSync(join(lab.home, 'journal'))).toEqual([]);
   });

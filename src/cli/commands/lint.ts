@@ -14,9 +14,7 @@ export function registerLint(program: Command): void {
     .option('--json', 'print the problems as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       // Loaded when the command runs: other commands start without the lesson parser.
-      const { lintPaths } = await import('../../lessons/lint/lint-paths.js');
-      const { lessonsDir } = await import('../../lessons/load.js');
-      const { formatDiagnostic } = await import('../../lessons/format/diagnostic.js');
+      const { lintPaths, lessonsDir, formatDiagnostic } = await import('../../lessons/index.js');
       const report = lintPaths(paths.length > 0 ? paths : [lessonsDir()]);
       const problems = report.diagnostics;
       if (opts.json) {

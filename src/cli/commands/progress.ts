@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
-import type { Lesson } from '../../lessons/format/model.js';
-import type { LessonSummary } from '../../lessons/progress/operations.js';
+import type { Lesson, LessonSummary } from '../../lessons/index.js';
 import { marks, printJson, table } from '../output.js';
 
 interface ProgressOptions {
@@ -23,8 +22,7 @@ export function registerProgress(program: Command): void {
     .option('--import <file>', 'replace your progress with an exported file')
     .action(async (opts: ProgressOptions) => {
       // Loaded when the command runs: other commands start without the lesson modules.
-      const { ProgressStore } = await import('../../lessons/progress/store.js');
-      const { summarise } = await import('../../lessons/progress/operations.js');
+      const { ProgressStore, summarise } = await import('../../lessons/index.js');
       if (opts.export !== undefined && opts.import !== undefined)
         throw new LabError('give --export or --import, not both');
       const store = new ProgressStore();
@@ -71,7 +69,7 @@ function row(s: LessonSummary, started: boolean): string[] {
 
 /** The lessons that parse; a broken one is mentioned, not fatal (progress still shows). */
 async function readableLessons(): Promise<Lesson[]> {
-  const { lessonFiles, parseLessonFile } = await import('../../lessons/load.js');
+  const { lessonFiles, parseLessonFile } = await import('../../lessons/index.js');
   const out: Lesson[] = [];
   for (const file of lessonFiles()) {
     const r = parseLessonFile(file);

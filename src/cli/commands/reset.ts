@@ -8,8 +8,7 @@ import type { Command } from 'commander';
 import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
-import type { Lesson, Step } from '../../lessons/format/model.js';
-import type { LiveLab } from '../../lessons/session/lab-info.js';
+import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
 import { marks } from '../output.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
@@ -20,7 +19,7 @@ export function registerReset(program: Command): void {
     .description('reset your progress and the lab state (of everything, a lesson, or a step)')
     .action(async (ref: string | undefined, stepRef: string | undefined) => {
       // Loaded when the command runs: other commands start without the lesson modules.
-      const { loadLesson } = await import('../../lessons/load.js');
+      const { loadLesson } = await import('../../lessons/index.js');
       const lesson = ref === undefined ? undefined : loadLesson(ref);
       const step =
         lesson === undefined || stepRef === undefined ? undefined : findStep(lesson, stepRef);
@@ -48,8 +47,7 @@ function findStep(lesson: Lesson, ref: string): Step {
 }
 
 async function resetStore(lesson: Lesson | undefined, step: Step | undefined): Promise<void> {
-  const { ProgressStore } = await import('../../lessons/progress/store.js');
-  const { resetProgress } = await import('../../lessons/progress/operations.js');
+  const { ProgressStore, resetProgress } = await import('../../lessons/index.js');
   const store = new ProgressStore();
   if (lesson === undefined) {
     // Starting over must work even when the file and its backup are both damaged.
@@ -72,7 +70,7 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
   for (const e of report.errors) process.stderr.write(`${marks.fail} could not remove ${e}\n`);
   if (report.errors.length > 0) process.exitCode = 1;
   if (lesson === undefined) return;
-  const { liveLabs } = await import('../../lessons/session/lab-info.js');
+  const { liveLabs } = await import('../../lessons/index.js');
   for (const lab of liveLabs(lesson.id)) {
     const steps = step === undefined ? [...lesson.steps].reverse() : [step];
     for (const s of steps) await runBlocks(lab, s, 'cleanup');
@@ -82,7 +80,7 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
 }
 
 async function runBlocks(lab: LiveLab, step: Step, what: 'setup' | 'cleanup'): Promise<void> {
-  const { runInLiveLab } = await import('../../lessons/session/lab-info.js');
+  const { runInLiveLab } = await import('../../lessons/index.js');
   for (const block of step[what]) {
     const r = await runInLiveLab(lab, block.text, SCRIPT_TIMEOUT_MS);
     if (r.code !== 0) {

@@ -1,23 +1,35 @@
 /**
- * `contlab verify LESSON [--step N] [--auto] [--all] [--json]`.
+ * `contlab verify LESSON [--step N] [--auto | --alone] [--all] [--json]`.
  * With --auto it plays the lesson in a lab of its own (setup, demo commands typed into a
- * real shell in a pty, checkpoint) and proves every checkpoint fails before its step and
- * passes after. Without it, it checks the state of the learner's running lab.
+ * real shell in a pty, checkpoint) and proves every checkpoint fails before its step,
+ * rejects the step's wrong attempts, and passes after. With --alone it opens every step on
+ * its own and proves the host is left unchanged. Without either, it checks the state of the
+ * learner's running lab.
  */
 import type { Command } from 'commander';
 import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
-import { describeResult } from '../../lessons/checks/describe.js';
-import type { CheckpointResult } from '../../lessons/checks/types.js';
-import type { Lesson, Step } from '../../lessons/format/model.js';
-import type { StepReport, VerifyReport } from '../../lessons/runner/verify-auto.js';
 import { ensureLabDirs } from '../../engine/paths.js';
+import type {
+  AloneReport,
+  AloneStepReport,
+  CheckpointResult,
+  Lesson,
+  Step,
+  StepReport,
+  VerifyReport,
+  WrongReport,
+} from '../../lessons/index.js';
 import { chalk, marks, printJson } from '../output.js';
 import { sweepAtStart } from '../startup-sweep.js';
+
+/** The lessons API, loaded when the command runs (other commands start without it). */
+type Api = typeof import('../../lessons/index.js');
 
 interface VerifyOptions {
   step?: string;
   auto?: boolean;
+  alone?: boolean;
   all?: boolean;
   json?: boolean;
 }
@@ -28,35 +40,46 @@ export function registerVerify(program: Command): void {
     .description('check a lesson against the real system (--auto: play it headlessly)')
     .option('--step <n>', 'only this step (1-based)')
     .option('--auto', "run each step's commands in a real shell and prove every checkpoint")
-    .option('--all', 'every lesson in lessons-content (with --auto)')
+    .option(
+      '--alone',
+      'open every step on its own in a fresh lab and shell, and prove the host is left unchanged',
+    )
+    .option('--all', 'every lesson in lessons-content (with --auto or --alone)')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string | undefined, opts: VerifyOptions) => {
-      const lessons = await chooseLessons(ref, opts);
+      const api = await import('../../lessons/index.js');
+      const lessons = chooseLessons(api, ref, opts);
       const step = opts.step === undefined ? undefined : stepNumber(opts.step, lessons);
       ensureLabDirs();
+      if (opts.auto && opts.alone)
+        throw new LabError('give --auto or --alone, not both', {
+          remedy: 'contlab verify --all --auto, then contlab verify --all --alone',
+        });
       await sweepAtStart();
-      if (opts.auto) {
+      if (opts.auto || opts.alone) {
         // Ctrl-C in the middle of a run: this process's lab counts as dead to cleanup() (its
         // owner is us), so everything the run created is removed before we exit.
         for (const signal of ['SIGINT', 'SIGTERM'] as const)
           process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-        await auto(lessons, step, opts.json === true);
-      } else await current(lessons[0] as Lesson, step, opts.json === true);
+        if (opts.alone) await alone(api, lessons, step, opts.json === true);
+        else await auto(api, lessons, step, opts.json === true);
+      } else await current(api, lessons[0] as Lesson, step, opts.json === true);
     });
 }
 
-async function chooseLessons(ref: string | undefined, opts: VerifyOptions): Promise<Lesson[]> {
-  // Loaded when the command runs: other commands start without the lesson modules.
-  const { lessonFiles, loadLesson, loadLessonFile } = await import('../../lessons/load.js');
+function chooseLessons(api: Api, ref: string | undefined, opts: VerifyOptions): Lesson[] {
+  const { lessonFiles, loadLesson, loadLessonFile } = api;
   if (opts.all) {
     if (ref !== undefined)
       throw new LabError('give a lesson or --all, not both', {
         remedy: 'contlab verify --all --auto',
       });
-    if (!opts.auto)
-      throw new LabError('--all needs --auto', { remedy: 'contlab verify --all --auto' });
+    if (!opts.auto && !opts.alone)
+      throw new LabError('--all needs --auto or --alone', {
+        remedy: 'contlab verify --all --auto',
+      });
     if (opts.step !== undefined) throw new LabError('--step works with one lesson, not --all');
-    return lessonFiles().map(loadLessonFile);
+    return lessonFiles().map((f) => loadLessonFile(f));
   }
   if (ref === undefined)
     throw new LabError('which lesson? give its id or folder', {
@@ -73,15 +96,20 @@ function stepNumber(text: string, lessons: Lesson[]): number {
   return n;
 }
 
-async function auto(lessons: Lesson[], step: number | undefined, json: boolean): Promise<void> {
-  const { verifyAuto } = await import('../../lessons/runner/verify-auto.js');
+async function auto(
+  api: Api,
+  lessons: Lesson[],
+  step: number | undefined,
+  json: boolean,
+): Promise<void> {
+  const { verifyAuto } = api;
   const reports: VerifyReport[] = [];
   for (const lesson of lessons) {
     if (!json) process.stdout.write(`${chalk.bold(lesson.id)}: ${lesson.title}\n`);
     const report = await verifyAuto(lesson, {
       ...(step === undefined ? {} : { step }),
       onStep: (r) => {
-        if (!json) process.stdout.write(stepText(r));
+        if (!json) process.stdout.write(stepText(api, r));
       },
     });
     reports.push(report);
@@ -91,19 +119,80 @@ async function auto(lessons: Lesson[], step: number | undefined, json: boolean):
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
-function stepText(r: StepReport): string {
+async function alone(
+  api: Api,
+  lessons: Lesson[],
+  step: number | undefined,
+  json: boolean,
+): Promise<void> {
+  const { verifyAlone } = api;
+  const reports: AloneReport[] = [];
+  for (const lesson of lessons) {
+    if (!json)
+      process.stdout.write(`${chalk.bold(lesson.id)}: ${lesson.title} (each step alone)\n`);
+    const report = await verifyAlone(lesson, {
+      ...(step === undefined ? {} : { step }),
+      onStep: (r) => {
+        if (!json) process.stdout.write(aloneText(r));
+      },
+    });
+    reports.push(report);
+    if (!json) {
+      for (const u of report.unmet)
+        process.stdout.write(`  ${marks.fail} cannot run on this host: ${u}\n`);
+      const n = report.steps.filter((s) => s.ok).length;
+      const mark = report.ok ? marks.ok : marks.fail;
+      process.stdout.write(
+        `${mark} ${report.lesson}: ${n} of ${report.steps.length} steps safe alone (${(report.ms / 1000).toFixed(1)} s)\n`,
+      );
+    }
+  }
+  if (json) printJson(reports.length === 1 ? reports[0] : reports);
+  process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
+}
+
+function aloneText(r: AloneStepReport): string {
   const secs = `${(r.ms / 1000).toFixed(1)} s`;
+  const how =
+    r.refused === undefined ? 'the host is left unchanged' : `its setup refused: ${r.refused}`;
+  if (r.ok) return `  ${marks.ok} step ${r.number} ${r.title}: ${how} (${secs})\n`;
+  let out = `  ${marks.fail} step ${r.number} ${r.title}: ${r.problem ?? 'it changed the host'} (${secs})\n`;
+  for (const c of r.changes) out += `      while open: ${c}\n`;
+  for (const c of r.leftovers) out += `      after closing: ${c}\n`;
+  return out;
+}
+
+function stepText(api: Api, r: StepReport): string {
+  const secs = `${(r.ms / 1000).toFixed(1)} s`;
+  const wrong = r.wrong ?? [];
   if (r.ok) {
+    const rejects = `rejects ${wrong.length} wrong attempt${wrong.length === 1 ? '' : 's'}`;
     const proof =
-      r.after === undefined ? 'no checkpoint (quiz step)' : 'fails before, passes after';
-    return `  ${marks.ok} step ${r.number} ${r.title}: ${proof} (${secs})\n`;
+      r.after === undefined
+        ? 'no checkpoint (quiz step)'
+        : `fails before, ${rejects}, passes after`;
+    return `  ${marks.ok} step ${r.number} ${r.title}: ${proof} (${secs})\n${wrongLines(wrong)}`;
   }
   let out = `  ${marks.fail} step ${r.number} ${r.title}: ${r.problem ?? 'failed'} (${secs})\n`;
-  const shown = r.after ?? r.before;
-  if (shown !== undefined) out += resultLines(shown, '      ');
+  out += wrongLines(wrong);
+  const accepted = wrong.find((w) => !w.rejected);
+  const shown = accepted?.result ?? r.after ?? r.before;
+  if (shown !== undefined) out += resultLines(api, shown, '      ');
   if (r.transcript !== undefined)
     out += `      the shell's last lines:\n${r.transcript.replace(/^/gm, '      | ')}\n`;
   return out;
+}
+
+/** Each wrong attempt, and what the learner who made it would read. */
+function wrongLines(wrong: readonly WrongReport[]): string {
+  return wrong
+    .map((w) => {
+      if (!w.rejected) return `      ${marks.fail} accepts "${w.title}" (line ${w.line})\n`;
+      const failing = (w.result?.results ?? []).filter((x) => !x.ok);
+      const said = failing.map((x) => x.check.explain ?? `expected ${x.expected}`).join('; ');
+      return `      ${marks.ok} rejects "${w.title}": ${said}\n`;
+    })
+    .join('');
 }
 
 function summaryText(r: VerifyReport): string {
@@ -120,16 +209,18 @@ function summaryText(r: VerifyReport): string {
   );
 }
 
-function resultLines(result: CheckpointResult, indent: string): string {
-  return result.results.map((x) => `${indent}${describeResult(x, marks)}\n`).join('');
+function resultLines(api: Api, result: CheckpointResult, indent: string): string {
+  return result.results.map((x) => `${indent}${api.describeResult(x, marks)}\n`).join('');
 }
 
 /** Checks the learner's running lab of `lesson` (the open step, or --step). */
-async function current(lesson: Lesson, number: number | undefined, json: boolean): Promise<void> {
-  const { liveLabs } = await import('../../lessons/session/lab-info.js');
-  const { ProgressStore } = await import('../../lessons/progress/store.js');
-  const { markCheckpointPassed, resumeStep } = await import('../../lessons/progress/operations.js');
-  const { evaluateCheckpoint } = await import('../../lessons/checks/evaluate.js');
+async function current(
+  api: Api,
+  lesson: Lesson,
+  number: number | undefined,
+  json: boolean,
+): Promise<void> {
+  const { liveLabs, ProgressStore, markCheckpointPassed, resumeStep, evaluateCheckpoint } = api;
   const labs = liveLabs(lesson.id);
   const lab = labs[0];
   if (lab === undefined)
@@ -150,7 +241,7 @@ async function current(lesson: Lesson, number: number | undefined, json: boolean
   if (json) printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result });
   else {
     process.stdout.write(`${lesson.id} step ${step.number} ${step.title} (lab ${lab.sessionId})\n`);
-    process.stdout.write(resultLines(result, '  '));
+    process.stdout.write(resultLines(api, result, '  '));
     process.stdout.write(
       result.ok ? `${marks.ok} the checkpoint passes\n` : `${marks.fail} the checkpoint fails\n`,
     );

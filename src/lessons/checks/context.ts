@@ -10,4 +10,6 @@ export interface CheckContext {
   labScope: string;
   /** oom_kill counts when the step opened, by cgroup path ("rose" compares with them). */
   baseline: Map<string, number>;
+  /** The lab's environment: `$LAB_DIR` in a check's path, the daemons' addresses. */
+  env: NodeJS.ProcessEnv;
 }

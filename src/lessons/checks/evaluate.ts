@@ -13,6 +13,8 @@ import {
 import type { CheckContext } from './context.js';
 import { formatSize } from './sizes.js';
 import type { LabSystem } from './system.js';
+import { expandLabVars } from './expand.js';
+import { hostnameOutcome, sharesOutcome, statusOutcome } from './evaluate-more.js';
 import type {
   CapabilityCheck,
   CgroupLimitCheck,
@@ -27,7 +29,7 @@ import type {
   ScriptCheck,
 } from './types.js';
 
-type Outcome = Omit<CheckResult, 'check'>;
+export type Outcome = Omit<CheckResult, 'check'>;
 
 export async function evaluateCheckpoint(
   checks: readonly Check[],
@@ -64,6 +66,12 @@ function outcomeOf(check: Check, ctx: CheckContext, system: LabSystem): Promise<
       return commandOutcome(check, system);
     case 'script':
       return scriptOutcome(check, system);
+    case 'shares-namespace':
+      return sharesOutcome(check, ctx, system);
+    case 'status':
+      return statusOutcome(check, ctx, system);
+    case 'hostname-in':
+      return hostnameOutcome(check, ctx, system);
   }
 }
 
@@ -82,7 +90,7 @@ export function cgroupPath(ctx: CheckContext, cgroup: string): string {
   return `${ctx.cgroupBase}/${cgroup.replace(/^\/+/, '')}`;
 }
 
-async function matching(
+export async function matching(
   pattern: string,
   scope: 'lab' | 'host',
   ctx: CheckContext,
@@ -93,8 +101,10 @@ async function matching(
   return ps.filter((p) => re.test(commandOf(p)));
 }
 
-const where = (scope: 'lab' | 'host'): string => (scope === 'lab' ? 'in the lab' : 'on the host');
-const describeProc = (p: ProcessInfo): string => `pid ${p.pid} (${shorten(commandOf(p), 60)})`;
+export const where = (scope: 'lab' | 'host'): string =>
+  scope === 'lab' ? 'in the lab' : 'on the host';
+export const describeProc = (p: ProcessInfo): string =>
+  `pid ${p.pid} (${shorten(commandOf(p), 60)})`;
 
 async function processOutcome(
   c: ProcessCheck,
@@ -103,25 +113,42 @@ async function processOutcome(
 ): Promise<Outcome> {
   const wanted = c.namespaces;
   const group = c.inCgroup === undefined ? undefined : cgroupPath(ctx, c.inCgroup);
+  const root = c.root === undefined ? undefined : trimSlash(expandLabVars(c.root, ctx.env));
   const expected =
     `a process matching /${c.match}/ ${where(c.scope)}` +
     (wanted.length > 0 ? ` in its own ${wanted.join(', ')} namespace` : '') +
-    (c.inCgroup === undefined ? '' : ` in cgroup ${c.inCgroup}`);
+    (c.inCgroup === undefined ? '' : ` in cgroup ${c.inCgroup}`) +
+    (root === undefined ? '' : ` with its root at ${root}`);
   const ps = await matching(c.match, c.scope, ctx, system);
   if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
   const host = wanted.length > 0 ? await system.hostNamespaces() : undefined;
-  const scored = ps.map((p) => {
-    const differs = host === undefined ? [] : differingNamespaces(p.namespaces, host);
-    const shared = wanted.filter((t) => !differs.includes(t));
-    const inGroup = group === undefined || (p.cgroups ?? []).some((m) => m.path === group);
-    return { p, shared, inGroup, misses: shared.length + (inGroup ? 0 : 1) };
-  });
+  const scored = await Promise.all(
+    ps.map(async (p) => {
+      const differs = host === undefined ? [] : differingNamespaces(p.namespaces, host);
+      const shared = wanted.filter((t) => !differs.includes(t));
+      const inGroup = group === undefined || (p.cgroups ?? []).some((m) => m.path === group);
+      const itsRoot =
+        root === undefined
+          ? undefined
+          : trimSlash((await system.readLink(`/proc/${p.pid}/root`)) ?? '?');
+      const rootOk = root === undefined || itsRoot === root;
+      return {
+        p,
+        shared,
+        inGroup,
+        itsRoot,
+        rootOk,
+        misses: shared.length + (inGroup ? 0 : 1) + (rootOk ? 0 : 1),
+      };
+    }),
+  );
   scored.sort((a, b) => a.misses - b.misses);
   const best = scored[0] as (typeof scored)[number];
   if (best.misses === 0) return { ok: true, expected, saw: describeProc(best.p) };
   const problems = [
     best.shared.length > 0 ? `shares the host's ${best.shared.join(', ')} namespace` : '',
     best.inGroup ? '' : `is in cgroup ${cgroupOf(best.p, ctx)}`,
+    best.rootOk ? '' : `has its root at ${best.itsRoot ?? '?'}`,
   ].filter(Boolean);
   return { ok: false, expected, saw: `${describeProc(best.p)} ${problems.join(' and ')}` };
 }
@@ -211,18 +238,19 @@ async function capabilityOutcome(
 }
 
 async function fileOutcome(c: FileCheck, ctx: CheckContext, system: LabSystem): Promise<Outcome> {
-  let path = c.path;
+  const shown = expandLabVars(c.path, ctx.env);
+  let path = shown;
   let inside = '';
   if (c.process !== undefined) {
     const ps = await matching(c.process, c.scope, ctx, system);
     const p = ps[0];
     const expected = `a process matching /${c.process}/ ${where(c.scope)} (to look inside its root)`;
     if (p === undefined) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
-    path = `/proc/${p.pid}/root${c.path}`;
+    path = `/proc/${p.pid}/root${shown}`;
     inside = ` inside the root of ${describeProc(p)}`;
   }
   const expected =
-    `${c.path}${inside} ${c.exists ? 'exists' : 'does not exist'}` +
+    `${shown}${inside} ${c.exists ? 'exists' : 'does not exist'}` +
     (c.contains !== undefined ? ` and contains /${c.contains}/` : '');
   const exists = await system.exists(path);
   if (!c.exists)
@@ -230,12 +258,13 @@ async function fileOutcome(c: FileCheck, ctx: CheckContext, system: LabSystem): 
   if (!exists) return { ok: false, expected, saw: `${path} does not exist` };
   if (c.contains === undefined) return { ok: true, expected, saw: `${path} exists` };
   const text = (await system.readFile(path)) ?? '';
-  const ok = new RegExp(c.contains, 'm').test(text);
+  const ok = new RegExp(expandLabVars(c.contains, ctx.env), 'm').test(text);
   return { ok, expected, saw: `${path} holds "${shorten(text.trim(), 80)}"` };
 }
 
 async function mountOutcome(c: MountCheck, ctx: CheckContext, system: LabSystem): Promise<Outcome> {
-  const what = `${c.target}${c.fstype === undefined ? '' : ` (${c.fstype})`}`;
+  const target = expandLabVars(c.target, ctx.env);
+  const what = `${target}${c.fstype === undefined ? '' : ` (${c.fstype})`}`;
   const expected =
     `${what} ${c.exists ? 'mounted' : 'not mounted'} for a process matching /${c.process}/ ${where(c.scope)}` +
     (c.onHost === undefined ? '' : c.onHost ? ', and on the host too' : ', but not on the host');
@@ -243,7 +272,7 @@ async function mountOutcome(c: MountCheck, ctx: CheckContext, system: LabSystem)
   if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
   const find = (mounts: MountEntry[] | undefined): MountEntry | undefined =>
     mounts?.find(
-      (m) => m.mountPoint === c.target && (c.fstype === undefined || m.fstype === c.fstype),
+      (m) => m.mountPoint === target && (c.fstype === undefined || m.fstype === c.fstype),
     );
   let host = '';
   if (c.onHost !== undefined) {
@@ -301,7 +330,11 @@ async function scriptOutcome(c: ScriptCheck, system: LabSystem): Promise<Outcome
   };
 }
 
-function shorten(text: string, max: number): string {
+function trimSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+export function shorten(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }

@@ -1,11 +1,8 @@
 /** Turns a ```checkpoint block (a YAML list of checks) into Check values, or diagnostics. */
-import type { z } from 'zod';
-import { CAP_NAMES } from '../../engine/observer/index.js';
 import { distance } from '../format/blocks.js';
 import { diagnostic, type Diagnostic } from '../format/diagnostic.js';
 import { validate, type ParsedYaml } from '../format/yaml-block.js';
-import { CHECK_KEYS, CHECK_SCHEMAS, type CheckKey } from './schema.js';
-import { parseSize } from './sizes.js';
+import { CHECK_KEYS, checkSchema, type CheckKey } from './schema.js';
 import type { Check } from './types.js';
 
 export function parseChecks(
@@ -38,6 +35,9 @@ export function parseChecks(
   return diagnostics.length > 0 ? { diagnostics } : { checks, diagnostics };
 }
 
+/** Keys that a check of another kind may carry too (a process pattern, an exact value). */
+const SHARED_KEYS: ReadonlySet<string> = new Set(['process']);
+
 function parseCheck(
   file: string,
   parsed: ParsedYaml,
@@ -50,33 +50,10 @@ function parseCheck(
   }
   const keys = Object.keys(item);
   const kinds = CHECK_KEYS.filter((k) => keys.includes(k));
-  // `process` and a `file`/`capability` check may both carry a process pattern.
-  const kind = kinds.find((k) => k !== 'process') ?? kinds[0];
-  if (kind === undefined) {
-    const first = keys.find((k) => k !== 'name' && k !== 'explain');
-    if (first === undefined)
-      return {
-        diagnostics: [
-          diagnostic(
-            file,
-            at,
-            `checkpoint: check ${i + 1} has no type: add one of ${CHECK_KEYS.join(', ')}`,
-          ),
-        ],
-      };
-    const close = CHECK_KEYS.find((k) => distance(first, k) <= 2);
-    const hint = close === undefined ? '' : ` (did you mean "${close}"?)`;
-    return {
-      diagnostics: [
-        diagnostic(
-          file,
-          parsed.posAt([i, first]),
-          `checkpoint: unknown check type "${first}"${hint}; a check is one of: ${CHECK_KEYS.join(', ')}`,
-        ),
-      ],
-    };
-  }
-  const others = kinds.filter((k) => k !== kind && k !== 'process');
+  // `process` and a `file`/`capability`/... check may both carry a process pattern.
+  const kind: CheckKey | undefined = kinds.find((k) => !SHARED_KEYS.has(k)) ?? kinds[0];
+  if (kind === undefined) return { diagnostics: [noKind(file, parsed, keys, i)] };
+  const others = kinds.filter((k) => k !== kind && !SHARED_KEYS.has(k));
   if (others.length > 0) {
     return {
       diagnostics: [
@@ -84,102 +61,26 @@ function parseCheck(
       ],
     };
   }
-  const r = validate(file, parsed, CHECK_SCHEMAS[kind] as z.ZodType, `checkpoint (${kind})`, [i]);
+  const r = validate(file, parsed, checkSchema(kind), `checkpoint (${kind})`, [i]);
   if (r.value === undefined) return { diagnostics: r.diagnostics };
-  const check = toCheck(kind, r.value as Record<string, unknown>, at);
-  if (check.kind === 'capability' && !CAP_NAMES.includes(check.capability)) {
-    const where = parsed.posAt([i, 'capability']);
-    const message = `checkpoint (capability): unknown capability "${check.capability.toUpperCase()}"`;
-    return { diagnostics: [diagnostic(file, where, message)] };
-  }
-  return { check, diagnostics: [] };
+  return { check: { ...r.value, pos: at }, diagnostics: [] };
 }
 
-type Fields = Record<string, unknown>;
-const str = (v: unknown): string => v as string;
-const num = (v: unknown): number => v as number;
-
-function toCheck(kind: CheckKey, f: Fields, pos: { line: number; col: number }): Check {
-  const base = {
-    pos,
-    ...(f.name === undefined ? {} : { name: str(f.name) }),
-    ...(f.explain === undefined ? {} : { explain: str(f.explain) }),
-  };
-  const scope = f.scope as 'lab' | 'host';
-  switch (kind) {
-    case 'process':
-      return {
-        ...base,
-        kind,
-        match: str(f.process),
-        namespaces: f.namespaces as never,
-        scope,
-        ...(f['in-cgroup'] === undefined ? {} : { inCgroup: str(f['in-cgroup']) }),
-      };
-    case 'cgroup-limit':
-      return {
-        ...base,
-        kind,
-        controller: f['cgroup-limit'] as 'memory',
-        cgroup: str(f.cgroup),
-        equals: parseSize(f.equals as string) ?? 0,
-      };
-    case 'oom-kills':
-      return {
-        ...base,
-        kind,
-        cgroup: str(f['oom-kills']),
-        rose: f.rose as boolean,
-        ...(f['at-least'] === undefined ? {} : { atLeast: num(f['at-least']) }),
-      };
-    case 'capability':
-      return {
-        ...base,
-        kind,
-        capability: normaliseCap(str(f.capability)),
-        process: str(f.process),
-        has: f.has as boolean,
-        set: f.set as 'effective',
-        scope,
-      };
-    case 'file':
-      return {
-        ...base,
-        kind,
-        path: str(f.file),
-        exists: f.exists as boolean,
-        scope,
-        ...(f.process === undefined ? {} : { process: str(f.process) }),
-        ...(f.contains === undefined ? {} : { contains: str(f.contains) }),
-      };
-    case 'mount':
-      return {
-        ...base,
-        kind,
-        target: str(f.mount),
-        process: str(f.process),
-        exists: f.exists as boolean,
-        scope,
-        ...(f.fstype === undefined ? {} : { fstype: str(f.fstype) }),
-        ...(f['on-host'] === undefined ? {} : { onHost: f['on-host'] as boolean }),
-      };
-    case 'command':
-      return {
-        ...base,
-        kind,
-        run: str(f.command),
-        exit: num(f.exit),
-        timeoutSeconds: num(f.timeout),
-        ...(f.output === undefined ? {} : { output: str(f.output) }),
-      };
-    case 'script':
-      return { ...base, kind, script: str(f.script), timeoutSeconds: num(f.timeout) };
-  }
-}
-
-export function normaliseCap(name: string): string {
-  const lower = name.toLowerCase();
-  return lower.startsWith('cap_') ? lower : `cap_${lower}`;
+function noKind(file: string, parsed: ParsedYaml, keys: string[], i: number): Diagnostic {
+  const first = keys.find((k) => k !== 'name' && k !== 'explain' && k !== 'mode');
+  if (first === undefined)
+    return diagnostic(
+      file,
+      parsed.posAt([i]),
+      `checkpoint: check ${i + 1} has no type: add one of ${CHECK_KEYS.join(', ')}`,
+    );
+  const close = CHECK_KEYS.find((k) => distance(first, k) <= 2);
+  const hint = close === undefined ? '' : ` (did you mean "${close}"?)`;
+  return diagnostic(
+    file,
+    parsed.posAt([i, first]),
+    `checkpoint: unknown check type "${first}"${hint}; a check is one of: ${CHECK_KEYS.join(', ')}`,
+  );
 }
 
 function duplicateNames(file: string, parsed: ParsedYaml, checks: Check[]): Diagnostic[] {

@@ -3,7 +3,7 @@
  * (src/engine/observer); tests or a replay can pass another implementation. One LabSystem
  * is one look at the system: process scans are made once and shared by all its checks.
  */
-import { access } from 'node:fs/promises';
+import { access, readlink } from 'node:fs/promises';
 import { run, type RunResult } from '../../engine/exec.js';
 import {
   cgroupStatsOfPath,
@@ -28,6 +28,8 @@ export interface LabSystem {
   /** The mount table a process sees (/proc/PID/mountinfo), undefined once it is gone. */
   mounts(pid: number): Promise<MountEntry[] | undefined>;
   exists(path: string): Promise<boolean>;
+  /** Where a symbolic link points (a process's /proc/PID/root), undefined when unreadable. */
+  readLink(path: string): Promise<string | undefined>;
   /** Runs a shell script with bash in the lab's environment, with a time limit. */
   runShell(script: string, timeoutMs: number): Promise<RunResult>;
 }
@@ -63,6 +65,7 @@ export function observerSystem(env: NodeJS.ProcessEnv = process.env): LabSystem 
         () => true,
         () => false,
       ),
+    readLink: (path) => readlink(path).catch(() => undefined),
     runShell: (script, timeoutMs) => run('bash', ['-c', script], { env, timeoutMs }),
   };
 }

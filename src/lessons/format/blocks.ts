@@ -12,12 +12,20 @@ export const LAB_BLOCKS = [
   'notes',
   'checkpoint',
   'solution',
+  'wrong',
 ] as const;
 
 export type LabBlock = (typeof LAB_BLOCKS)[number];
 
 export function isLabBlock(lang: string | null | undefined): lang is LabBlock {
   return (LAB_BLOCKS as readonly string[]).includes(lang ?? '');
+}
+
+/** ```v1 and ```v2 hold Markdown shown only on that cgroup version. */
+export const MODE_BLOCKS = ['v1', 'v2'] as const;
+
+export function isModeBlock(lang: string | null | undefined): lang is 'v1' | 'v2' {
+  return lang === 'v1' || lang === 'v2';
 }
 
 /** Languages only ever shown: never mistaken for a lab block. */

@@ -19,6 +19,21 @@ export interface Requirements {
 export interface CodeBlock {
   text: string;
   pos: SourcePos;
+  /** `mode=v1` in the fence: the block is for that cgroup version only. */
+  mode?: CgroupVersion;
+}
+
+/**
+ * A plausible mistake (```wrong): commands a learner might type instead of the step's.
+ * `verify --auto` types them into a fresh shell and proves the checkpoint rejects them.
+ */
+export interface WrongAttempt {
+  title: string;
+  /** The commands, typed line by line. */
+  run: string;
+  /** Extra undo after verify ended the attempt's processes (before the setup runs again). */
+  undo?: string;
+  pos: SourcePos;
 }
 
 /** `when="limit fails and group passes"`: each term names a check of the step's checkpoint. */
@@ -68,6 +83,7 @@ export interface Step {
   demo: DemoBlock[];
   hints: Hint[];
   quizzes: Quiz[];
+  wrong: WrongAttempt[];
   notes: string[];
   checkpoint: Check[] | undefined;
   checkpointPos: SourcePos | undefined;
@@ -84,6 +100,11 @@ export interface Lesson {
   /** Markdown before the first step. */
   intro: string;
   steps: Step[];
+  /**
+   * The cgroup version the text was resolved for (the host's, when loaded to be played):
+   * the other version's blocks, checks and text are left out. Undefined: both kept (lint).
+   */
+  mode: CgroupVersion | undefined;
   /** Absolute path of lesson.md, and of its folder. */
   file: string;
   dir: string;

@@ -6,12 +6,13 @@
 import { dirname } from 'node:path';
 import type { Code, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { isLabBlock, nearMiss } from './blocks.js';
+import { isLabBlock, isModeBlock, nearMiss } from './blocks.js';
 import { byPosition, diagnostic, type Diagnostic } from './diagnostic.js';
 import { unknownConcept } from './concepts-message.js';
 import { splitFrontMatter } from './front-matter.js';
 import { codeBlocks, isClosedFence, startOf, textOf } from './mdast-utils.js';
-import type { Lesson, Step } from './model.js';
+import type { CgroupVersion, Lesson, Step } from './model.js';
+import { inlineProblems, resolveInline } from './modes.js';
 import { frontMatterSchema, type FrontMatter } from './schema.js';
 import { StepBuilder } from './step-builder.js';
 import { parseYaml, validate } from './yaml-block.js';
@@ -24,6 +25,8 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Known curriculum concept IDs; when given, unknown IDs are errors. */
   concepts?: Set<string>;
+  /** Resolve the text for this cgroup version (leave out the other's); undefined keeps both. */
+  mode?: CgroupVersion;
 }
 
 export function parseLesson(file: string, source: string, options: ParseOptions = {}): ParseResult {
@@ -33,12 +36,13 @@ export function parseLesson(file: string, source: string, options: ParseOptions 
   if (!split.split) return { diagnostics };
 
   const meta = parseFrontMatter(file, split.split.yaml, diagnostics, options.concepts);
-  const body = parseBody(file, split.split.markdown, source, diagnostics, options.concepts);
+  const body = parseBody(file, split.split.markdown, source, diagnostics, options);
   diagnostics.sort(byPosition);
   if (diagnostics.length > 0 || meta === undefined || body === undefined) return { diagnostics };
   return {
     lesson: {
       ...meta,
+      mode: options.mode,
       intro: body.intro,
       steps: body.steps,
       file,
@@ -75,10 +79,16 @@ function parseBody(
   markdown: string,
   source: string,
   diagnostics: Diagnostic[],
-  concepts: Set<string> | undefined,
+  options: ParseOptions,
 ): { intro: string; steps: Step[] } | undefined {
+  const { concepts, mode } = options;
   const root = fromMarkdown(markdown);
   const lines = source.split('\n');
+  for (const p of inlineProblems(markdown)) {
+    const before = markdown.slice(0, p.offset).split('\n');
+    const pos = { line: before.length, col: (before[before.length - 1]?.length ?? 0) + 1 };
+    diagnostics.push(diagnostic(file, pos, p.message));
+  }
   for (const { node, nested } of codeBlocks(root)) {
     if (!isClosedFence(node, lines)) {
       diagnostics.push(
@@ -103,7 +113,16 @@ function parseBody(
     const current = builders[builders.length - 1];
     const title = stepTitle(file, node, diagnostics);
     if (title !== undefined) {
-      builders.push(new StepBuilder(file, title, builders.length + 1, startOf(node), concepts));
+      builders.push(
+        new StepBuilder(file, title, builders.length + 1, startOf(node), concepts, mode),
+      );
+    } else if (node.type === 'code' && isModeBlock(node.lang)) {
+      // Markdown for one cgroup version: its body is prose there, absent on the other.
+      const text =
+        mode === undefined ? sliceOf(markdown, node) : node.lang === mode ? node.value : '';
+      if (text === '') continue;
+      if (current === undefined) intro.push(text);
+      else current.addProse(text);
     } else if (node.type === 'code' && isLabBlock(node.lang)) {
       if (current === undefined) {
         diagnostics.push(
@@ -133,7 +152,7 @@ function parseBody(
     );
   }
   diagnostics.push(...duplicateStepIds(file, steps));
-  return { intro: intro.join('\n\n').trim(), steps };
+  return { intro: resolveInline(intro.join('\n\n').trim(), mode), steps };
 }
 
 /** The title of a `## Step: title` heading; a near miss (`## Step title`) is reported. */

@@ -60,3 +60,11 @@ export const quizSchema = z
     message: 'answer is the number of the right choice (1 is the first)',
     path: ['answer'],
   });
+
+export const wrongSchema = z.strictObject({
+  title: z.string().min(1),
+  run: z.string().min(1),
+  undo: z.string().min(1).optional(),
+  /** Only on this cgroup version. */
+  mode: z.enum(['v1', 'v2']).optional(),
+});

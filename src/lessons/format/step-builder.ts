@@ -7,9 +7,10 @@ import { parseChecks } from '../checks/parse-checks.js';
 import { diagnostic, type Diagnostic, type SourcePos } from './diagnostic.js';
 import { parseHintCondition } from './hint-condition.js';
 import { metaAttribute, startOf } from './mdast-utils.js';
-import type { Hint, Step } from './model.js';
+import type { CgroupVersion, CodeBlock, Hint, Step } from './model.js';
 import { unknownConcept } from './concepts-message.js';
-import { quizSchema, stepMetaSchema } from './schema.js';
+import { resolveInline } from './modes.js';
+import { quizSchema, stepMetaSchema, wrongSchema } from './schema.js';
 import { parseYaml, validate } from './yaml-block.js';
 import type { LabBlock } from './blocks.js';
 
@@ -18,6 +19,8 @@ export class StepBuilder {
   private readonly prose: string[] = [];
   private metaSeen = false;
   private checkpointSeen = false;
+  /** Checks left out for the other cgroup version: hints that name them are left out too. */
+  private readonly otherModeNames = new Set<string>();
   private readonly step: Step;
 
   constructor(
@@ -26,6 +29,7 @@ export class StepBuilder {
     number: number,
     pos: SourcePos,
     private readonly known: Set<string> | undefined,
+    private readonly mode: CgroupVersion | undefined = undefined,
   ) {
     this.step = {
       id: slugify(title) || `step-${number}`,
@@ -41,6 +45,7 @@ export class StepBuilder {
       demo: [],
       hints: [],
       quizzes: [],
+      wrong: [],
       notes: [],
       checkpoint: undefined,
       checkpointPos: undefined,
@@ -60,9 +65,22 @@ export class StepBuilder {
       this.error(pos, `empty \`\`\`${kind} block`);
       return;
     }
+    const written = metaAttribute(node.meta, 'mode');
+    const blockMode: CgroupVersion | undefined =
+      written === 'v1' || written === 'v2' ? written : undefined;
+    if (written !== undefined && blockMode === undefined)
+      return this.error(pos, `mode="${written}": a block's mode is v1 or v2 (the cgroup version)`);
+    if (blockMode !== undefined && (kind === 'step' || kind === 'checkpoint'))
+      return this.error(
+        pos,
+        `a \`\`\`${kind} block cannot have a mode: give its checks \`mode: ${blockMode}\` instead`,
+      );
+    // Resolved for one version: the other version's blocks are not part of the step.
+    if (this.mode !== undefined && blockMode !== undefined && blockMode !== this.mode) return;
     // The block's text starts on the line after the fence, indented like the fence.
     const origin = { line: pos.line + 1, col: pos.col };
-    const block = { text, pos };
+    const block: CodeBlock =
+      blockMode === undefined ? { text, pos } : { text, pos, mode: blockMode };
     switch (kind) {
       case 'step':
         return this.addMeta(text, origin, pos);
@@ -89,12 +107,17 @@ export class StepBuilder {
         return this.addQuiz(text, origin, pos);
       case 'checkpoint':
         return this.addCheckpoint(text, origin, pos);
+      case 'wrong':
+        return this.addWrong(text, origin, pos);
     }
   }
 
   finish(): Step {
-    this.step.prose = this.prose.join('\n\n').trim();
+    this.step.prose = resolveInline(this.prose.join('\n\n').trim(), this.mode);
     this.checkHintNames();
+    this.step.hints = this.step.hints.filter(
+      (h) => !h.when.some((w) => this.otherModeNames.has(w.check)),
+    );
     // A step proves what the learner did (a checkpoint) or what they understood (a quiz).
     if (!this.checkpointSeen && this.step.quizzes.length === 0)
       this.error(
@@ -126,7 +149,7 @@ export class StepBuilder {
 
   private addHint(text: string, meta: string | null | undefined, pos: SourcePos): void {
     const when = metaAttribute(meta, 'when');
-    const hint: Hint = { text, when: [], pos };
+    const hint: Hint = { text: resolveInline(text, this.mode), when: [], pos };
     if (when !== undefined) {
       const cond = parseHintCondition(when);
       if (typeof cond === 'string') return this.error(pos, cond);
@@ -141,7 +164,25 @@ export class StepBuilder {
     if (!parsed) return;
     const r = validate(this.file, parsed, quizSchema, 'quiz');
     this.diagnostics.push(...r.diagnostics);
-    if (r.value) this.step.quizzes.push({ ...r.value, answer: r.value.answer - 1, pos });
+    if (r.value === undefined) return;
+    const inline = (t: string): string => resolveInline(t, this.mode);
+    this.step.quizzes.push({
+      question: inline(r.value.question),
+      choices: r.value.choices.map((c) => ({ text: inline(c.text), explain: inline(c.explain) })),
+      answer: r.value.answer - 1,
+      pos,
+    });
+  }
+
+  private addWrong(text: string, origin: SourcePos, pos: SourcePos): void {
+    const { parsed, diagnostics } = parseYaml({ file: this.file, text, origin });
+    this.diagnostics.push(...diagnostics);
+    if (!parsed) return;
+    const r = validate(this.file, parsed, wrongSchema, 'wrong');
+    this.diagnostics.push(...r.diagnostics);
+    if (r.value === undefined) return;
+    if (this.mode !== undefined && r.value.mode !== undefined && r.value.mode !== this.mode) return;
+    this.step.wrong.push({ title: r.value.title, run: r.value.run, undo: r.value.undo, pos });
   }
 
   private addCheckpoint(text: string, origin: SourcePos, pos: SourcePos): void {
@@ -153,12 +194,29 @@ export class StepBuilder {
     if (!parsed) return;
     const r = parseChecks(this.file, parsed);
     this.diagnostics.push(...r.diagnostics);
-    this.step.checkpoint = r.checks ?? [];
+    const all = r.checks ?? [];
+    const kept = all
+      .filter((c) => this.mode === undefined || c.mode === undefined || c.mode === this.mode)
+      .map((c) =>
+        c.explain === undefined ? c : { ...c, explain: resolveInline(c.explain, this.mode) },
+      );
+    if (all.length > 0 && kept.length === 0)
+      this.error(
+        pos,
+        `no check of this checkpoint applies on cgroup ${this.mode ?? ''}: add one for ${this.mode ?? 'it'} (mode: ${this.mode ?? 'v2'}) or one without a mode`,
+      );
+    for (const c of all)
+      if (!kept.some((k) => k.pos === c.pos) && c.name) this.otherModeNames.add(c.name);
+    this.step.checkpoint = kept;
     this.step.checkpointPos = pos;
   }
 
   private checkHintNames(): void {
-    const names = new Set((this.step.checkpoint ?? []).flatMap((c) => (c.name ? [c.name] : [])));
+    // Names of every check, of either version: a hint may name a check of the other one.
+    const names = new Set([
+      ...(this.step.checkpoint ?? []).flatMap((c) => (c.name ? [c.name] : [])),
+      ...this.otherModeNames,
+    ]);
     for (const hint of this.step.hints) {
       for (const cond of hint.when) {
         if (!names.has(cond.check))

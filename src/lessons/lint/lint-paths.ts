@@ -14,6 +14,7 @@ import type { Lesson } from '../format/model.js';
 import { parseLesson } from '../format/parse-lesson.js';
 import { LESSON_FILE } from '../load.js';
 import { conceptMismatches } from './concept-rules.js';
+import { stepRules } from './step-rules.js';
 import { undeclaredTools } from './tool-refs.js';
 
 export interface LintReport {
@@ -73,6 +74,12 @@ export function lintFiles(files: readonly string[], display = shownPath): LintRe
     const found = parsed.diagnostics.map((d) => ({ ...d, file }));
     const lesson = parsed.lesson;
     if (lesson !== undefined) {
+      // Resolved for each cgroup version, the lesson must still be whole on both.
+      for (const mode of ['v1', 'v2'] as const)
+        for (const d of parseLesson(abs, source, { concepts, mode }).diagnostics)
+          if (!found.some((f) => f.line === d.line && f.message === d.message))
+            found.push({ ...d, file });
+      found.push(...stepRules(file, lesson));
       found.push(...undeclaredTools(file, lesson));
       found.push(...conceptMismatches(file, source, lesson));
       found.push(...folderRule(file, abs, source, lesson));

@@ -86,6 +86,10 @@ export function undeclaredTools(file: string, lesson: Lesson): Diagnostic[] {
       ...step.solution,
       ...step.setup,
       ...step.cleanup,
+      ...step.wrong.flatMap((w) => [
+        { text: w.run, pos: w.pos },
+        ...(w.undo === undefined ? [] : [{ text: w.undo, pos: w.pos }]),
+      ]),
     ];
     for (const block of blocks) {
       for (const use of commandWords(block.text, block.pos.line + 1)) {

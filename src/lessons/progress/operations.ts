@@ -149,3 +149,16 @@ export function summarise(p: Progress, lesson: Lesson): LessonSummary {
     quizAnswered: quizzes.length,
   };
 }
+
+/** How a step stands for the learner: done (✓), skipped, or not yet. */
+export type StepMark = 'done' | 'skipped' | 'todo';
+
+/** The mark of every step of a lesson, in order (what the lesson list draws). */
+export function stepMarks(p: Progress, lesson: Pick<Lesson, 'id' | 'steps'>): StepMark[] {
+  const lp = p.lessons[lesson.id];
+  return lesson.steps.map((s) => {
+    const sp = lp?.steps[s.id];
+    if (sp?.completedAt !== undefined) return 'done';
+    return sp?.skipped === true ? 'skipped' : 'todo';
+  });
+}

@@ -49,6 +49,7 @@ export function snapshotSystem(system: LabSystem, snapshot: ProcessSnapshot): La
     readFile: (path) => system.readFile(path),
     mounts: (pid) => system.mounts(pid),
     exists: (path) => system.exists(path),
+    readLink: (path) => system.readLink(path),
     runShell: (script, timeoutMs) => system.runShell(script, timeoutMs),
   };
 }

@@ -56,6 +56,7 @@ export function liveLabs(lessonId?: string): LiveLab[] {
         cgroupBase: base,
         labScope: base,
         baseline: new Map(),
+        env,
       },
     });
   }

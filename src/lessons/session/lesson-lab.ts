@@ -12,6 +12,7 @@ import type { CheckContext } from '../checks/context.js';
 import { observerSystem } from '../checks/system.js';
 import type { Lesson } from '../format/model.js';
 import { startDaemons } from './daemons.js';
+import { wholeDiskOf } from './lab-disk.js';
 import { LAB_INFO_FILE, type LabInfo } from './lab-info.js';
 import { labPath } from './lab-path.js';
 
@@ -25,7 +26,10 @@ export interface LessonLab {
   close(): Promise<SessionReport>;
 }
 
-const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+/** Controllers the lab names a folder for: LAB_CGROUP_MEMORY ... (blkio is io on v2). */
+const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer', 'devices', 'io'] as const;
+/** v2 controllers the lab hands down to its session's groups (so lessons never have to). */
+const V2_DELEGATED = ['memory', 'pids', 'cpu', 'io'];
 
 /**
  * Opens the lab of `lesson` (its daemons started if it needs them). Only one per process:
@@ -57,6 +61,7 @@ async function prepare(session: LabSession, lesson: Lesson | undefined): Promise
     LAB_ROOTFS: join(bundle, 'rootfs'),
     LAB_CGROUP: rel,
     ...cgroupEnv(dirs),
+    ...diskEnv(session.dir),
     ...(await startDaemons(session, lesson?.requirements.daemons ?? [])),
   };
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: labPath(), ...labEnv };
@@ -66,6 +71,7 @@ async function prepare(session: LabSession, lesson: Lesson | undefined): Promise
     cgroupBase: base,
     labScope: base,
     baseline: new Map(),
+    env,
   };
   const procsFiles = shellCgroups.map((d) => join(d, 'cgroup.procs'));
   // Tells `contlab verify` and `contlab reset` in another terminal which lesson this lab runs.
@@ -82,7 +88,7 @@ async function prepare(session: LabSession, lesson: Lesson | undefined): Promise
 function cgroupEnv(dirs: Map<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of CONTROLLERS) {
-    const h = hierarchyFor(c);
+    const h = c === 'io' ? (hierarchyFor('blkio') ?? hierarchyFor('io')) : hierarchyFor(c);
     const dir = h === undefined ? undefined : dirs.get(h.mountPoint);
     if (h === undefined || dir === undefined) continue;
     out[`LAB_CGROUP_${c.toUpperCase()}`] = dir;
@@ -115,4 +121,10 @@ function enableV2Controllers(rel: string): void {
       // the parent does not delegate it: checks will then say the controller is missing
     }
   }
+}
+
+/** LAB_DISK: MAJOR:MINOR of the whole disk under the lab's folder (io limits name disks). */
+function diskEnv(dir: string): Record<string, string> {
+  const disk = wholeDiskOf(dir);
+  return disk === undefined ? {} : { LAB_DISK: disk };
 }

@@ -1,14 +1,2 @@
-/**
- * The one place the UI imports lesson logic from: the lessons API (src/lessons/index.ts),
- * re-exported from the modules behind it, so that the player loads only what it uses (not
- * the linter or `verify --auto`). The home screen's smaller part is in home-api.ts.
- */
-export type { CodeBlock, Hint, Lesson, Quiz, Step } from '../../lessons/format/model.js';
-export type { CheckpointResult, CheckResult } from '../../lessons/checks/types.js';
-export { findLessonFile, lessonFiles, loadLesson, loadLessonFile } from '../../lessons/load.js';
-export { liveLabs, type LiveLab } from '../../lessons/session/lab-info.js';
-export { LessonRun, type QuizOutcome } from '../../lessons/runner/lesson-run.js';
-export { ProgressStore } from '../../lessons/progress/store.js';
-export type { Progress } from '../../lessons/progress/schema.js';
-export { summarise, type LessonSummary } from '../../lessons/progress/operations.js';
-export { unmetRequirements } from '../../lessons/session/requirements.js';
+/** Moved to the lessons API: src/lessons/index.ts. Kept until the UI imports it from there. */
+export * from '../../lessons/index.js';

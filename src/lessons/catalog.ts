@@ -1,0 +1,205 @@
+/**
+ * The home screen's list: every lesson with its progress and whether this host can run it.
+ * A lesson file with problems is listed too, greyed out with the first problem.
+ *
+ * Parsing every lesson (Markdown, YAML, validation) is most of the time the home screen
+ * takes to appear, so what parsing gave is kept in a cache file beside the progress file,
+ * per lesson, keyed by the lesson file's content and by the parser's own files: a lesson is
+ * parsed again only when it (or contlab) changed. The parser is not even loaded otherwise.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { messageOf } from '../engine/errors.js';
+import type { CgroupVersion, Lesson } from './format/model.js';
+import { hostCgroupVersion } from './format/modes.js';
+import { lessonFiles, lessonsDir } from './discovery.js';
+import { stepMarks, summarise, type StepMark } from './progress/operations.js';
+import type { Progress } from './progress/schema.js';
+import { ProgressStore, progressDir } from './progress/store.js';
+import { unmetRequirements } from './session/requirements.js';
+
+export interface CatalogEntry {
+  file: string;
+  id: string;
+  title: string;
+  summary: string;
+  minutes: number;
+  /** Per step: done (✓), skipped, or not yet. */
+  steps: StepMark[];
+  /** Why this host cannot run it (empty: it can). */
+  unmet: string[];
+  /** Where "continue" would open it (1-based), and whether it was started at all. */
+  resumeStep: number;
+  started: boolean;
+  updatedAt: string | undefined;
+}
+
+export interface Catalog {
+  entries: CatalogEntry[];
+  /** A notice for the learner (a recovered progress file). */
+  notice: string | undefined;
+}
+
+function entryOf(lesson: Lesson, progress: Progress): CatalogEntry {
+  const lp = progress.lessons[lesson.id];
+  const summary = summarise(progress, lesson);
+  return {
+    file: lesson.file,
+    id: lesson.id,
+    title: lesson.title,
+    summary: lesson.summary,
+    minutes: lesson.minutes,
+    steps: stepMarks(progress, lesson),
+    unmet: unmetRequirements(lesson.requirements),
+    resumeStep: summary.resume.number,
+    started: lp !== undefined,
+    updatedAt: lp?.updatedAt,
+  };
+}
+
+/** A lesson file parsed: the lesson, or the first line of its problems. */
+type Parsed = { lesson: Lesson } | { problem: string };
+
+interface CacheFile {
+  version: typeof CACHE_VERSION;
+  /** Identifies the parser build the entries came from. */
+  parser: string;
+  /** The cgroup version the lessons' text was resolved for. */
+  mode: CgroupVersion;
+  /** By lesson file: the hash of its content, and what parsing it gave. */
+  lessons: Record<string, { hash: string; parsed: Parsed }>;
+}
+
+const CACHE_VERSION = 2;
+
+function cacheFile(): string {
+  return join(progressDir(), 'cache', 'catalog.json');
+}
+
+/** The parser's build: sizes and times of the lesson modules (compiled or source). */
+function parserKey(): string {
+  const root = fileURLToPath(new URL('./', import.meta.url));
+  const parts: string[] = [];
+  for (const sub of ['', 'format', 'checks']) {
+    const dir = join(root, sub);
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.[jt]sx?$/.test(name)) continue;
+      const st = statSync(join(dir, name));
+      parts.push(`${sub}/${name}:${st.size}:${st.mtimeMs}`);
+    }
+  }
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+function readCache(parser: string, mode: CgroupVersion): CacheFile['lessons'] {
+  try {
+    const data = JSON.parse(readFileSync(cacheFile(), 'utf8')) as Partial<CacheFile>;
+    if (
+      data.version === CACHE_VERSION &&
+      data.parser === parser &&
+      data.mode === mode &&
+      data.lessons !== undefined
+    )
+      return data.lessons;
+  } catch {
+    // no cache yet, or an unreadable one: parse every lesson
+  }
+  return {};
+}
+
+function writeCache(cache: CacheFile): void {
+  const file = cacheFile();
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, JSON.stringify(cache));
+    renameSync(temp, file);
+  } catch {
+    // a read-only home: the next start parses again
+  }
+}
+
+/** Every lesson file in `dir`, parsed or from the cache. */
+async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]> {
+  let parser: string | undefined;
+  try {
+    parser = parserKey();
+  } catch {
+    // the parser's files cannot be listed: no cache
+  }
+  const mode = hostCgroupVersion();
+  const cached = parser === undefined ? {} : readCache(parser, mode);
+  const fresh: CacheFile['lessons'] = {};
+  let changed = false;
+  let load: ((file: string) => Lesson) | undefined;
+  const out: { file: string; parsed: Parsed }[] = [];
+  for (const file of lessonFiles(dir)) {
+    let hash: string | undefined;
+    try {
+      hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+    } catch {
+      // unreadable: loading it below says why
+    }
+    const hit = hash === undefined ? undefined : cached[file];
+    let parsed: Parsed;
+    if (hit !== undefined && hit.hash === hash) parsed = hit.parsed;
+    else {
+      changed = true;
+      // The parser, only when a lesson has to be parsed.
+      load ??= (await import('./load.js')).loadLessonFile;
+      try {
+        parsed = { lesson: load(file) };
+      } catch (err) {
+        parsed = { problem: messageOf(err).split('\n')[0] ?? 'cannot be read' };
+      }
+    }
+    if (hash !== undefined) fresh[file] = { hash, parsed };
+    out.push({ file, parsed });
+  }
+  if (parser !== undefined && (changed || Object.keys(cached).length !== out.length))
+    writeCache({ version: CACHE_VERSION, parser, mode, lessons: fresh });
+  return out;
+}
+
+/** Lessons in folder order, with the one the learner last worked on (and not finished) first. */
+export async function loadCatalog(dir: string = lessonsDir()): Promise<Catalog> {
+  const store = new ProgressStore();
+  let notice: string | undefined;
+  let progress: Progress = { version: 1, lessons: {} };
+  try {
+    const loaded = store.load();
+    progress = loaded.progress;
+    notice = loaded.recovered;
+  } catch (err) {
+    notice = messageOf(err);
+  }
+  const entries: CatalogEntry[] = [];
+  for (const { file, parsed } of await parseAll(dir)) {
+    try {
+      if ('problem' in parsed) throw new Error(parsed.problem);
+      entries.push(entryOf(parsed.lesson, progress));
+    } catch (err) {
+      const name = file.split('/').slice(-2, -1)[0] ?? file;
+      entries.push({
+        file,
+        id: name,
+        title: name,
+        summary: '',
+        minutes: 0,
+        steps: [],
+        unmet: [messageOf(err).split('\n')[0] ?? 'cannot be read'],
+        resumeStep: 1,
+        started: false,
+        updatedAt: undefined,
+      });
+    }
+  }
+  const open = entries.filter(
+    (e) => e.started && e.unmet.length === 0 && e.steps.some((s) => s !== 'done'),
+  );
+  const latest = open.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+  const ordered = latest === undefined ? entries : [latest, ...entries.filter((e) => e !== latest)];
+  return { entries: ordered, notice };
+}
