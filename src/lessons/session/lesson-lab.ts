@@ -100,9 +100,6 @@ function cgroupEnv(dirs: Map<string, string>): Record<string, string> {
   return out;
 }
 
-/** What the lab hands down on v2: the lessons' controllers, and io for the disk limits. */
-const V2_DELEGATED: readonly string[] = [...CONTROLLERS, 'io'];
-
 /**
  * On v2 a child cgroup only has the controllers its parent enables for children: enable
  * them from the root (a systemd host has done that there already) down to the session.
