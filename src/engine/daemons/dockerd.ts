@@ -1,9 +1,12 @@
 /**
  * A lab dockerd: its own API socket, data root, exec root and pidfile under the session, no
- * TCP, no bridge and no iptables/NAT rules on the host (the lab's network lessons build
- * those by hand). It runs its containers through a lab containerd (in containerd's `moby`
- * namespace, as docker always does), so the containerd's cleanup also ends every shim
- * docker started, and it puts them in cgroups under the session's own.
+ * TCP. It lives in a network namespace of its own (made by `unshare --net` and ended with
+ * it), so its bridge `contlab0` (docker0's counterpart), the veth ends of its containers,
+ * its iptables/NAT rules, its ip_forward switch and its docker-proxy listeners are all in
+ * there: nothing touches the host's interfaces or firewall, even when a learner runs
+ * `docker network create` or `-p 8080:80`. It runs its containers through a lab containerd
+ * (in containerd's `moby` namespace, as docker always does), so the containerd's cleanup
+ * also ends every shim docker started, and it puts them in cgroups under the session's own.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,24 @@ import type { LabSession } from '../session.js';
 import { startLabContainerd, type LabContainerd } from './containerd.js';
 import { checkSocketPath } from './socket-path.js';
 import { requireTool, startDaemon, type DaemonResource } from './spawn-daemon.js';
+
+/** docker0's counterpart in the lab dockerd's network namespace, and its address. */
+export const LAB_DOCKER_BRIDGE = 'contlab0';
+export const LAB_DOCKER_BRIDGE_CIDR = '172.30.0.1/24';
+
+/**
+ * Runs in the new network namespace before dockerd: loopback up (docker-proxy and a
+ * learner's `wget 127.0.0.1:PORT` need it), and the bridge made, since dockerd only creates
+ * a bridge of its own when it is called docker0. Then it execs dockerd: same PID.
+ */
+const NETNS_PRELUDE = [
+  'set -e',
+  'ip link set lo up',
+  `ip link add ${LAB_DOCKER_BRIDGE} type bridge`,
+  `ip addr add ${LAB_DOCKER_BRIDGE_CIDR} dev ${LAB_DOCKER_BRIDGE}`,
+  `ip link set ${LAB_DOCKER_BRIDGE} up`,
+  'exec "$@"',
+].join('\n');
 
 export interface LabDockerd {
   /** The value for `docker -H`: unix://<runDir>/docker.sock. */
@@ -25,6 +46,8 @@ export interface LabDockerd {
   readonly cgroupParent: string;
   readonly containerd: LabContainerd;
   readonly pid: number;
+  /** Its network namespace (/proc/PID/ns/net): `nsenter --net=PATH ip link` looks inside. */
+  readonly netns: string;
   readonly startupMs: number;
   /** The environment that points a learner's `docker` at this dockerd. */
   env(): Record<string, string>;
@@ -38,6 +61,8 @@ export async function startLabDockerd(
   opts: { timeoutMs?: number; extraArgs?: readonly string[] } = {},
 ): Promise<LabDockerd> {
   requireTool('docker', 'docker.io');
+  const dockerdPath = requireTool('dockerd', 'docker.io');
+  requireTool('iptables', 'iptables');
   const socket = checkSocketPath(join(session.runDir, 'docker.sock'), 'lab dockerd');
   const host = `unix://${socket}`;
   const cd = containerd ?? (await startLabContainerd(session));
@@ -65,9 +90,16 @@ export async function startLabDockerd(
 
   const started = await startDaemon(session, {
     name: 'dockerd',
-    binary: 'dockerd',
-    pkg: 'docker.io',
+    binary: 'unshare',
+    pkg: 'util-linux',
     args: [
+      '--net',
+      '--',
+      '/bin/sh',
+      '-c',
+      NETNS_PRELUDE,
+      'contlab-dockerd-netns',
+      dockerdPath,
       '--host',
       host,
       '--config-file',
@@ -81,11 +113,13 @@ export async function startLabDockerd(
       '--containerd',
       cd.address,
       '--bridge',
-      'none',
-      '--iptables=false',
+      LAB_DOCKER_BRIDGE,
+      // iptables, masquerade and docker-proxy as on any docker host: in its own netns.
+      '--iptables=true',
+      '--ip-masq=true',
+      '--userland-proxy=true',
       '--ip6tables=false',
-      '--ip-masq=false',
-      '--userland-proxy=false',
+      '--ipv6=false',
       '--exec-opt',
       'native.cgroupdriver=cgroupfs',
       '--cgroup-parent',
@@ -116,8 +150,9 @@ export async function startLabDockerd(
     cgroupParent,
     containerd: cd,
     pid: started.pid,
+    netns: `/proc/${started.pid}/ns/net`,
     startupMs: started.startupMs,
-    env: () => ({ DOCKER_HOST: host }),
+    env: () => ({ DOCKER_HOST: host, LAB_DOCKER_NETNS: `/proc/${started.pid}/ns/net` }),
     docker,
     stop: () => session.remove(resource),
   };
