@@ -55,4 +55,17 @@ export const CURRICULUM_CONCEPTS: readonly { id: string; quiz: boolean }[] = [
   { id: 'docker.chain', quiz: false },
   { id: 'docker.lifecycle', quiz: false },
   { id: 'docker.runtimes', quiz: true },
+  // Added in the second edition.
+  { id: 'net.veth', quiz: false },
+  { id: 'net.bridge', quiz: false },
+  { id: 'net.nat', quiz: false },
+  { id: 'net.docker', quiz: false },
+  { id: 'img.layout', quiz: false },
+  { id: 'img.import', quiz: false },
+  { id: 'img.export-bundle', quiz: false },
+  { id: 'cg.tools', quiz: false },
+  { id: 'cg.docker-flags', quiz: false },
+  { id: 'cg.psi', quiz: false },
+  { id: 'cg.devices-v2', quiz: false },
+  { id: 'docker.flags-ns', quiz: false },
 ];
