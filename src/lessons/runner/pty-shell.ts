@@ -4,12 +4,17 @@
  * process is a shell again, asleep waiting for input, and the output has gone quiet; this
  * works for nested shells too (`unshare --fork bash`, `chroot $LAB_ROOTFS sh`).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { labArgv, recordProcess } from '../session/spawn.js';
 import type { LessonLab } from '../session/lesson-lab.js';
 
 const SHELLS = new Set(['bash', 'sh', 'ash', 'dash', 'zsh', 'busybox']);
+/**
+ * Programs that relay this terminal to a terminal of their own (`runc run` of a config with
+ * `"terminal": true`): the learner types into the shell behind the relay.
+ */
+const RELAYS = new Set(['runc']);
 const QUIET_MS = 150;
 const POLL_MS = 40;
 
@@ -91,11 +96,44 @@ export class LabShell {
     const shell = statOf(this.term.pid);
     if (shell === undefined) return false;
     const fg = statOf(shell.tpgid);
-    return fg !== undefined && SHELLS.has(fg.comm) && fg.state === 'S';
+    if (fg === undefined) return false;
+    if (RELAYS.has(fg.comm)) return relayedShellWaits(shell.tpgid);
+    return SHELLS.has(fg.comm) && fg.state === 'S';
   }
 }
 
-function statOf(pid: number): { comm: string; state: string; tpgid: number } | undefined {
+/**
+ * Behind a relay: one of its children has a terminal of its own, and the foreground of that
+ * terminal is a shell asleep (a container's `sh` waiting at its prompt). A relay running a
+ * program without a terminal has no such child, so it counts as busy until it exits.
+ */
+function relayedShellWaits(relay: number): boolean {
+  for (const child of childrenOf(relay)) {
+    const c = statOf(child);
+    if (c === undefined || c.ttyNr === 0 || c.tpgid <= 0) continue;
+    const fg = statOf(c.tpgid);
+    if (fg !== undefined && SHELLS.has(fg.comm) && fg.state === 'S') return true;
+  }
+  return false;
+}
+
+/** Children of every thread (a Go program like runc forks from any of them). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(' ')
+        .filter((s) => s.trim() !== '')
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+function statOf(
+  pid: number,
+): { comm: string; state: string; ttyNr: number; tpgid: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
@@ -103,7 +141,8 @@ function statOf(pid: number): { comm: string; state: string; tpgid: number } | u
     return {
       comm: stat.slice(stat.indexOf('(') + 1, close),
       state: rest[0] ?? '?',
-      // field 8 (tpgid) is rest[5]: rest[0] is field 3
+      // field 7 (tty_nr) is rest[4], field 8 (tpgid) is rest[5]: rest[0] is field 3
+      ttyNr: Number(rest[4]),
       tpgid: Number(rest[5]),
     };
   } catch {
