@@ -1,9 +1,11 @@
 /**
  * A lab dockerd on its own socket, data root and exec root, over a lab containerd, in a
- * network namespace of its own (its bridge contlab0, its veth ends, its NAT rules and its
- * docker-proxy stay in there): it loads the offline lab image from the tarball, runs
- * `docker run --rm --network none contlab/busybox echo hello` and a published web server
- * on its bridge, and stops leaving nothing, on the host's network least of all.
+ * network namespace of its own. With docker's bridge network (the networking lesson) its
+ * bridge contlab0, its veth ends, its NAT rules and its docker-proxy stay in there: it loads
+ * the offline lab image from the tarball, runs `docker run --rm --network none contlab/busybox
+ * echo hello` and a published web server on its bridge. Without (every other lesson) it has
+ * no networks but none and host, and no iptables rules. Both stop leaving nothing, on the
+ * host's network least of all.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -56,7 +58,7 @@ beforeAll(async () => {
   buildDist();
   session = await LabSession.open();
   const containerd = await startLabContainerd(session);
-  dockerd = await startLabDockerd(session, containerd);
+  dockerd = await startLabDockerd(session, containerd, { network: 'bridge' });
   process.stdout.write(
     `lab containerd ready in ${containerd.startupMs.toFixed(0)} ms, ` +
       `dockerd in ${dockerd.startupMs.toFixed(0)} ms\n`,
@@ -160,6 +162,24 @@ describe('the lab dockerd', () => {
     expect(pidsMentioning(dockerd.containerd.address)).toEqual([]);
     expect(mountsBelow(s.dir)).toEqual([]);
     expect(mountsBelow(s.runDir)).toEqual([]);
+  });
+
+  test('without a bridge: only none and host, no NAT rules, still a netns of its own', async () => {
+    const s = session as LabSession;
+    const plain = await startLabDockerd(s, await startLabContainerd(s));
+    const args = readFileSync(`/proc/${plain.pid}/cmdline`, 'utf8').split('\0');
+    expect(args).toEqual(expect.arrayContaining(['--bridge', 'none', '--iptables=false']));
+    const netns = readlinkSync(plain.netns);
+    expect(netns).not.toBe(readlinkSync('/proc/self/ns/net'));
+    const nets = await plain.docker(['network', 'ls', '--format', '{{.Name}}']);
+    expect(nets.stdout.split('\n').filter(Boolean).sort()).toEqual(['host', 'none']);
+    const nat = spawnSync('nsenter', [`--net=${plain.netns}`, 'iptables', '-t', 'nat', '-S'], {
+      encoding: 'utf8',
+    }).stdout;
+    expect(nat).not.toMatch(/DOCKER|MASQUERADE/);
+    await plain.stop();
+    await plain.containerd.stop();
+    expect(pidsInNetns(netns)).toEqual([]);
     await s.close();
     expect(labCgroupDirs(s.id)).toEqual([]);
     expect(existsSync('/run/docker/plugins')).toBe(false);

@@ -1,10 +1,13 @@
 /**
  * A lab dockerd: its own API socket, data root, exec root and pidfile under the session, no
  * TCP. It lives in a network namespace of its own (made by `unshare --net` and ended with
- * it), so its bridge `contlab0` (docker0's counterpart), the veth ends of its containers,
- * its iptables/NAT rules, its ip_forward switch and its docker-proxy listeners are all in
- * there: nothing touches the host's interfaces or firewall, even when a learner runs
- * `docker network create` or `-p 8080:80`. It runs its containers through a lab containerd
+ * it), so nothing it does touches the host's interfaces or firewall, even when a learner
+ * runs `docker network create`. By default it has no bridge and no iptables rules (its
+ * containers run with `--network none`); with `network: 'bridge'` (the networking lesson)
+ * it gets a bridge `contlab0` (docker0's counterpart), NAT rules, ip_forward and
+ * docker-proxy as on any docker host, all inside that namespace. Setting up the rules costs
+ * a few dozen iptables runs, which under emulation (the cgroup v2 VM) take over a minute,
+ * so only the lessons that need them pay. It runs its containers through a lab containerd
  * (in containerd's `moby` namespace, as docker always does), so the containerd's cleanup
  * also ends every shim docker started, and it puts them in cgroups under the session's own.
  */
@@ -23,17 +26,46 @@ export const LAB_DOCKER_BRIDGE_CIDR = '172.30.0.1/24';
 
 /**
  * Runs in the new network namespace before dockerd: loopback up (docker-proxy and a
- * learner's `wget 127.0.0.1:PORT` need it), and the bridge made, since dockerd only creates
- * a bridge of its own when it is called docker0. Then it execs dockerd: same PID.
+ * learner's `wget 127.0.0.1:PORT` need it), and for a bridge network the bridge made, since
+ * dockerd only creates a bridge of its own when it is called docker0. Then it execs
+ * dockerd: same PID.
  */
-const NETNS_PRELUDE = [
-  'set -e',
-  'ip link set lo up',
-  `ip link add ${LAB_DOCKER_BRIDGE} type bridge`,
-  `ip addr add ${LAB_DOCKER_BRIDGE_CIDR} dev ${LAB_DOCKER_BRIDGE}`,
-  `ip link set ${LAB_DOCKER_BRIDGE} up`,
-  'exec "$@"',
-].join('\n');
+function netnsPrelude(network: LabDockerNetwork): string {
+  const bridge =
+    network === 'bridge'
+      ? [
+          `ip link add ${LAB_DOCKER_BRIDGE} type bridge`,
+          `ip addr add ${LAB_DOCKER_BRIDGE_CIDR} dev ${LAB_DOCKER_BRIDGE}`,
+          `ip link set ${LAB_DOCKER_BRIDGE} up`,
+        ]
+      : [];
+  return ['set -e', 'ip link set lo up', ...bridge, 'exec "$@"'].join('\n');
+}
+
+/** `none`: no networks but none and host. `bridge`: docker's default bridge network. */
+export type LabDockerNetwork = 'none' | 'bridge';
+
+function networkArgs(network: LabDockerNetwork): string[] {
+  if (network === 'none')
+    return [
+      '--bridge',
+      'none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--ip-masq=false',
+      '--userland-proxy=false',
+    ];
+  return [
+    '--bridge',
+    LAB_DOCKER_BRIDGE,
+    // iptables, masquerade and docker-proxy as on any docker host: in its own netns.
+    '--iptables=true',
+    '--ip-masq=true',
+    '--userland-proxy=true',
+    '--ip6tables=false',
+    '--ipv6=false',
+  ];
+}
 
 export interface LabDockerd {
   /** The value for `docker -H`: unix://<runDir>/docker.sock. */
@@ -58,11 +90,12 @@ export interface LabDockerd {
 export async function startLabDockerd(
   session: LabSession,
   containerd?: LabContainerd,
-  opts: { timeoutMs?: number; extraArgs?: readonly string[] } = {},
+  opts: { timeoutMs?: number; extraArgs?: readonly string[]; network?: LabDockerNetwork } = {},
 ): Promise<LabDockerd> {
+  const network = opts.network ?? 'none';
   requireTool('docker', 'docker.io');
   const dockerdPath = requireTool('dockerd', 'docker.io');
-  requireTool('iptables', 'iptables');
+  if (network === 'bridge') requireTool('iptables', 'iptables');
   const socket = checkSocketPath(join(session.runDir, 'docker.sock'), 'lab dockerd');
   const host = `unix://${socket}`;
   const cd = containerd ?? (await startLabContainerd(session));
@@ -97,7 +130,7 @@ export async function startLabDockerd(
       '--',
       '/bin/sh',
       '-c',
-      NETNS_PRELUDE,
+      netnsPrelude(network),
       'contlab-dockerd-netns',
       dockerdPath,
       '--host',
@@ -112,14 +145,7 @@ export async function startLabDockerd(
       pidFile,
       '--containerd',
       cd.address,
-      '--bridge',
-      LAB_DOCKER_BRIDGE,
-      // iptables, masquerade and docker-proxy as on any docker host: in its own netns.
-      '--iptables=true',
-      '--ip-masq=true',
-      '--userland-proxy=true',
-      '--ip6tables=false',
-      '--ipv6=false',
+      ...networkArgs(network),
       '--exec-opt',
       'native.cgroupdriver=cgroupfs',
       '--cgroup-parent',
@@ -133,7 +159,8 @@ export async function startLabDockerd(
     address: socket,
     dirs: [dataRoot, execRoot],
     logPath,
-    timeoutMs: opts.timeoutMs ?? 30_000,
+    // The bridge's iptables rules take a few seconds here, over a minute under emulation.
+    timeoutMs: opts.timeoutMs ?? (network === 'bridge' ? 90_000 : 30_000),
     ready: async () =>
       (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 5_000 })).code ===
       0,
