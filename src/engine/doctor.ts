@@ -226,6 +226,13 @@ const TOOLS: ToolSpec[] = [
   { name: 'capsh', bin: 'capsh', args: ['--decode=0'], pkg: 'libcap2-bin', required: true },
   { name: 'pstree', bin: 'pstree', args: ['--version'], pkg: 'psmisc', required: true },
   { name: 'strace', bin: 'strace', args: ['--version'], pkg: 'strace', required: false },
+  // The lab dockerd programs its NAT rules (in its own network namespace) with iptables.
+  { name: 'iptables', bin: 'iptables', args: ['--version'], pkg: 'iptables', required: true },
+  // Tools single lessons type: networking (nft), cgroups (cgcreate, stress, bpftool).
+  { name: 'nft', bin: 'nft', args: ['--version'], pkg: 'nftables', required: false },
+  { name: 'cgcreate', bin: 'cgcreate', args: ['--help'], pkg: 'cgroup-tools', required: false },
+  { name: 'stress', bin: 'stress', args: ['--version'], pkg: 'stress', required: false },
+  { name: 'bpftool', bin: 'bpftool', args: ['version'], pkg: 'bpftool', required: false },
 ];
 
 async function toolCheck(t: ToolSpec): Promise<Check> {

@@ -197,16 +197,18 @@ export class LabSession {
   }
 
   /**
-   * Starts a process that belongs to the lab. It first joins the session's cgroup (journaled
-   * before), then execs the command: there is no instant at which it runs unrecorded.
+   * Starts a process that belongs to the lab. It first joins the session's `spawned` cgroup
+   * (journaled before), then execs the command: there is no instant at which it runs
+   * unrecorded. A child, not the session's own cgroup: on v2 a cgroup that hands controllers
+   * down to its children may hold no processes (a lesson lab's session does), and writing a
+   * PID there fails with EBUSY.
    */
   async spawn(
     command: string,
     args: readonly string[],
     options: SpawnOptions = {},
   ): Promise<ChildProcess> {
-    // A leaf of the session's cgroup: on v2 a cgroup that hands controllers down to its
-    // children may hold no process itself (the "no internal processes" rule).
+    await this.cgroup(); // the parent first: it is removed after its child
     const cgroups = await this.cgroup('spawned');
     const procsFiles = [...cgroups.values()].map((dir) => join(dir, 'cgroup.procs'));
     const prelude =

@@ -55,6 +55,7 @@ export const CURRICULUM_CONCEPTS: readonly { id: string; quiz: boolean }[] = [
   { id: 'docker.chain', quiz: false },
   { id: 'docker.lifecycle', quiz: false },
   { id: 'docker.runtimes', quiz: true },
+  // Added in the second edition.
   { id: 'net.veth', quiz: false },
   { id: 'net.bridge', quiz: false },
   { id: 'net.nat', quiz: false },

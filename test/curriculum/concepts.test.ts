@@ -103,9 +103,22 @@ describe('the curriculum', () => {
   const all = concepts ?? [];
   const known = new Set(all.map((c) => c.id));
 
-  it('has lessons 00 to 09', () => {
+  it('has lessons 00 to 11', () => {
     const folders = curriculumLessons().map((l) => l.folder.slice(0, 2));
-    expect(folders).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08', '09']);
+    expect(folders).toEqual([
+      '00',
+      '01',
+      '02',
+      '03',
+      '04',
+      '05',
+      '06',
+      '07',
+      '08',
+      '09',
+      '10',
+      '11',
+    ]);
     expect(all.length).toBeGreaterThan(0);
   });
 

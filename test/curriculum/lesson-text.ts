@@ -56,10 +56,10 @@ export function stepsOf(lesson: string, source: string): StepText[] {
     });
 }
 
-/** The curriculum lessons (folders 00- to 09-), in order. */
+/** The curriculum lessons (folders 00- to 89-; 9x are the format's samples), in order. */
 export function curriculumLessons(): { folder: string; source: string }[] {
   return readdirSync(LESSONS_DIR, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^0\d-/.test(e.name))
+    .filter((e) => e.isDirectory() && /^[0-8]\d-/.test(e.name))
     .filter((e) => existsSync(join(LESSONS_DIR, e.name, 'lesson.md')))
     .map((e) => ({
       folder: e.name,

@@ -39,6 +39,11 @@ interface LessonReport {
 
 /** Interfaces the lessons create inside their own namespaces; none may appear on the host. */
 const LESSON_LINKS = [
+  'contlab0',
+  'contlab-h1',
+  'contlab-h2',
+  'contlab-up',
+  'contlab-out',
   'contlab-a',
   'contlab-b',
   'contlab-br0',
@@ -108,6 +113,8 @@ describe('contlab verify --all --auto', () => {
         'runc',
         'containerd',
         'docker',
+        'networking',
+        'images',
       ])
         expect(ids).toContain(id);
 
@@ -147,10 +154,16 @@ describe('contlab verify --all --auto', () => {
       expect(LESSON_LINKS.filter((l) => linkExists(l))).toEqual([]);
       expect([...snapshot()].filter((e) => !before.has(e))).toEqual([]);
       expect(existsSync('/etc/contlab-test')).toBe(false);
-      // No sleep from a lesson outlived its lab (the lessons use numbers 3600 to 4510).
+      // No sleep from a lesson outlived its lab (the lessons use numbers 3600 to 4799), and
+      // no docker-proxy a lesson started (by hand in 10-networking, or by the lab dockerd).
       const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
       expect(
-        ps.split('\n').filter((l) => /^\/?(bin\/)?sleep (3[6-9]|4[0-5])\d\d$/.test(l)),
+        ps.split('\n').filter((l) => /^\/?(bin\/)?sleep (3[6-9]|4[0-7])\d\d$/.test(l)),
+      ).toEqual([]);
+      expect(
+        ps
+          .split('\n')
+          .filter((l) => /docker-proxy .*-container-ip (10\.99\.|172\.30\.0\.)/.test(l)),
       ).toEqual([]);
     },
     BUDGET_MS + 60_000,

@@ -146,6 +146,7 @@ describe('the tools a shell block runs', () => {
         'FOO=1 sudo unshare --uts bash  # comment: ip is not a command here',
         'for p in $(pgrep -x bash); do nsenter -t "$p" --uts hostname; done | grep -q x',
         "capsh --drop=cap_net_raw -- -c 'exec sleep 1' && /usr/sbin/ip link",
+        'PEER=$(docker exec box cat /x)',
       ].join('\n'),
       10,
     ).map((w) => `${w.line}:${w.col}:${w.tool}`);
@@ -158,6 +159,7 @@ describe('the tools a shell block runs', () => {
       '11:70:grep',
       '12:1:capsh',
       '12:50:ip',
+      '13:8:docker',
     ]);
   });
 });

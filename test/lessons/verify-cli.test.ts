@@ -98,6 +98,14 @@ describe('contlab verify --auto', () => {
     expect(pidsMentioning(report.session as string)).toEqual([]);
   });
 
+  it("types into the shell behind runc run's terminal, and waits for a runc run without one", () => {
+    const { r, report } = verifyJson([join(FIXTURES, 'runc-terminal.md'), '--auto']);
+    expect(report.steps[0]?.problem).toBeUndefined();
+    expect(r.code).toBe(0);
+    expect(report.steps[0]).toMatchObject({ ok: true, before: { ok: false }, after: { ok: true } });
+    expectNothingLeft(report);
+  });
+
   it('refuses a checkpoint that already passes before its step', () => {
     const { r, report } = verifyJson([join(FIXTURES, 'vacuous.md'), '--auto']);
     expect(r.code).toBe(1);

@@ -81,7 +81,7 @@ export async function runInDocker(
   dockerd: LabDockerd,
   name: string,
   command: readonly string[],
-  opts: RunOptions & { network?: string } = {},
+  opts: RunOptions & { network?: string; extraArgs?: readonly string[] } = {},
 ): Promise<LabContainer> {
   const id = labName(name, 64);
   const resource: Resource = { kind: 'docker-container', host: dockerd.host, id };
@@ -92,6 +92,7 @@ export async function runInDocker(
     id,
     '--network',
     opts.network ?? 'none',
+    ...(opts.extraArgs ?? []),
     opts.image ?? DOCKER_TAG,
     ...command,
   ];

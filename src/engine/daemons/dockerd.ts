@@ -1,9 +1,15 @@
 /**
  * A lab dockerd: its own API socket, data root, exec root and pidfile under the session, no
- * TCP, no bridge and no iptables/NAT rules on the host (the lab's network lessons build
- * those by hand). It runs its containers through a lab containerd (in containerd's `moby`
- * namespace, as docker always does), so the containerd's cleanup also ends every shim
- * docker started, and it puts them in cgroups under the session's own.
+ * TCP. It lives in a network namespace of its own (made by `unshare --net` and ended with
+ * it), so nothing it does touches the host's interfaces or firewall, even when a learner
+ * runs `docker network create`. By default it has no bridge and no iptables rules (its
+ * containers run with `--network none`); with `network: 'bridge'` (the networking lesson)
+ * it gets a bridge `contlab0` (docker0's counterpart), NAT rules, ip_forward and
+ * docker-proxy as on any docker host, all inside that namespace. Setting up the rules costs
+ * a few dozen iptables runs, which under emulation (the cgroup v2 VM) take over a minute,
+ * so only the lessons that need them pay. It runs its containers through a lab containerd
+ * (in containerd's `moby` namespace, as docker always does), so the containerd's cleanup
+ * also ends every shim docker started, and it puts them in cgroups under the session's own.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +19,53 @@ import type { LabSession } from '../session.js';
 import { startLabContainerd, type LabContainerd } from './containerd.js';
 import { checkSocketPath } from './socket-path.js';
 import { requireTool, startDaemon, type DaemonResource } from './spawn-daemon.js';
+
+/** docker0's counterpart in the lab dockerd's network namespace, and its address. */
+export const LAB_DOCKER_BRIDGE = 'contlab0';
+export const LAB_DOCKER_BRIDGE_CIDR = '172.30.0.1/24';
+
+/**
+ * Runs in the new network namespace before dockerd: loopback up (docker-proxy and a
+ * learner's `wget 127.0.0.1:PORT` need it), and for a bridge network the bridge made, since
+ * dockerd only creates a bridge of its own when it is called docker0. Then it execs
+ * dockerd: same PID.
+ */
+function netnsPrelude(network: LabDockerNetwork): string {
+  const bridge =
+    network === 'bridge'
+      ? [
+          `ip link add ${LAB_DOCKER_BRIDGE} type bridge`,
+          `ip addr add ${LAB_DOCKER_BRIDGE_CIDR} dev ${LAB_DOCKER_BRIDGE}`,
+          `ip link set ${LAB_DOCKER_BRIDGE} up`,
+        ]
+      : [];
+  return ['set -e', 'ip link set lo up', ...bridge, 'exec "$@"'].join('\n');
+}
+
+/** `none`: no networks but none and host. `bridge`: docker's default bridge network. */
+export type LabDockerNetwork = 'none' | 'bridge';
+
+function networkArgs(network: LabDockerNetwork): string[] {
+  if (network === 'none')
+    return [
+      '--bridge',
+      'none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--ip-masq=false',
+      '--userland-proxy=false',
+    ];
+  return [
+    '--bridge',
+    LAB_DOCKER_BRIDGE,
+    // iptables, masquerade and docker-proxy as on any docker host: in its own netns.
+    '--iptables=true',
+    '--ip-masq=true',
+    '--userland-proxy=true',
+    '--ip6tables=false',
+    '--ipv6=false',
+  ];
+}
 
 export interface LabDockerd {
   /** The value for `docker -H`: unix://<runDir>/docker.sock. */
@@ -25,6 +78,8 @@ export interface LabDockerd {
   readonly cgroupParent: string;
   readonly containerd: LabContainerd;
   readonly pid: number;
+  /** Its network namespace (/proc/PID/ns/net): `nsenter --net=PATH ip link` looks inside. */
+  readonly netns: string;
   readonly startupMs: number;
   /** The environment that points a learner's `docker` at this dockerd. */
   env(): Record<string, string>;
@@ -35,9 +90,12 @@ export interface LabDockerd {
 export async function startLabDockerd(
   session: LabSession,
   containerd?: LabContainerd,
-  opts: { timeoutMs?: number; extraArgs?: readonly string[] } = {},
+  opts: { timeoutMs?: number; extraArgs?: readonly string[]; network?: LabDockerNetwork } = {},
 ): Promise<LabDockerd> {
+  const network = opts.network ?? 'none';
   requireTool('docker', 'docker.io');
+  const dockerdPath = requireTool('dockerd', 'docker.io');
+  if (network === 'bridge') requireTool('iptables', 'iptables');
   const socket = checkSocketPath(join(session.runDir, 'docker.sock'), 'lab dockerd');
   const host = `unix://${socket}`;
   const cd = containerd ?? (await startLabContainerd(session));
@@ -65,9 +123,16 @@ export async function startLabDockerd(
 
   const started = await startDaemon(session, {
     name: 'dockerd',
-    binary: 'dockerd',
-    pkg: 'docker.io',
+    binary: 'unshare',
+    pkg: 'util-linux',
     args: [
+      '--net',
+      '--',
+      '/bin/sh',
+      '-c',
+      netnsPrelude(network),
+      'contlab-dockerd-netns',
+      dockerdPath,
       '--host',
       host,
       '--config-file',
@@ -80,12 +145,7 @@ export async function startLabDockerd(
       pidFile,
       '--containerd',
       cd.address,
-      '--bridge',
-      'none',
-      '--iptables=false',
-      '--ip6tables=false',
-      '--ip-masq=false',
-      '--userland-proxy=false',
+      ...networkArgs(network),
       '--exec-opt',
       'native.cgroupdriver=cgroupfs',
       '--cgroup-parent',
@@ -99,7 +159,8 @@ export async function startLabDockerd(
     address: socket,
     dirs: [dataRoot, execRoot],
     logPath,
-    timeoutMs: opts.timeoutMs ?? 30_000,
+    // The bridge's iptables rules take a few seconds here, over a minute under emulation.
+    timeoutMs: opts.timeoutMs ?? (network === 'bridge' ? 90_000 : 30_000),
     ready: async () =>
       (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 5_000 })).code ===
       0,
@@ -116,8 +177,9 @@ export async function startLabDockerd(
     cgroupParent,
     containerd: cd,
     pid: started.pid,
+    netns: `/proc/${started.pid}/ns/net`,
     startupMs: started.startupMs,
-    env: () => ({ DOCKER_HOST: host }),
+    env: () => ({ DOCKER_HOST: host, LAB_DOCKER_NETNS: `/proc/${started.pid}/ns/net` }),
     docker,
     stop: () => session.remove(resource),
   };

@@ -12,8 +12,11 @@ export interface Requirements {
   namespaces: string[];
   controllers: string[];
   filesystems: string[];
-  /** Lab daemons the lesson's commands use (dockerd implies containerd). */
-  daemons: ('containerd' | 'dockerd')[];
+  /**
+   * Lab daemons the lesson's commands use (dockerd implies containerd; dockerd-bridge is a
+   * dockerd with docker's bridge network, NAT and docker-proxy, in its own netns).
+   */
+  daemons: ('containerd' | 'dockerd' | 'dockerd-bridge')[];
 }
 
 export interface CodeBlock {

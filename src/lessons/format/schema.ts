@@ -19,7 +19,7 @@ export const requirementsSchema = z.strictObject({
   controllers: z.array(z.enum(CONTROLLERS)).default([]),
   filesystems: z.array(z.string()).default([]),
   /** The lab's own containerd (and dockerd) that the lesson's commands talk to. */
-  daemons: z.array(z.enum(['containerd', 'dockerd'])).default([]),
+  daemons: z.array(z.enum(['containerd', 'dockerd', 'dockerd-bridge'])).default([]),
 });
 
 export const frontMatterSchema = z.strictObject({

@@ -57,6 +57,8 @@ export function commandWords(script: string, firstLine: number): ToolUse[] {
       for (let m = words.exec(code); m !== null; m = words.exec(code)) {
         const word = m[0].replace(/^['"]+/, '');
         if (/^[|;&()`]/.test(m[0])) break;
+        // `X=$(cmd args`: cmd is read from the `$(` start; the words after it are its args.
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) && /\$\(|`/.test(word)) break;
         if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || PREFIX_WORDS.has(word)) continue;
         if (/^[A-Za-z0-9_./+-]+$/.test(word)) {
           const tool = word.split('/').pop() as string;

@@ -4,7 +4,7 @@
  * process is a shell again, asleep waiting for input, and the output has gone quiet; this
  * works for nested shells too (`unshare --fork bash`, `chroot $LAB_ROOTFS sh`).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { listPids } from '../../engine/procfs.js';
 import { scaled } from '../../engine/time-scale.js';
@@ -12,6 +12,11 @@ import { labArgv, recordProcess } from '../session/spawn.js';
 import type { LessonLab } from '../session/lesson-lab.js';
 
 const SHELLS = new Set(['bash', 'sh', 'ash', 'dash', 'zsh', 'busybox']);
+/**
+ * Programs that relay this terminal to a terminal of their own (`runc run` of a config with
+ * `"terminal": true`): the learner types into the shell behind the relay.
+ */
+const RELAYS = new Set(['runc']);
 const QUIET_MS = 150;
 const POLL_MS = 40;
 /** A background job's processes must stay unchanged this long to count as started. */
@@ -164,7 +169,9 @@ export class LabShell {
     const shell = statOf(this.term.pid);
     if (shell === undefined) return false;
     const fg = statOf(shell.tpgid);
-    return fg !== undefined && SHELLS.has(fg.comm) && fg.state === 'S';
+    if (fg === undefined) return false;
+    if (RELAYS.has(fg.comm)) return relayedShellWaits(shell.tpgid);
+    return SHELLS.has(fg.comm) && fg.state === 'S';
   }
 }
 
@@ -200,9 +207,38 @@ function squash(text: string): string {
   return plain(text).replace(/\s/g, '');
 }
 
+/**
+ * Behind a relay: one of its children has a terminal of its own, and the foreground of that
+ * terminal is a shell asleep (a container's `sh` waiting at its prompt). A relay running a
+ * program without a terminal has no such child, so it counts as busy until it exits.
+ */
+function relayedShellWaits(relay: number): boolean {
+  for (const child of childrenOf(relay)) {
+    const c = statOf(child);
+    if (c === undefined || c.ttyNr === 0 || c.tpgid <= 0) continue;
+    const fg = statOf(c.tpgid);
+    if (fg !== undefined && SHELLS.has(fg.comm) && fg.state === 'S') return true;
+  }
+  return false;
+}
+
+/** Children of every thread (a Go program like runc forks from any of them). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(' ')
+        .filter((s) => s.trim() !== '')
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
 function statOf(
   pid: number,
-): { comm: string; state: string; ppid: number; tpgid: number } | undefined {
+): { comm: string; state: string; ppid: number; ttyNr: number; tpgid: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
@@ -211,7 +247,8 @@ function statOf(
       comm: stat.slice(stat.indexOf('(') + 1, close),
       state: rest[0] ?? '?',
       ppid: Number(rest[1]),
-      // field 8 (tpgid) is rest[5]: rest[0] is field 3
+      // field 7 (tty_nr) is rest[4], field 8 (tpgid) is rest[5]: rest[0] is field 3
+      ttyNr: Number(rest[4]),
       tpgid: Number(rest[5]),
     };
   } catch {

@@ -12,7 +12,7 @@ import {
 } from '../../engine/daemons/index.js';
 import type { LabSession } from '../../engine/session.js';
 
-export type LabDaemon = 'containerd' | 'dockerd';
+export type LabDaemon = 'containerd' | 'dockerd' | 'dockerd-bridge';
 
 export async function startDaemons(
   session: LabSession,
@@ -22,8 +22,9 @@ export async function startDaemons(
   const containerd = await startLabContainerd(session);
   await importLabImage(containerd);
   const env: Record<string, string> = { ...containerd.env() };
-  if (wanted.includes('dockerd')) {
-    const dockerd = await startLabDockerd(session, containerd);
+  if (wanted.includes('dockerd') || wanted.includes('dockerd-bridge')) {
+    const network = wanted.includes('dockerd-bridge') ? 'bridge' : 'none';
+    const dockerd = await startLabDockerd(session, containerd, { network });
     await loadLabImage(dockerd);
     Object.assign(env, dockerd.env());
   }

@@ -14,7 +14,11 @@ export function unmetRequirements(req: Requirements): string[] {
   else if (!req.cgroup.includes(version))
     out.push(`this lesson needs cgroup ${req.cgroup.join(' or ')}, this host has cgroup ${mode}`);
   const daemonTools = req.daemons.flatMap((d) =>
-    d === 'dockerd' ? ['containerd', 'ctr', 'dockerd', 'docker'] : ['containerd', 'ctr'],
+    d === 'dockerd-bridge'
+      ? ['containerd', 'ctr', 'dockerd', 'docker', 'iptables']
+      : d === 'dockerd'
+        ? ['containerd', 'ctr', 'dockerd', 'docker']
+        : ['containerd', 'ctr'],
   );
   for (const tool of new Set([...req.tools, ...daemonTools])) {
     if (findLabTool(tool) === undefined) out.push(`missing tool "${tool}": run contlab doctor`);
