@@ -5,10 +5,10 @@ import { chalk } from '../output.js';
 
 /** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
 async function homeTui(): Promise<number> {
-  const { runHome } = await import('../../ui/screens/run-home.js');
+  const { runHome } = await import('../../ui/app/run-home.js');
   const { code, choice } = await runHome();
   if (choice === undefined) return code;
-  const { runPlayer, runPresent } = await import('./ui-entry.js');
+  const { runPlayer, runPresent } = await import('../../ui/app/main.js');
   const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
   const file = choice.slice(choice.indexOf(':') + 1);
   const lesson = loadLessonFile(file);

@@ -27,7 +27,7 @@ export function registerStart(program: Command): void {
     .action(async (ref: string | undefined) => {
       const lesson = await lessonFor(ref);
       requireTerminal('start');
-      const { runPlayer } = await import('./ui-entry.js');
+      const { runPlayer } = await import('../../ui/app/main.js');
       process.exit(await runPlayer(lesson));
     });
 }
