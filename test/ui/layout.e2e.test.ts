@@ -72,23 +72,32 @@ async function settled(
   }
 }
 
-/** The lesson pane's text, scrolled through page by page from where it is (the top). */
+/**
+ * The lesson pane's whole text, scrolled through page by page from where it is (the top):
+ * each page's rows put where the rule under them says they are (`↑ N`: N rows above).
+ */
 async function lessonText(ui: UiRun, cols: number, rows: number): Promise<string> {
   const left = playerLayout(cols, rows, false).left.width;
-  const pane = async (): Promise<string> =>
-    columns((await lines(ui)).slice(1, rows - 2).join('\n'), 0, left - 1);
-  let text = await pane();
-  const pages = [text];
-  for (let i = 0; /↓ \d+ more/.test(text) && i < 50; i++) {
+  const page = async (): Promise<{ rule: string; rows: string[] }> => {
+    const pane = columns((await lines(ui)).slice(2, rows - 2).join('\n'), 0, left - 1).split('\n');
+    // The rule under the text (a Markdown rule in the text starts the same way: the last).
+    const at = pane.findLastIndex((l) => /^ ─/.test(l));
+    return { rule: pane[at] ?? '', rows: pane.slice(0, Math.max(0, at)) };
+  };
+  const text: string[] = [];
+  let current = await page();
+  for (let i = 0; i < 50; i++) {
+    const above = Number(/↑ ?(\d+)/.exec(current.rule)?.[1] ?? 0);
+    current.rows.forEach((row, y) => (text[above + y] = row));
+    if (!/↓ ?\d+/.test(current.rule)) break;
     ui.press('ctrlT');
     ui.press(PAGE_DOWN);
-    const before = text;
+    const before = current.rule;
     const deadline = Date.now() + 10_000;
-    while ((text = await pane()) === before && Date.now() < deadline)
+    while ((current = await page()).rule === before && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 25));
-    pages.push(text);
   }
-  return pages.join('\n');
+  return text.join('\n');
 }
 
 /** The screen once it stopped changing for a second. */
@@ -110,7 +119,7 @@ async function stable(ui: UiRun, ms = 1000): Promise<string[]> {
 /** Scrolls the lesson pane back to its top. */
 async function toTop(ui: UiRun): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (/↑ \d+/.test(await ui.frame())) {
+  while (/─ ↑ ?\d+/.test(await ui.frame())) {
     if (Date.now() > deadline)
       throw new Error(`the lesson never scrolled back up:\n${ui.screenText()}`);
     ui.press('ctrlT');

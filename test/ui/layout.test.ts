@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { frameSize, isTooSmall, playerLayout } from '../../src/ui/app/layout.js';
 import { formatBytes, gauge, sparkline } from '../../src/ui/format/units.js';
 import { footerHints } from '../../src/ui/keys/bindings.js';
+import { ruleLine } from '../../src/ui/components/LessonPane.js';
 import { visibleRange } from '../../src/ui/screens/HomeScreen.js';
 import { lineText, lineWidth, seg } from '../../src/ui/text/styled.js';
 import { footerLine, titleLine } from '../../src/ui/views/frame.js';
@@ -78,6 +79,18 @@ describe('the player', () => {
       expect(l.panels?.height).toBeGreaterThanOrEqual(10);
       expect(playerLayout(cols, rows, false).shell.height).toBe(body);
     }
+  });
+
+  test('the rule under the lesson says what is out of view, and fits its width', () => {
+    for (const width of [16, 20, 30, 45, 61]) {
+      const line = lineText(ruleLine(width, 120, 1234, 'Ctrl-T ↑↓'));
+      expect(line).toHaveLength(width);
+      expect(line).toMatch(/^── ↑ ?120 +↓ ?1234/);
+    }
+    expect(lineText(ruleLine(40, 0, 3, 'Ctrl-T ↑↓'))).toBe(
+      `── ↓ 3 more (Ctrl-T ↑↓) ${'─'.repeat(16)}`,
+    );
+    expect(lineText(ruleLine(10, 0, 0, 'x'))).toBe('─'.repeat(10));
   });
 
   test('the home list keeps the selected lesson in view', () => {

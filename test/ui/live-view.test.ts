@@ -84,7 +84,7 @@ describe('the view of a snapshot', () => {
   test('the process panel draws it, newest lines kept when the panel is short', () => {
     const full = { ...view, cgroup: undefined, memory: [], oomKills: 0 };
     const text = linesText(panelLines('processes', full, 60, 10));
-    expect(text).toContain(`★ sh(${byArgs('sh -c sleep 302 & wait').pid}) [pid 1 inside]  pid:new`);
+    expect(text).toContain(`★ sh(${byArgs('sh -c sleep 302 & wait').pid}) [pid 1 inside] pid:new`);
     const short = linesText(panelLines('processes', full, 60, 2)).split('\n');
     expect(short).toHaveLength(2);
     expect(short[1]).toContain(`sleep(${byArgs('sleep 303').pid})`);

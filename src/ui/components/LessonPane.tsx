@@ -31,15 +31,22 @@ export function titleCut(state: PlayerState, width: number): boolean {
   return widthOf(paneTitle(state)) + 2 > width - 1;
 }
 
-function ruleLine(width: number, above: number, below: number, scrollKeys: string): Line {
-  const parts = [above > 0 ? `↑ ${above}` : '', below > 0 ? `↓ ${below} more` : ''].filter(Boolean);
-  const label = parts.length > 0 ? ` ${parts.join('  ')} (${scrollKeys}) ` : '';
-  const dashes = Math.max(0, width - label.length);
-  return [
-    seg('─'.repeat(Math.min(2, dashes)) + label + '─'.repeat(Math.max(0, dashes - 2)), {
-      color: 'muted',
-    }),
-  ];
+/** `── ↑ 12  ↓ 30 more (Ctrl-T ↑↓) ──`: how much of the text is out of view, and how to see it. */
+export function ruleLine(width: number, above: number, below: number, scrollKeys: string): Line {
+  const up = above > 0 ? `↑ ${above}` : '';
+  const down = below > 0 ? `↓ ${below} more` : '';
+  const both = [up, down].filter(Boolean).join('  ');
+  const tight = [above > 0 ? `↑${above}` : '', below > 0 ? `↓${below}` : ''].filter(Boolean);
+  // The most that fits with two dashes before it: with the keys, without, or tight.
+  const label =
+    both === ''
+      ? ''
+      : ([` ${both} (${scrollKeys}) `, ` ${both} `, ` ${tight.join(' ')} `].find(
+          (l) => widthOf(l) + 2 <= width,
+        ) ?? ` ${tight.join(' ')} `);
+  const dashes = Math.max(0, width - widthOf(label));
+  const lead = Math.min(2, dashes);
+  return [seg('─'.repeat(lead) + label + '─'.repeat(dashes - lead), { color: 'muted' })];
 }
 
 export function LessonPane({

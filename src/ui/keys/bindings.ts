@@ -40,6 +40,8 @@ export interface Binding {
   command: Command | ((n: number) => Command);
   /** Shown in the footer with this label; bindings with the same label share one entry. */
   footer?: string;
+  /** Where the footer shows it (default: every context of the binding). */
+  footerIn?: readonly Context[];
 }
 
 const PLAYER: Context[] = ['player-shell', 'player-lesson'];
@@ -90,17 +92,19 @@ export const BINDINGS: readonly Binding[] = [
     id: 'solution',
     keys: ['s'],
     description: 'the solution (after a hint, or once passed)',
-    contexts: ['player-lesson'],
+    contexts: PLAYER,
     command: { kind: 'solution' },
     footer: 'solution',
+    footerIn: ['player-lesson'],
   },
   {
     id: 'answer',
     keys: ['A-I'],
     description: 'answer the quiz',
-    contexts: ['player-lesson'],
+    contexts: PLAYER,
     command: (n) => ({ kind: 'answer', choice: n - 1 }),
     footer: 'answer',
+    footerIn: ['player-lesson'],
   },
   {
     id: 'scroll-down',
@@ -411,7 +415,7 @@ export interface FooterHint {
 export function footerHints(context: Context): FooterHint[] {
   const hints: FooterHint[] = [];
   for (const b of BINDINGS) {
-    if (b.footer === undefined || !b.contexts.includes(context)) continue;
+    if (b.footer === undefined || !(b.footerIn ?? b.contexts).includes(context)) continue;
     const key = describeSpec(b.keys[0] ?? '');
     const same = hints.find((h) => h.label === b.footer);
     if (same !== undefined) same.keys += `/${key}`;

@@ -37,7 +37,7 @@ function lessonKeys(context: Context, state: PlayerState): LessonKeys {
     next: keyFor('next-step', context),
     hint: keyFor('hint', context),
     run: `${prefix}N`,
-    answer: prefix === '' ? letters : `${keyFor('focus-lesson', context)}, then ${letters}`,
+    answer: `${prefix}${letters}`,
   };
 }
 

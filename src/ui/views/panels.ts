@@ -47,7 +47,6 @@ function processLines(view: LiveView, width: number, height: number): Line[] {
     ];
     if (isolated)
       line.push(
-        seg(' '),
         seg(` ${l.newNamespaces.join(' ')} `, { bold: true, inverse: true, color: 'warn' }),
       );
     if (l.notes.length > 0) line.push(seg(` ${l.notes.join(' ')}`, { color: 'accent' }));
