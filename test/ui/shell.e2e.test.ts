@@ -75,7 +75,7 @@ describe('the lab shell screen', () => {
     await ui.waitForText(/^120\n36$/m);
     // The footer sits on the row before the last one: the frame is one row less than the window.
     const lines = ui.screenText().split('\n');
-    expect(lines[38]).toMatch(/Ctrl-T q quit/);
+    expect(lines[38]).toMatch(/^Ctrl-T \+ .* q quit/);
     expect(lines[39]).toBe('');
 
     ui.resize(70, 20);

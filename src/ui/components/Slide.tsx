@@ -1,35 +1,35 @@
 /** One slide (views/slide.ts), scrolled to `scroll` when it is taller than the screen. */
 import { Box } from 'ink';
-import { useMemo } from 'react';
-import { useTheme } from '../app/theme.js';
-import type { Lesson } from '../lessons/lessons-api.js';
 import { seg, type Line } from '../text/styled.js';
-import { slideLines } from '../views/slide.js';
 import { TextLines } from './TextLines.js';
 
+/** Cells a slide's text gets in a column `width` wide. */
+export function slideTextWidth(width: number): number {
+  return Math.max(1, width - 4);
+}
+
+/** Rows a slide's text gets in a box `height` tall. */
+export function slideTextRows(height: number): number {
+  return Math.max(1, height - 1);
+}
+
 export function Slide({
-  lesson,
-  slide,
+  lines,
   width,
   height,
   scroll,
   scrollKeys,
 }: {
-  lesson: Lesson;
-  slide: number;
+  /** The slide's text (views/slide.ts), laid out for slideTextWidth(width). */
+  lines: Line[];
   width: number;
   height: number;
   scroll: number;
   /** The keys that scroll, named under a slide that is cut. */
   scrollKeys: string;
 }): React.JSX.Element {
-  const theme = useTheme();
-  const inner = Math.max(1, width - 4);
-  const lines = useMemo(
-    () => slideLines(lesson, slide, inner, theme.mono),
-    [lesson, slide, inner, theme.mono],
-  );
-  const rows = Math.max(1, height - 1);
+  const inner = slideTextWidth(width);
+  const rows = slideTextRows(height);
   const from = Math.max(0, Math.min(scroll, lines.length - rows));
   const below = lines.length - from - rows;
   const more: Line = below > 0 ? [seg(`↓ ${below} more (${scrollKeys})`, { color: 'muted' })] : [];

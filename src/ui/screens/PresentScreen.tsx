@@ -4,11 +4,15 @@
  * the shell (Ctrl-T Tab takes them back). A second terminal can show the presenter notes.
  */
 import { Box } from 'ink';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { frameSize } from '../app/layout.js';
+import { useTheme } from '../app/theme.js';
+import { useWindowSize } from '../hooks/use-window-size.js';
+import { slideLines } from '../views/slide.js';
 import { useAppControl } from '../app/app-control.js';
 import { AppShell } from '../components/AppShell.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
-import { progressLine, Slide } from '../components/Slide.js';
+import { progressLine, Slide, slideTextRows, slideTextWidth } from '../components/Slide.js';
 import { TerminalPane } from '../components/TerminalPane.js';
 import { LineText } from '../components/TextLines.js';
 import { useCommands } from '../hooks/use-commands.js';
@@ -40,6 +44,17 @@ export function PresentScreen({
   const [full, setFull] = useState(false);
   const [help, setHelp] = useState(false);
   const context: Context = focus === 'slides' ? 'slides' : 'present-shell';
+  const theme = useTheme();
+  const { cols, rows } = useWindowSize();
+  // The slide takes 55% of the width, and the body less the progress and status rows.
+  const slideWidth = Math.floor(cols * 0.55);
+  const slideHeight = frameSize(cols, rows).bodyRows - 2;
+  const textWidth = slideTextWidth(slideWidth);
+  const lines = useMemo(
+    () => slideLines(lesson, slide, textWidth, theme.mono),
+    [lesson, slide, textWidth, theme.mono],
+  );
+  const maxScroll = Math.max(0, lines.length - slideTextRows(slideHeight));
 
   useEffect(() => {
     onSlide?.(slide);
@@ -62,7 +77,7 @@ export function PresentScreen({
                   : total,
           );
         case 'scroll':
-          return setScroll((s) => Math.max(0, s + command.delta));
+          return setScroll((s) => Math.max(0, Math.min(maxScroll, s + command.delta)));
         case 'demo':
           if (step === undefined || step.demo.length === 0) app.notify('this slide has no demo');
           else terminal.typeText(step.demo.map((d) => d.text.trimEnd()).join('\n') + '\n');
@@ -77,7 +92,7 @@ export function PresentScreen({
           return setHelp(true);
       }
     },
-    [app, lesson, slide, terminal, total],
+    [app, lesson, slide, terminal, total, maxScroll],
   );
   useCommands(context, run, !help, terminal);
 
@@ -86,7 +101,7 @@ export function PresentScreen({
   const status = [seg(`slide ${slide}/${total}`)];
   return (
     <AppShell title={title} status={status} context={context}>
-      {({ cols, bodyRows }) => {
+      {({ bodyRows }) => {
         if (help)
           return (
             <HelpOverlay
@@ -106,8 +121,7 @@ export function PresentScreen({
               title="lab shell"
             />
           );
-        const slideWidth = Math.floor(cols * 0.55);
-        const rows = bodyRows - 1;
+        const top = bodyRows - 1;
         const note = passed
           ? seg('  ✓ checkpoint passed', { color: 'ok' })
           : terminal.isTyping
@@ -117,13 +131,12 @@ export function PresentScreen({
             : seg(' ');
         return (
           <Box flexDirection="column" width={cols} height={bodyRows}>
-            <Box flexDirection="row" height={rows}>
-              <Box flexDirection="column" width={slideWidth} height={rows}>
+            <Box flexDirection="row" height={top}>
+              <Box flexDirection="column" width={slideWidth} height={top}>
                 <Slide
-                  lesson={lesson}
-                  slide={slide}
+                  lines={lines}
                   width={slideWidth}
-                  height={rows - 1}
+                  height={slideHeight}
                   scroll={scroll}
                   scrollKeys={`${keyFor('slide-down', 'slides')}/${keyFor('slide-up', 'slides')}`}
                 />
@@ -132,7 +145,7 @@ export function PresentScreen({
               <TerminalPane
                 terminal={terminal}
                 width={cols - slideWidth}
-                height={rows}
+                height={top}
                 focused={focus === 'shell'}
                 title="lab shell"
                 right={[

@@ -64,24 +64,21 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
       ],
       width,
     );
-  const rest = Math.max(8, width - 34);
+  // Narrow panes keep the command readable: tighter columns, NPROCS as N.
+  const narrow = width < 60;
+  const w = narrow ? { type: 6, inode: 11, n: 3, pid: 7 } : { type: 7, inode: 12, n: 7, pid: 8 };
+  const rest = Math.max(8, width - w.type - w.inode - w.n - w.pid);
+  const head = `${fit('TYPE', w.type)}${fit('INODE', w.inode)}${fit(narrow ? 'N' : 'NPROCS', w.n)}${fit('PID', w.pid)}COMMAND`;
   return [
-    fitLine(
-      [
-        seg(`${fit('TYPE', 7)}${fit('INODE', 12)}${fit('NPROCS', 7)}${fit('PID', 8)}COMMAND`, {
-          bold: true,
-        }),
-      ],
-      width,
-    ),
+    fitLine([seg(head, { bold: true })], width),
     ...view.namespaces
       .slice(0, Math.max(1, height - 1))
       .map((n) =>
         fitLine(
           [
-            seg(fit(n.type, 7), { color: 'warn' }),
+            seg(fit(n.type, w.type), { color: 'warn' }),
             seg(
-              `${fit(String(n.inode), 12)}${fit(String(n.nprocs), 7)}${fit(String(n.pid), 8)}${fit(n.command, rest)}`,
+              `${fit(String(n.inode), w.inode)}${fit(String(n.nprocs), w.n)}${fit(String(n.pid), w.pid)}${fit(n.command, rest)}`,
             ),
           ],
           width,
