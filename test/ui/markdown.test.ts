@@ -8,7 +8,7 @@ import { lessonFiles, loadLessonFile } from '../../src/lessons/load.js';
 import { highlightShell } from '../../src/ui/markdown/highlight.js';
 import { renderMarkdown, shellSegments } from '../../src/ui/markdown/render.js';
 import { splitCommands } from '../../src/ui/lessons/step-commands.js';
-import { lineWidth, linesText, type Line } from '../../src/ui/text/styled.js';
+import { lineWidth, linesText, seg, type Line } from '../../src/ui/text/styled.js';
 import { wrap } from '../../src/ui/text/wrap.js';
 import { commandLines } from '../../src/ui/views/lesson-doc.js';
 import { slideLines } from '../../src/ui/views/slide.js';
@@ -33,6 +33,11 @@ describe('wrapping', () => {
     const lines = wrap([{ text: 'a /very/long/path/that/does/not/fit here' }], 10);
     expect(widest(lines)).toBeLessThanOrEqual(10);
     expect(squeezed(linesText(lines))).toBe('a/very/long/path/that/does/not/fithere');
+  });
+
+  test('control characters are drawn as their pictures, tabs as spaces', () => {
+    expect(linesText(wrap([seg('holds "sleep\u00003600\u0000"')], 40))).toBe('holds "sleep␀3600␀"');
+    expect(seg('a\tb\u001b[31m').text).toBe('a    b␛[31m');
   });
 
   test('hanging indents: the prefix first, the indent after', () => {

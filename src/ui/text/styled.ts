@@ -33,8 +33,23 @@ export interface Segment {
 /** One row of the screen: never wider than the width it was laid out for. */
 export type Line = Segment[];
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/**
+ * Text made safe to draw: a tab becomes spaces, and other control characters (a NUL in a
+ * command line a check read, an escape) their visible pictures (␀, ␛) instead of moving the
+ * cursor or disappearing. A newline stays: it is a line break to wrap().
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\t/g, '    ')
+    .replace(CONTROL, (c) => (c === '\x7f' ? '␡' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+}
+
 export function seg(text: string, style?: Style): Segment {
-  return style === undefined ? { text } : { text, style };
+  const safe = printable(text);
+  return style === undefined ? { text: safe } : { text: safe, style };
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
