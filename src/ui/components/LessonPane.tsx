@@ -22,7 +22,7 @@ export function textWidth(width: number): number {
 }
 
 /** The header's text: the open step's number and title. */
-export function paneTitle(state: PlayerState): string {
+function paneTitle(state: PlayerState): string {
   return state.step === undefined ? 'lesson' : `${state.step.number}. ${state.step.title}`;
 }
 

@@ -379,7 +379,7 @@ export function commandFor(
 }
 
 /** How the footer and the help write a key spec. */
-export function describeSpec(spec: KeySpec): string {
+function describeSpec(spec: KeySpec): string {
   if (spec === '1-9') return '1…9';
   if (spec === 'A-I') return 'A…I';
   if (spec.startsWith('ctrl-')) return `Ctrl-${spec.slice(5).toUpperCase()}`;
@@ -395,7 +395,7 @@ export function describeSpec(spec: KeySpec): string {
 }
 
 /** A binding's main key in `context`, as the learner types it (`Ctrl-T c`, `c`). */
-export function keyLabel(binding: Binding, context: Context, all = false): string {
+function keyLabel(binding: Binding, context: Context, all = false): string {
   const prefix = PREFIX_CONTEXTS.has(context) ? `${PREFIX_LABEL} ` : '';
   const keys = all ? binding.keys : binding.keys.slice(0, 1);
   const main = `${prefix}${keys.map(describeSpec).join('/')}`;

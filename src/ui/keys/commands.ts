@@ -36,5 +36,3 @@ export type Command =
   | { kind: 'select'; delta: 1 | -1 }
   /** Home: open the selected lesson in the player or in presenter mode. */
   | { kind: 'open'; mode: 'start' | 'present' };
-
-export type CommandKind = Command['kind'];

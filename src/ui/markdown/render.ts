@@ -227,7 +227,7 @@ function blocks(
   return lines;
 }
 
-export function parseMarkdown(markdown: string): RootContent[] {
+function parseMarkdown(markdown: string): RootContent[] {
   return fromMarkdown(markdown, {
     extensions: [gfmTable()],
     mdastExtensions: [gfmTableFromMarkdown()],

@@ -42,7 +42,7 @@ function longestWord(cell: Segment[]): number {
  * Column widths that fit `room` cells of content, none narrower than its longest word (or
  * `cap`), or undefined when they cannot.
  */
-export function columnWidths(rows: Segment[][][], room: number, cap = 12): number[] | undefined {
+function columnWidths(rows: Segment[][][], room: number, cap = 12): number[] | undefined {
   const columns = Math.max(0, ...rows.map((r) => r.length));
   const natural = Array.from({ length: columns }, (_, c) =>
     Math.max(1, ...rows.map((r) => naturalWidth(r[c] ?? []))),

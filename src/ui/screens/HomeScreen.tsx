@@ -87,7 +87,10 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
         setIndex((i) => Math.max(0, Math.min(entries.length - 1, i + command.delta)));
       else if (command.kind === 'open' && entry !== undefined) {
         if (entry.unmet.length > 0) app.notify(`cannot start: ${entry.unmet[0] ?? ''}`);
-        else app.quit(`${command.mode}:${entry.file}`);
+        else {
+          const choice: HomeChoice = `${command.mode}:${entry.file}`;
+          app.quit(choice);
+        }
       }
     },
     [app, entries, index],

@@ -147,7 +147,10 @@ export function PlayerScreen({
         }
         case 'scroll': {
           const by = command.by === 'page' ? Math.max(1, pageRows - 1) : 1;
-          return setScroll((s) => Math.max(0, Math.min(maxScroll, s + by * command.delta)));
+          // From where the text is shown (a resize may have made the pane taller).
+          return setScroll((s) =>
+            Math.max(0, Math.min(maxScroll, Math.min(s, maxScroll) + by * command.delta)),
+          );
         }
       }
     },

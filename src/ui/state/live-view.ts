@@ -82,7 +82,7 @@ function allNodes(node: TreeNode): TreeNode[] {
 }
 
 /** The newest process below the root that lives in a namespace of its own, else the newest. */
-export function pickFocus(
+function pickFocus(
   root: TreeNode,
   byPid: ReadonlyMap<number, ProcessInfo>,
 ): ProcessInfo | undefined {

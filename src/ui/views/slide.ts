@@ -9,7 +9,7 @@ import { seg, widthOf, type Line } from '../text/styled.js';
 import { wrap } from '../text/wrap.js';
 
 /** Title letters spaced out, when that fits. */
-export function largeTitle(title: string, width: number): string {
+function largeTitle(title: string, width: number): string {
   const spaced = title.toUpperCase().split('').join(' ');
   return widthOf(spaced) <= width ? spaced : title.toUpperCase();
 }
