@@ -61,7 +61,14 @@ interface Stage {
 
 async function openStage(lesson: Lesson, options: PlayOptions): Promise<Stage> {
   const lab = await (options.connect ?? openLocalLab)(lesson);
-  const terminal = newTerminal(lab.openShell, options.stdout ?? process.stdout);
+  let terminal: EmbeddedTerminal;
+  try {
+    terminal = newTerminal(lab.openShell, options.stdout ?? process.stdout);
+  } catch (err) {
+    // No shell (a pty could not be made): nothing of the lab may stay behind.
+    await lab.close();
+    throw err;
+  }
   const live = new LiveStore(lab.observer);
   live.start();
   const store = new PlayerStore(lab.lesson, lab.run);
