@@ -23,7 +23,8 @@
  *   run.shellCommand()           { file, args, env, cwd } to spawn the learner's shell in a
  *                                pty; then run.recordProcess(pid) so cleanup can end it
  *   await run.resume() / run.enter(n)             enters a step: setup, then the checkpoint
- *                                is re-evaluated about once a second in the background
+ *                                is re-evaluated in the background: on the changes a
+ *                                run.watchLive() source signals, else about once a second
  *   run.on('result' | 'pass' | 'step' | 'notice', fn)       `on` returns its unsubscribe
  *   await run.check()            evaluates now (the "check" key): CheckpointResult
  *   await run.hint()             the next hint, matched to what the learner actually did

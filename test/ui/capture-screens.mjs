@@ -86,7 +86,7 @@ try {
   await sleep(1200);
   player.save('player-processes');
   player.write('\x14');
-  player.write('2');
+  player.write(']');
   await sleep(800);
   player.save('player-namespaces');
   player.write('\x03');
@@ -100,6 +100,18 @@ try {
   await sleep(500);
   player.save('player-checkpoint');
   await player.quit('\x14q');
+
+  // The player at 80x24: the lesson (a table) beside the shell; the panels one key away.
+  const small = start(['start', 'namespaces'], 80, 24);
+  await small.until(/lab:~[$#]/);
+  await sleep(800);
+  small.save('player-80x24');
+  small.write('\x14');
+  small.write('l');
+  await small.until(/processes|procs/);
+  await sleep(800);
+  small.save('player-80x24-panels');
+  await small.quit('\x14q');
 
   // Presenter mode, second slide.
   const present = start(['present', 'sample-namespaces'], 120, 36);
@@ -119,10 +131,10 @@ try {
   await monitor.quit('q');
 
   // Below 80x24.
-  const small = start([], 70, 20);
-  await small.until(/enlarge/);
-  small.save('too-small');
-  await small.quit('q');
+  const tiny = start([], 70, 20);
+  await tiny.until(/enlarge/);
+  tiny.save('too-small');
+  await tiny.quit('q');
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

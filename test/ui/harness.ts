@@ -34,12 +34,23 @@ export interface UiRun {
   raw(): string;
   /** The screen as text, one line per row, trailing spaces trimmed. */
   screenText(): string;
+  /** The screen as text once the frame being drawn (if any) is complete. */
+  frame(): Promise<string>;
+  /** Resolves once the app drew a whole frame for the size of the last resize(). */
+  resized(ms?: number): Promise<void>;
   waitForText(re: RegExp | string, ms?: number): Promise<string>;
   waitForGone(re: RegExp | string, ms?: number): Promise<void>;
   /** A named key (`enter`, `up`, `ctrlT`…) or literal text. */
   press(key: KeyName | string): void;
   type(text: string, delayMs?: number): Promise<void>;
   resize(cols: number, rows: number): void;
+  /**
+   * How many times the app's output scrolled the screen since it entered the alternate
+   * screen: a full-screen app that draws a frame taller than the terminal scrolls it.
+   * (Between a resize and the app's clearing the screen for the new size, frames drawn
+   * for the old size do not count.)
+   */
+  scrolls(): number;
   /** Resolves with the exit code when the app ends. */
   exited(ms?: number): Promise<{ exitCode: number; signal: number | undefined }>;
   kill(signal?: NodeJS.Signals): void;
@@ -93,6 +104,41 @@ export function startUi(options: StartOptions = {}): UiRun {
     env: uiEnv(options.env),
   });
   let raw = '';
+  let scrolled = 0;
+  let resizing = false;
+  // Frames the app drew for the old size may still arrive after a resize (a real terminal
+  // sees the same); they end when the app clears the screen for the new size.
+  let staleFrames = false;
+  term.onScroll(() => {
+    if (!resizing && !staleFrames && term.buffer.active.type === 'alternate') scrolled++;
+  });
+  // The switch to the alternate screen moves the viewport too: count from there on.
+  term.buffer.onBufferChange(() => {
+    scrolled = 0;
+  });
+  /** Frames completed since the app last cleared the screen. */
+  let framesSinceClear = 0;
+  term.parser.registerCsiHandler({ final: 'J' }, (params) => {
+    if (params[0] === 2) {
+      staleFrames = false;
+      framesSinceClear = 0;
+    }
+    return false;
+  });
+  // The app draws each frame inside a synchronized update (DEC mode 2026), which a
+  // terminal shows only once it is complete: reads of the screen wait for its end.
+  let midFrame = false;
+  term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) => {
+    if (params[0] === 2026) midFrame = true;
+    return false;
+  });
+  term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) => {
+    if (params[0] === 2026) {
+      midFrame = false;
+      framesSinceClear++;
+    }
+    return false;
+  });
   let exit: { exitCode: number; signal: number | undefined } | undefined;
   const exitWaiters: (() => void)[] = [];
   // The app's terminal queries (cursor position) get the xterm's answers, as a real one would.
@@ -108,7 +154,15 @@ export function startUi(options: StartOptions = {}): UiRun {
     for (const w of exitWaiters.splice(0)) w();
   });
 
-  const settle = (): Promise<void> => new Promise((resolve) => term.write('', resolve));
+  const parsed = (): Promise<void> => new Promise((resolve) => term.write('', resolve));
+  /** Everything received is parsed, and no frame is half drawn (or 2 s passed). */
+  const settle = async (): Promise<void> => {
+    await parsed();
+    for (let i = 0; midFrame && exit === undefined && i < 80; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      await parsed();
+    }
+  };
 
   const poll = async (done: () => boolean, ms: number, what: () => string): Promise<void> => {
     const deadline = Date.now() + ms;
@@ -125,6 +179,17 @@ export function startUi(options: StartOptions = {}): UiRun {
     term,
     raw: () => raw,
     screenText: () => textOf(term),
+    async frame() {
+      await settle();
+      return textOf(term);
+    },
+    async resized(ms = 10_000) {
+      await poll(
+        () => !staleFrames && framesSinceClear > 0 && !midFrame,
+        ms,
+        () => `the app drew no frame for ${term.cols}x${term.rows} in ${ms} ms:\n${textOf(term)}`,
+      );
+    },
     async waitForText(re, ms = 10_000) {
       let text = '';
       await poll(
@@ -152,9 +217,16 @@ export function startUi(options: StartOptions = {}): UiRun {
       }
     },
     resize(c, r) {
-      term.resize(c, r);
+      staleFrames = true;
+      resizing = true;
+      try {
+        term.resize(c, r);
+      } finally {
+        resizing = false;
+      }
       proc.resize(c, r);
     },
+    scrolls: () => scrolled,
     exited(ms = 20_000) {
       if (exit !== undefined) return Promise.resolve(exit);
       return new Promise((resolve, reject) => {

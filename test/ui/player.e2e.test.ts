@@ -96,7 +96,7 @@ describe('contlab (home) and the lesson player', () => {
     // Resize: the shell pane reflows to its new width.
     ui.resize(100, 30);
     await ui.type('clear; tput cols\r');
-    await ui.waitForText(/^.{40}60\s*$/m);
+    await ui.waitForText(/^.{42}58\s*$/m);
 
     ui.press('ctrlT');
     ui.press('q');

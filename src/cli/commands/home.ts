@@ -6,10 +6,10 @@ import { sweepAtStart } from '../startup-sweep.js';
 
 /** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
 async function homeTui(notice: string | undefined): Promise<number> {
-  const { runHome } = await import('../../ui/screens/run-home.js');
+  const { runHome } = await import('../../ui/app/run-home.js');
   const { code, choice } = await runHome({ notice });
   if (choice === undefined) return code;
-  const { runPlayer, runPresent } = await import('./ui-entry.js');
+  const { runPlayer, runPresent } = await import('../../ui/app/main.js');
   const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
   const file = choice.slice(choice.indexOf(':') + 1);
   const lesson = loadLessonFile(file);

@@ -17,13 +17,13 @@ export function registerPresent(program: Command): void {
     .action(async (ref: string | undefined, opts: { notes?: boolean }) => {
       if (opts.notes === true) {
         requireTerminal('present --notes');
-        const { runNotes } = await import('./ui-entry.js');
+        const { runNotes } = await import('../../ui/app/main.js');
         process.exit(await runNotes());
       }
       const lesson = await lessonFor(ref);
       requireTerminal('present');
       await sweepAtStart();
-      const { runPresent } = await import('./ui-entry.js');
+      const { runPresent } = await import('../../ui/app/main.js');
       process.exit(await runPresent(lesson));
     });
 }

@@ -29,7 +29,7 @@ export function registerStart(program: Command): void {
       const lesson = await lessonFor(ref);
       requireTerminal('start');
       await sweepAtStart();
-      const { runPlayer } = await import('./ui-entry.js');
+      const { runPlayer } = await import('../../ui/app/main.js');
       process.exit(await runPlayer(lesson));
     });
 }

@@ -142,15 +142,35 @@ export function descendants(processes: ProcessInfo[], pid: number): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-/** Text like `pstree -p`, one process a line, with annotations in brackets. */
-export function renderTree(node: TreeNode, prefix = '', last = true, top = true): string[] {
-  const notes = node.annotations.map((a) => a.text).join(' ');
-  const nsPid = node.nsPid !== node.pid ? ` [pid ${node.nsPid} inside]` : '';
-  const label = `${node.comm}(${node.pid})${nsPid}${notes ? `  {${notes}}` : ''}`;
-  const lines = [top ? label : `${prefix}${last ? '└─' : '├─'}${label}`];
+export interface TreeLine {
+  node: TreeNode;
+  /** The tree drawing before the node's label (`│ ├─`); empty for the top node. */
+  prefix: string;
+}
+
+/**
+ * The one tree layout every view of processes uses (the inspect report, the player's
+ * process panel, the monitor): a node a line, its children below it, drawn like pstree.
+ */
+export function treeLines(node: TreeNode, prefix = '', last = true, top = true): TreeLine[] {
+  const lines: TreeLine[] = [{ node, prefix: top ? '' : `${prefix}${last ? '└─' : '├─'}` }];
   const childPrefix = top ? '' : `${prefix}${last ? '  ' : '│ '}`;
   node.children.forEach((child, i) => {
-    lines.push(...renderTree(child, childPrefix, i === node.children.length - 1, false));
+    lines.push(...treeLines(child, childPrefix, i === node.children.length - 1, false));
   });
   return lines;
+}
+
+/** `comm(pid)`, and the PID inside when the process is in a PID namespace of its own. */
+export function processLabel(node: TreeNode): string {
+  const nsPid = node.nsPid !== node.pid ? ` [pid ${node.nsPid} inside]` : '';
+  return `${node.comm}(${node.pid})${nsPid}`;
+}
+
+/** Text like `pstree -p`, one process a line, with annotations in brackets. */
+export function renderTree(node: TreeNode): string[] {
+  return treeLines(node).map(({ node: n, prefix }) => {
+    const notes = n.annotations.map((a) => a.text).join(' ');
+    return `${prefix}${processLabel(n)}${notes ? `  {${notes}}` : ''}`;
+  });
 }

@@ -1,5 +1,7 @@
-/** Provides the theme, the notice line and the app controls (quit, Ctrl-C twice) to screens. */
+/** Provides the window size, the theme, the notice line and the app controls to screens. */
+import { Box } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { WindowSizeContext, type WindowSize } from '../hooks/use-window-size.js';
 import { pressCtrlC, type QuitGuard } from '../state/quit-guard.js';
 import { AppControlContext, type AppControl } from './app-control.js';
 import { NoticeContext } from './notice.js';
@@ -9,17 +11,27 @@ const NOTICE_MS = 3000;
 
 export function AppRoot({
   monochrome,
+  size,
   onQuit,
+  onClear,
   children,
 }: {
   monochrome: boolean;
+  size: WindowSize;
   onQuit: (value?: string) => void;
+  /** Clears the terminal (a redraw starts with it). */
+  onClear: () => void;
   children: ReactNode;
 }): React.JSX.Element {
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  // One blank frame, then the whole frame again: Ink draws only frames that differ.
+  const [blank, setBlank] = useState(false);
   const guard = useRef<QuitGuard>({ armedAt: undefined });
   const timer = useRef<NodeJS.Timeout | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => {
+    if (blank) setBlank(false);
+  }, [blank]);
 
   const notify = useCallback((message: string) => {
     setNotice(message);
@@ -38,16 +50,28 @@ export function AppRoot({
         else notify('press Ctrl-C again to quit');
         return quit;
       },
+      redraw: () => {
+        onClear();
+        setBlank(true);
+      },
     }),
-    [onQuit, notify],
+    [onQuit, onClear, notify],
   );
   const theme = useMemo(() => themeFor(monochrome), [monochrome]);
+  const windowSize = useMemo(() => ({ cols: size.cols, rows: size.rows }), [size.cols, size.rows]);
 
   return (
-    <ThemeContext.Provider value={theme}>
-      <AppControlContext.Provider value={control}>
-        <NoticeContext.Provider value={notice}>{children}</NoticeContext.Provider>
-      </AppControlContext.Provider>
-    </ThemeContext.Provider>
+    <WindowSizeContext.Provider value={windowSize}>
+      <ThemeContext.Provider value={theme}>
+        <AppControlContext.Provider value={control}>
+          <NoticeContext.Provider value={notice}>
+            {/* Hidden, not unmounted: the screen keeps its state through a redraw. */}
+            <Box display={blank ? 'none' : 'flex'} flexDirection="column">
+              {children}
+            </Box>
+          </NoticeContext.Provider>
+        </AppControlContext.Provider>
+      </ThemeContext.Provider>
+    </WindowSizeContext.Provider>
   );
 }

@@ -1,4 +1,4 @@
-/** What any screen may ask of the app shell: quit, or show a short notice in the footer. */
+/** What any screen may ask of the app: quit, show a short notice, draw everything again. */
 import { createContext, useContext } from 'react';
 
 export interface AppControl {
@@ -8,12 +8,15 @@ export interface AppControl {
   notify(message: string): void;
   /** Call on each Ctrl-C: the second within a second quits. Returns whether it quit. */
   ctrlC(): boolean;
+  /** Clears the terminal and draws the whole frame again. */
+  redraw(): void;
 }
 
 export const AppControlContext = createContext<AppControl>({
   quit: () => undefined,
   notify: () => undefined,
   ctrlC: () => false,
+  redraw: () => undefined,
 });
 
 export function useAppControl(): AppControl {

@@ -5,9 +5,10 @@
  * then runs the shutdown hook (the lab session's close) once.
  */
 import chalk from 'chalk';
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import type { ReactNode } from 'react';
 import { messageOf } from '../../engine/errors.js';
+import type { WindowSize } from '../hooks/use-window-size.js';
 import { AppRoot } from './AppRoot.js';
 import { TerminalState } from './terminal-state.js';
 import { wantsMonochrome } from './theme.js';
@@ -79,25 +80,52 @@ export async function runFullScreen(
   const onExit = (): void => terminal.restore();
   // A write to a terminal that hung up must not become an uncaught error.
   const onStreamError = (): void => undefined;
-  // Clear before Ink draws the new size: shrinking leaves the old frame's ends behind.
-  const onResize = (): void => terminal.clear();
   for (const s of SIGNALS) process.on(s, onSignal);
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
   process.on('exit', onExit);
   stdout.on('error', onStreamError);
 
-  terminal.enter();
-  const ink = render(
-    <AppRoot
-      monochrome={monochrome}
-      onQuit={(value) => finish(value === undefined ? { kind: 'quit' } : { kind: 'quit', value })}
-    >
+  const onQuit = (value?: string): void =>
+    finish(value === undefined ? { kind: 'quit' } : { kind: 'quit', value });
+  const sizeNow = (): WindowSize => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  let size = sizeNow();
+  const drawn: { ink?: Instance } = {};
+  // Clears the screen for a whole new frame: Ink must forget what it drew, and write the
+  // erasing of it inside the same synchronized update.
+  const onClear = (): void => {
+    terminal.beginSync();
+    drawn.ink?.clear();
+    terminal.clear();
+  };
+  const app = (): React.JSX.Element => (
+    <AppRoot monochrome={monochrome} size={size} onQuit={onQuit} onClear={onClear}>
       {screen}
-    </AppRoot>,
-    { stdin, stdout, exitOnCtrlC: false, patchConsole: true, maxFps: options.maxFps ?? 60 },
+    </AppRoot>
   );
-  stdout.prependListener('resize', onResize);
+  terminal.enter();
+  const before = stdout.listeners('resize');
+  const ink = render(app(), {
+    stdin,
+    stdout,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: options.maxFps ?? 60,
+  });
+  drawn.ink = ink;
+  // The app lays itself out for the new size at once, from the resize event: Ink's own
+  // handler would draw the old layout into the new size, and on a narrower window erase
+  // the new frame outside the synchronized update (the screen blinks blank).
+  for (const l of stdout.listeners('resize'))
+    if (!before.includes(l)) stdout.off('resize', l as () => void);
+  const onResize = (): void => {
+    const next = sizeNow();
+    if (next.cols === size.cols && next.rows === size.rows) return;
+    size = next;
+    onClear();
+    ink.rerender(app());
+  };
+  stdout.on('resize', onResize);
 
   const why = await exited;
   stdout.off('resize', onResize);

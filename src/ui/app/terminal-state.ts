@@ -4,6 +4,7 @@
  * also runs from the process's exit handler, after a SIGHUP took the terminal away).
  */
 import {
+  BEGIN_SYNC,
   CLEAR_SCREEN,
   ENTER_ALT_SCREEN,
   HIDE_CURSOR,
@@ -26,9 +27,17 @@ export class TerminalState {
     this.write(ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR_SCREEN);
   }
 
-  /** Clears the alternate screen (after a resize, before the next frame). */
+  /**
+   * Clears the alternate screen for the next frame, in a synchronized update that the
+   * frame's own end closes: the terminal never shows the blank screen in between.
+   */
   clear(): void {
-    if (this.active) this.write(CLEAR_SCREEN);
+    if (this.active) this.write((this.stdout.isTTY ? BEGIN_SYNC : '') + CLEAR_SCREEN);
+  }
+
+  /** Opens the synchronized update clear() would (for what is written before the clear). */
+  beginSync(): void {
+    if (this.active && this.stdout.isTTY) this.write(BEGIN_SYNC);
   }
 
   restore(): void {

@@ -15,6 +15,7 @@ export interface Theme {
   keyword: string | undefined;
   string: string | undefined;
   comment: string | undefined;
+  variable: string | undefined;
 }
 
 const colour: Theme = {
@@ -28,6 +29,7 @@ const colour: Theme = {
   keyword: 'magenta',
   string: 'yellow',
   comment: 'gray',
+  variable: 'cyan',
 };
 
 const mono: Theme = {
@@ -41,6 +43,7 @@ const mono: Theme = {
   keyword: undefined,
   string: undefined,
   comment: undefined,
+  variable: undefined,
 };
 
 /** Whether this environment asks for no colour. */

@@ -1,46 +1,62 @@
-/** Every key of the lesson player, in one screen; any key closes it. */
-import { Box, Text } from 'ink';
-import { useTheme } from '../app/theme.js';
-
-export const HELP_ROWS: [string, string][] = [
-  ['Ctrl-T f  or  F11', 'shell full-screen on/off'],
-  ['Ctrl-T Tab', 'focus: shell ↔ lesson'],
-  ['Ctrl-T n / Ctrl-T p', 'next / previous step'],
-  ['Ctrl-T c', 'check this step (checkpoint)'],
-  ['Ctrl-T h', 'the next hint'],
-  ['Ctrl-T 1…5', 'panel: processes, namespaces, cgroups, capabilities, mounts'],
-  ['Ctrl-T s', 'finish typing the demo command now'],
-  ['Ctrl-T Ctrl-T', 'send Ctrl-T to the shell'],
-  ['Ctrl-T q', 'quit (the lab session is cleaned up)'],
-  ['Ctrl-D or exit', 'ends the shell: a new one starts'],
-  ['Ctrl-C Ctrl-C', 'quit, when the lesson has the focus'],
-  ['lesson focus: c h s', 'check, hint, solution (no prefix needed)'],
-  ['lesson focus: n p ↑ ↓', 'next / previous step, scroll the text'],
-  ['lesson focus: A B C', 'answer the quiz'],
-];
+/**
+ * Every key of the screen, from the key table, over the whole body: ↑/↓ scroll when it is
+ * longer than the screen, any other key closes it.
+ */
+import { Box } from 'ink';
+import { useCallback, useMemo, useState } from 'react';
+import { useKeys } from '../hooks/use-keys.js';
+import type { Context } from '../keys/bindings.js';
+import type { KeyPress } from '../keys/key-press.js';
+import { seg } from '../text/styled.js';
+import { helpLines } from '../views/help.js';
+import { TextLines } from './TextLines.js';
 
 export function HelpOverlay({
+  contexts,
   width,
   height,
+  onClose,
 }: {
+  contexts: readonly Context[];
   width: number;
   height: number;
+  onClose: () => void;
 }): React.JSX.Element {
-  const theme = useTheme();
+  const inner = Math.max(1, width - 4);
+  const lines = useMemo(
+    () => [
+      [seg('Keys', { bold: true })],
+      [],
+      ...helpLines(contexts, inner),
+      [],
+      [seg('↑/↓ scroll, any other key closes this', { color: 'muted' })],
+    ],
+    [contexts, inner],
+  );
+  const rows = Math.max(1, height - 1);
+  const [scroll, setScroll] = useState(0);
+  const max = Math.max(0, lines.length - rows);
+  const onKey = useCallback(
+    (key: KeyPress) => {
+      if (key.name === 'down' || key.name === 'pagedown')
+        setScroll((s) => Math.min(max, s + (key.name === 'down' ? 1 : rows)));
+      else if (key.name === 'up' || key.name === 'pageup')
+        setScroll((s) => Math.max(0, s - (key.name === 'up' ? 1 : rows)));
+      else onClose();
+    },
+    [max, rows, onClose],
+  );
+  useKeys(onKey);
   return (
-    <Box width={width} height={height} flexDirection="column" paddingX={2} paddingY={1}>
-      <Text bold>Keys</Text>
-      <Text> </Text>
-      {HELP_ROWS.map(([keys, what]) => (
-        <Text key={keys} wrap="truncate-end">
-          <Text bold color={theme.accent}>
-            {keys.padEnd(22)}
-          </Text>
-          {what}
-        </Text>
-      ))}
-      <Text> </Text>
-      <Text color={theme.muted}>any key closes this</Text>
+    <Box
+      width={width}
+      height={height}
+      paddingX={2}
+      paddingTop={1}
+      flexDirection="column"
+      flexShrink={0}
+    >
+      <TextLines lines={lines} from={Math.min(scroll, max)} width={inner} height={rows} />
     </Box>
   );
 }

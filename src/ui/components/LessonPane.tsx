@@ -1,172 +1,102 @@
 /**
- * The lesson side of the player: lesson title and progress, the step's text (Markdown), the
- * commands to type, then the checkpoint, hint, quiz and solution. Scrolls when taller than
- * the pane (↑/↓ while the lesson has the focus).
+ * The lesson side of the player: a header with the step's title, the step's text and
+ * commands (lesson-doc.ts) scrolled to `scroll`, and the checkpoint's state pinned at the
+ * bottom under a rule that says how much more there is to scroll.
  */
-import { Box, Text } from 'ink';
-import { useMemo } from 'react';
-import { useTheme } from '../app/theme.js';
-import type { Lesson } from '../lessons/lessons-api.js';
-import { markdownBlocks, type Block } from '../markdown/blocks.js';
+import { Box } from 'ink';
 import type { PlayerState } from '../state/player-store.js';
-import { CheckpointBox } from './CheckpointBox.js';
-import { CodeLines, Markdown } from './Markdown.js';
+import { seg, widthOf, type Line } from '../text/styled.js';
+import { statusLines, type LessonDoc, type LessonKeys } from '../views/lesson-doc.js';
+import { PaneHeader } from './PaneHeader.js';
+import { TextLines } from './TextLines.js';
+import { VRule } from './VRule.js';
 
-export interface LessonKeys {
-  check: string;
-  next: string;
-  hint: string;
+/** Rows the scrolling text gets in a pane of `height` rows with `status` lines pinned. */
+export function textRows(height: number, status: number): number {
+  return Math.max(1, height - 2 - status);
 }
 
-function Marks({ state }: { state: PlayerState }): React.JSX.Element {
-  const theme = useTheme();
-  const current = state.step?.number;
-  return (
-    <Text wrap="truncate-end">
-      {state.marks.map((m, i) => (
-        <Text
-          key={i}
-          bold={i + 1 === current}
-          underline={i + 1 === current}
-          color={m === 'done' ? theme.ok : m === 'skipped' ? theme.warn : theme.muted}
-        >
-          {m === 'done' ? '✓' : m === 'skipped' ? '»' : '·'}
-        </Text>
-      ))}
-    </Text>
-  );
+/** Cells the text gets in a pane `width` wide: a margin each side, the rule on the right. */
+export function textWidth(width: number): number {
+  return Math.max(1, width - 3);
 }
 
-function StepBody({
-  state,
-  blocks,
-  width,
-}: {
-  state: PlayerState;
-  blocks: Block[];
-  width: number;
-}): React.JSX.Element | null {
-  const theme = useTheme();
-  const step = state.step;
-  if (step === undefined) return null;
-  const quiz = step.quizzes[0];
-  return (
-    <>
-      <Text bold wrap="wrap">{`${step.number}. ${step.title}`}</Text>
-      <Text> </Text>
-      <Markdown blocks={blocks} width={width} />
-      {step.commands.length > 0 && (
-        <Box flexDirection="column" marginTop={1}>
-          <Text color={theme.muted}>type in the shell:</Text>
-          {step.commands.map((c, i) => (
-            <CodeLines key={i} lines={c.text.split('\n')} width={width} />
-          ))}
-        </Box>
-      )}
-      {quiz !== undefined && (
-        <Box marginTop={1} flexDirection="column">
-          <Text bold wrap="wrap">{`quiz: ${quiz.question}`}</Text>
-          {quiz.choices.map((c, i) => {
-            const chosen = state.quiz?.choice === i;
-            const colour = state.quiz?.outcome.correct ? theme.ok : theme.fail;
-            return (
-              <Text key={i} wrap="wrap" bold={chosen} color={chosen ? colour : undefined}>
-                {`  ${String.fromCharCode(65 + i)}) ${c.text}`}
-              </Text>
-            );
-          })}
-          {state.quiz !== undefined && (
-            <Text wrap="wrap" color={state.quiz.outcome.correct ? theme.ok : theme.fail}>
-              {`${state.quiz.outcome.correct ? '✓' : '✗'} ${state.quiz.outcome.explain}`}
-            </Text>
-          )}
-        </Box>
-      )}
-      {state.solution !== undefined && (
-        <Box marginTop={1} flexDirection="column">
-          <Text bold color={theme.accent}>
-            solution
-          </Text>
-          {state.solution.map((c, i) => (
-            <CodeLines key={i} lines={c.text.split('\n')} width={width} />
-          ))}
-        </Box>
-      )}
-    </>
-  );
+/** The header's text: the open step's number and title. */
+function paneTitle(state: PlayerState): string {
+  return state.step === undefined ? 'lesson' : `${state.step.number}. ${state.step.title}`;
+}
+
+/** Whether the header (`width` wide) has to cut the title. */
+export function titleCut(state: PlayerState, width: number): boolean {
+  return widthOf(paneTitle(state)) + 2 > width - 1;
+}
+
+/** `── ↑ 12  ↓ 30 more (Ctrl-T ↑↓) ──`: how much of the text is out of view, and how to see it. */
+export function ruleLine(width: number, above: number, below: number, scrollKeys: string): Line {
+  const up = above > 0 ? `↑ ${above}` : '';
+  const down = below > 0 ? `↓ ${below} more` : '';
+  const both = [up, down].filter(Boolean).join('  ');
+  const tight = [above > 0 ? `↑${above}` : '', below > 0 ? `↓${below}` : ''].filter(Boolean);
+  // The most that fits with two dashes before it: with the keys, without, or tight.
+  const label =
+    both === ''
+      ? ''
+      : ([` ${both} (${scrollKeys}) `, ` ${both} `, ` ${tight.join(' ')} `].find(
+          (l) => widthOf(l) + 2 <= width,
+        ) ?? ` ${tight.join(' ')} `);
+  const dashes = Math.max(0, width - widthOf(label));
+  const lead = Math.min(2, dashes);
+  return [seg('─'.repeat(lead) + label + '─'.repeat(dashes - lead), { color: 'muted' })];
 }
 
 export function LessonPane({
-  lesson,
   state,
+  doc,
   width,
   height,
   scroll,
   focused,
   keys,
+  scrollKeys,
 }: {
-  lesson: Lesson;
   state: PlayerState;
+  doc: LessonDoc;
   width: number;
   height: number;
+  /** The first line of the text shown (clamped by the caller). */
   scroll: number;
   focused: boolean;
   keys: LessonKeys;
+  scrollKeys: string;
 }): React.JSX.Element {
-  const theme = useTheme();
-  const step = state.step;
-  const blocks = useMemo(() => markdownBlocks(step?.prose ?? ''), [step]);
-  const inner = width - 2;
-  const done = state.marks.filter((m) => m === 'done').length;
+  // One column of margin on the left, and the rule between lesson and shell on the right.
+  const inner = textWidth(width);
+  const status = statusLines(state, inner, keys);
+  const rows = textRows(height, status.length);
+  const below = Math.max(0, doc.lines.length - scroll - rows);
+  const title = paneTitle(state);
   return (
-    <Box width={width} height={height} flexDirection="column" paddingX={1} overflow="hidden">
-      <Text
-        bold
-        wrap="truncate-end"
-        inverse={focused && !theme.mono}
-        color={focused ? undefined : theme.accent}
+    <Box width={width} height={height} flexDirection="row" flexShrink={0} overflow="hidden">
+      <Box
+        width={width - 1}
+        height={height}
+        flexDirection="column"
+        flexShrink={0}
+        overflow="hidden"
       >
-        {`${focused ? '▶ ' : ''}${lesson.title}`}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text color={theme.muted}>{`step ${step?.number ?? '–'}/${lesson.steps.length}  `}</Text>
-        <Marks state={state} />
-        <Text color={theme.muted}>{`  ${done} done`}</Text>
-      </Text>
-      <Box flexGrow={1} flexShrink={1} overflow="hidden" flexDirection="column">
-        <Box flexDirection="column" marginTop={-scroll} flexShrink={0}>
-          {step === undefined || state.entering ? (
-            <Text color={theme.muted}>preparing the step…</Text>
-          ) : (
-            <StepBody state={state} blocks={blocks} width={inner} />
-          )}
+        <PaneHeader text={[seg(title)]} focused={focused} width={width - 1} />
+        <Box paddingLeft={1} height={rows} flexShrink={0}>
+          <TextLines lines={doc.lines} from={scroll} width={inner} height={rows} />
+        </Box>
+        <Box paddingLeft={1} height={1 + status.length} flexShrink={0} flexDirection="column">
+          <TextLines
+            lines={[ruleLine(inner, scroll, below, scrollKeys), ...status]}
+            width={inner}
+            height={1 + status.length}
+          />
         </Box>
       </Box>
-      {step !== undefined && !state.entering && (
-        <Box
-          flexDirection="column"
-          flexShrink={0}
-          borderStyle="single"
-          borderTop
-          borderBottom={false}
-          borderLeft={false}
-          borderRight={false}
-          borderColor={theme.muted}
-        >
-          <CheckpointBox state={state} keyLabel={keys.check} nextLabel={keys.next} />
-          {state.hint !== undefined && (
-            <Box flexDirection="column">
-              <Text bold color={theme.warn}>{`hint ${state.hintNumber}`}</Text>
-              <Markdown blocks={markdownBlocks(state.hint.text)} width={inner} />
-            </Box>
-          )}
-          {state.message !== undefined && (
-            <Text color={theme.warn} wrap="wrap">
-              {state.message}
-            </Text>
-          )}
-        </Box>
-      )}
+      <VRule height={height} />
     </Box>
   );
 }

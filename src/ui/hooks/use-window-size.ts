@@ -1,26 +1,17 @@
-/** The size of the learner's terminal, updated on every resize. */
-import { useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+/**
+ * The size of the learner's terminal. run-full-screen.tsx renders the app again with the
+ * new size inside the terminal's resize event, before Ink draws: no frame is ever laid out
+ * for the old size and drawn into the new one.
+ */
+import { createContext, useContext } from 'react';
 
 export interface WindowSize {
   cols: number;
   rows: number;
 }
 
-function sizeOf(stdout: NodeJS.WriteStream): WindowSize {
-  return { cols: stdout.columns || 80, rows: stdout.rows || 24 };
-}
+export const WindowSizeContext = createContext<WindowSize>({ cols: 80, rows: 24 });
 
 export function useWindowSize(): WindowSize {
-  const { stdout } = useStdout();
-  const [size, setSize] = useState(() => sizeOf(stdout));
-  useEffect(() => {
-    const onResize = (): void => setSize(sizeOf(stdout));
-    stdout.on('resize', onResize);
-    onResize();
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
-  return size;
+  return useContext(WindowSizeContext);
 }

@@ -7,17 +7,11 @@ import { useCallback, useState } from 'react';
 import { useAppControl } from '../app/app-control.js';
 import { useTheme } from '../app/theme.js';
 import { AppShell } from '../components/AppShell.js';
-import type { KeyHint } from '../components/Footer.js';
-import { useKeys } from '../hooks/use-keys.js';
-import type { KeyPress } from '../keys/key-press.js';
+import { HelpOverlay } from '../components/HelpOverlay.js';
+import { useCommands } from '../hooks/use-commands.js';
+import type { Command } from '../keys/commands.js';
 import type { Catalog, CatalogEntry } from '../lessons/catalog.js';
-
-const FOOTER: KeyHint[] = [
-  { keys: '↑↓', label: 'choose' },
-  { keys: 'Enter', label: 'start' },
-  { keys: 'p', label: 'present' },
-  { keys: 'q', label: 'quit' },
-];
+import { seg } from '../text/styled.js';
 
 /** What the learner chose: `start:FILE` or `present:FILE`. */
 export type HomeChoice = `start:${string}` | `present:${string}`;
@@ -82,48 +76,66 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
   const theme = useTheme();
   const app = useAppControl();
   const [index, setIndex] = useState(0);
+  const [help, setHelp] = useState(false);
   const entries = catalog.entries;
 
-  const onKey = useCallback(
-    (key: KeyPress) => {
+  const run = useCallback(
+    (command: Command) => {
       const entry = entries[index];
-      if (key.name === 'q' || key.name === 'escape') return app.quit();
-      if (key.seq === '\x03') return void app.ctrlC();
-      if (key.name === 'up' || key.name === 'k') setIndex((i) => Math.max(0, i - 1));
-      else if (key.name === 'down' || key.name === 'j')
-        setIndex((i) => Math.min(entries.length - 1, i + 1));
-      else if ((key.name === 'enter' || key.name === 'p') && entry !== undefined) {
+      if (command.kind === 'help') setHelp(true);
+      else if (command.kind === 'select')
+        setIndex((i) => Math.max(0, Math.min(entries.length - 1, i + command.delta)));
+      else if (command.kind === 'open' && entry !== undefined) {
         if (entry.unmet.length > 0) app.notify(`cannot start: ${entry.unmet[0] ?? ''}`);
-        else app.quit(`${key.name === 'p' ? 'present' : 'start'}:${entry.file}`);
+        else {
+          const choice: HomeChoice = `${command.mode}:${entry.file}`;
+          app.quit(choice);
+        }
       }
     },
     [app, entries, index],
   );
-  useKeys(onKey);
+  useCommands('home', run, !help);
 
+  const title = [
+    seg('contlab', { bold: true }),
+    seg(' — learn how Linux containers work, on your own kernel'),
+  ];
   return (
-    <AppShell footer={FOOTER}>
-      {({ cols, bodyRows }) => (
-        <Box flexDirection="column" width={cols} height={bodyRows} paddingX={2} paddingTop={1}>
-          <Text bold color={theme.accent}>
-            contlab
-            <Text color={theme.muted}> — learn how Linux containers work, on your own kernel</Text>
-          </Text>
-          <Text> </Text>
-          {catalog.notice !== undefined && (
-            <Text color={theme.warn} wrap="wrap">
-              {catalog.notice}
-            </Text>
-          )}
-          {entries.length === 0 && <Text>no lessons found</Text>}
-          {visibleRange(index, entries.length, bodyRows - 4 - (catalog.notice ? 2 : 0)).map((i) => {
-            const e = entries[i];
-            return e === undefined ? null : (
-              <Row key={e.file} entry={e} selected={i === index} first={i === 0} width={cols - 4} />
-            );
-          })}
-        </Box>
-      )}
+    <AppShell title={title} context="home">
+      {({ cols, bodyRows }) =>
+        help ? (
+          <HelpOverlay
+            contexts={['home']}
+            width={cols}
+            height={bodyRows}
+            onClose={() => setHelp(false)}
+          />
+        ) : (
+          <Box flexDirection="column" width={cols} height={bodyRows} paddingX={2} paddingTop={1}>
+            {catalog.notice !== undefined && (
+              <Text color={theme.warn} wrap="wrap">
+                {catalog.notice}
+              </Text>
+            )}
+            {entries.length === 0 && <Text>no lessons found</Text>}
+            {visibleRange(index, entries.length, bodyRows - 1 - (catalog.notice ? 2 : 0)).map(
+              (i) => {
+                const e = entries[i];
+                return e === undefined ? null : (
+                  <Row
+                    key={e.file}
+                    entry={e}
+                    selected={i === index}
+                    first={i === 0}
+                    width={cols - 4}
+                  />
+                );
+              },
+            )}
+          </Box>
+        )
+      }
     </AppShell>
   );
 }

@@ -2,23 +2,47 @@
  * Presenter notes for a second terminal (`contlab present --notes`): follows the slide the
  * presenter shows and prints that step's notes, the demo commands and what comes next.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
-import { useAppControl } from '../app/app-control.js';
 import { useTheme } from '../app/theme.js';
 import { AppShell } from '../components/AppShell.js';
-import { CodeLines, Markdown } from '../components/Markdown.js';
-import { useKeys } from '../hooks/use-keys.js';
-import type { KeyPress } from '../keys/key-press.js';
+import { TextLines } from '../components/TextLines.js';
+import { useCommands } from '../hooks/use-commands.js';
 import { loadLessonFile, type Lesson } from '../lessons/lessons-api.js';
-import { markdownBlocks } from '../markdown/blocks.js';
+import { codeLines, renderMarkdown } from '../markdown/render.js';
 import { readPosition, type PresentPosition } from '../state/present-link.js';
+import { seg, type Line } from '../text/styled.js';
+import { wrap } from '../text/wrap.js';
 
 const POLL_MS = 250;
 
+function notesLines(
+  position: PresentPosition | undefined,
+  lesson: Lesson | undefined,
+  width: number,
+  mono: boolean,
+): Line[] {
+  if (position === undefined || lesson === undefined)
+    return [[seg('waiting for contlab present in another terminal…', { color: 'muted' })]];
+  const step = lesson.steps[position.slide - 1];
+  const next = lesson.steps[position.slide];
+  const lines: Line[] = [
+    ...wrap([seg(step === undefined ? 'title slide' : step.title, { bold: true })], width),
+    [],
+  ];
+  if (step !== undefined && step.notes.length === 0)
+    lines.push([seg('no notes for this slide', { color: 'muted' })]);
+  for (const n of step?.notes ?? []) lines.push(...renderMarkdown(n, width, { mono }), []);
+  if (step !== undefined && step.demo.length > 0) {
+    lines.push([seg('demo (d):', { color: 'muted' })]);
+    for (const d of step.demo) lines.push(...codeLines(d.text.trimEnd(), width));
+  }
+  lines.push([], ...wrap([seg(`next: ${next?.title ?? 'the end'}`, { color: 'muted' })], width));
+  return lines;
+}
+
 export function NotesScreen(): React.JSX.Element {
   const theme = useTheme();
-  const app = useAppControl();
   const [position, setPosition] = useState<PresentPosition | undefined>(() => readPosition());
   const [lesson, setLesson] = useState<Lesson | undefined>(undefined);
 
@@ -42,54 +66,26 @@ export function NotesScreen(): React.JSX.Element {
       setLesson(undefined);
     }
   }, [lessonFile]);
-
-  const onKey = useCallback(
-    (key: KeyPress) => {
-      if (key.name === 'q') app.quit();
-      else if (key.seq === '\x03') app.ctrlC();
-    },
-    [app],
+  useCommands(
+    'notes',
+    useCallback(() => undefined, []),
+    true,
   );
-  useKeys(onKey);
 
-  const step =
-    position === undefined || lesson === undefined ? undefined : lesson.steps[position.slide - 1];
-  const next =
-    position === undefined || lesson === undefined ? undefined : lesson.steps[position.slide];
+  const title = [seg('contlab', { bold: true }), seg('  notes')];
+  const status =
+    position === undefined || lesson === undefined
+      ? []
+      : [seg(`${lesson.title} — slide ${position.slide}/${lesson.steps.length}`)];
   return (
-    <AppShell footer={[{ keys: 'q', label: 'quit' }]}>
+    <AppShell title={title} status={status} context="notes">
       {({ cols, bodyRows }) => (
-        <Box flexDirection="column" width={cols} height={bodyRows} paddingX={1} overflow="hidden">
-          {position === undefined || lesson === undefined ? (
-            <Text color={theme.muted}>waiting for contlab present in another terminal…</Text>
-          ) : (
-            <>
-              <Text bold color={theme.accent} wrap="truncate-end">
-                {`notes — ${lesson.title} — slide ${position.slide}/${lesson.steps.length}`}
-              </Text>
-              <Text bold wrap="wrap">
-                {step === undefined ? 'title slide' : step.title}
-              </Text>
-              <Text> </Text>
-              {step?.notes.length === 0 && <Text color={theme.muted}>no notes for this slide</Text>}
-              {step?.notes.map((n, i) => (
-                <Markdown key={i} blocks={markdownBlocks(n)} width={cols - 2} />
-              ))}
-              {step !== undefined && step.demo.length > 0 && (
-                <Box flexDirection="column" marginTop={1}>
-                  <Text color={theme.muted}>demo (d):</Text>
-                  {step.demo.map((d, i) => (
-                    <CodeLines key={i} lines={d.text.split('\n')} width={cols - 2} />
-                  ))}
-                </Box>
-              )}
-              <Text> </Text>
-              <Text
-                color={theme.muted}
-                wrap="truncate-end"
-              >{`next: ${next?.title ?? 'the end'}`}</Text>
-            </>
-          )}
+        <Box paddingX={1} width={cols} height={bodyRows}>
+          <TextLines
+            lines={notesLines(position, lesson, cols - 2, theme.mono)}
+            width={cols - 2}
+            height={bodyRows}
+          />
         </Box>
       )}
     </AppShell>

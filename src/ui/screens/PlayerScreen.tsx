@@ -1,49 +1,55 @@
 /**
- * The lesson player: the step on the left, the lab shell on the right above the live kernel
- * panels. The shell has the focus first (keys go to it; Ctrl-T is the prefix for the app's
- * commands); Ctrl-T Tab moves the focus to the lesson, where single letters work.
+ * The lesson player: the step beside the lab shell, and the live kernel panels below the
+ * shell on a large terminal (one key away on a small one, in the lesson's place). The shell
+ * has the keys first (the app's keys follow Ctrl-T there); Ctrl-T Tab gives them to the
+ * lesson, where single letters work.
  */
 import { Box } from 'ink';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useAppControl } from '../app/app-control.js';
-import { playerLayout } from '../app/player-layout.js';
+import { isWide, playerLayout } from '../app/layout.js';
+import { useTheme } from '../app/theme.js';
 import { AppShell } from '../components/AppShell.js';
-import type { KeyHint } from '../components/Footer.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
-import { LessonPane } from '../components/LessonPane.js';
-import { LivePanels, PANEL_TABS, type PanelTab } from '../components/panels/LivePanels.js';
+import { LessonPane, textRows, textWidth, titleCut } from '../components/LessonPane.js';
+import { LivePanels } from '../components/LivePanels.js';
 import { TerminalPane } from '../components/TerminalPane.js';
-import { useKeys } from '../hooks/use-keys.js';
-import { useLessonKeys, type LessonCommand } from '../hooks/use-lesson-keys.js';
-import { usePaneKeys } from '../hooks/use-pane-keys.js';
-import type { PaneCommand } from '../keys/terminal-keys.js';
-import type { LiveKernel } from '../state/live-kernel.js';
-import type { PlayerStore } from '../state/player-store.js';
+import { VRule } from '../components/VRule.js';
+import { useCommands } from '../hooks/use-commands.js';
+import { useWindowSize } from '../hooks/use-window-size.js';
+import { keyFor, PREFIX_CONTEXTS, PREFIX_LABEL, type Context } from '../keys/bindings.js';
+import { PANEL_TABS, type Command, type PanelTab } from '../keys/commands.js';
+import type { LiveStore } from '../state/live-store.js';
+import type { PlayerState, PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
+import { seg } from '../text/styled.js';
+import { lessonDocument, statusLines, type Anchor, type LessonKeys } from '../views/lesson-doc.js';
+import { lessonTitle, stepStatus } from '../views/title.js';
 
-const SHELL_FOOTER: KeyHint[] = [
-  { keys: 'Ctrl-T c', label: 'check' },
-  { keys: 'Ctrl-T h', label: 'hint' },
-  { keys: 'Ctrl-T n/p', label: 'step' },
-  { keys: 'Ctrl-T 1-5', label: 'panel' },
-  { keys: 'Ctrl-T Tab', label: 'lesson' },
-  { keys: 'Ctrl-T f', label: 'full' },
-  { keys: 'Ctrl-T q', label: 'quit' },
-  { keys: 'Ctrl-T ?', label: 'keys' },
-];
+const HELP_CONTEXTS: readonly Context[] = ['player-shell', 'player-lesson'];
 
-const LESSON_FOOTER: KeyHint[] = [
-  { keys: 'c', label: 'check' },
-  { keys: 'h', label: 'hint' },
-  { keys: 's', label: 'solution' },
-  { keys: 'n/p', label: 'step' },
-  { keys: 'A-D', label: 'answer' },
-  { keys: '↑↓', label: 'scroll' },
-  { keys: 'Tab', label: 'shell' },
-  { keys: 'q', label: 'quit' },
-];
+function lessonKeys(context: Context, state: PlayerState): LessonKeys {
+  const prefix = PREFIX_CONTEXTS.has(context) ? `${PREFIX_LABEL} ` : '';
+  const choices = state.step?.quizzes[0]?.choices.length ?? 0;
+  const letters = choices <= 1 ? 'A' : `A…${String.fromCharCode(64 + choices)}`;
+  return {
+    check: keyFor('check', context),
+    next: keyFor('next-step', context),
+    hint: keyFor('hint', context),
+    run: `${prefix}N`,
+    answer: `${prefix}${letters}`,
+  };
+}
 
-type Focus = 'shell' | 'lesson';
+/** The part of the lesson text that just appeared and should be scrolled into view. */
+function freshAnchor(before: PlayerState, after: PlayerState): Anchor | undefined {
+  if (after.hintNumber !== before.hintNumber && after.hint !== undefined) return 'hint';
+  if (after.solution !== before.solution && after.solution !== undefined) return 'solution';
+  if (after.quiz !== before.quiz && after.quiz !== undefined) return 'quiz';
+  if (after.detailed && !after.checking && before.checking) return 'result';
+  if (after.message !== before.message && after.message !== undefined) return 'message';
+  return undefined;
+}
 
 export function PlayerScreen({
   store,
@@ -52,114 +58,179 @@ export function PlayerScreen({
 }: {
   store: PlayerStore;
   terminal: EmbeddedTerminal;
-  live: LiveKernel;
+  live: LiveStore;
 }): React.JSX.Element {
   const app = useAppControl();
+  const theme = useTheme();
+  const { cols, rows } = useWindowSize();
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const view = useSyncExternalStore(live.subscribe, live.getView);
-  const [focus, setFocus] = useState<Focus>('shell');
+  const [focus, setFocus] = useState<'shell' | 'lesson'>('shell');
   const [tab, setTab] = useState<PanelTab>('processes');
+  // The panels' default is on where they fit beside the rest, off elsewhere; the key flips it.
+  const [panelsFlipped, setPanelsFlipped] = useState(false);
   const [full, setFull] = useState(false);
   const [help, setHelp] = useState(false);
   const [scroll, setScroll] = useState(0);
-  // Only the panel on screen (none under help or the full-screen shell) asks for new frames.
-  useEffect(() => live.show(help || full ? undefined : tab), [live, help, full, tab]);
+  const [seen, setSeen] = useState(state);
+
+  const context: Context = focus === 'shell' ? 'player-shell' : 'player-lesson';
+  const panelsOn = isWide(cols, rows) !== panelsFlipped;
+  const layout = playerLayout(cols, rows, panelsOn);
+  const keys = lessonKeys(context, state);
+  const inner = textWidth(layout.left.width);
+  const cut = titleCut(state, layout.left.width);
+  const doc = useMemo(
+    () => lessonDocument(state, inner, keys, { mono: theme.mono, titleCut: cut }),
+    [state, inner, cut, keys.check, keys.next, keys.hint, keys.run, keys.answer, theme.mono],
+  );
+  const pageRows = textRows(layout.left.height, statusLines(state, inner, keys).length);
+  const maxScroll = Math.max(0, doc.lines.length - pageRows);
+
+  // A new step starts at its top; a new hint, result or solution is scrolled into view.
+  if (seen !== state) {
+    setSeen(state);
+    if (seen.step?.id !== state.step?.id) setScroll(0);
+    else {
+      const anchor = freshAnchor(seen, state);
+      const at = anchor === undefined ? undefined : doc.anchors[anchor];
+      if (at !== undefined && (at < scroll || at >= scroll + pageRows))
+        setScroll(Math.min(at, maxScroll));
+    }
+  }
+
+  const panelShown =
+    help || full || (layout.panels === undefined && layout.leftShows !== 'panels')
+      ? undefined
+      : tab;
+  useEffect(() => live.show(panelShown), [live, panelShown]);
 
   const run = useCallback(
-    (command: PaneCommand | LessonCommand) => {
-      if (command.startsWith('tab-')) {
-        const t = PANEL_TABS[Number(command.slice(4)) - 1];
-        if (t !== undefined) setTab(t);
-        return;
-      }
-      if (command.startsWith('answer-')) {
-        store.answer(Number(command.slice(7)));
-        return;
-      }
-      switch (command) {
-        case 'fullscreen':
-          return setFull((f) => !f);
-        case 'focus-lesson':
-          return setFocus('lesson');
-        case 'focus-shell':
-          return setFocus('shell');
+    (command: Command) => {
+      switch (command.kind) {
         case 'help':
           return setHelp(true);
-        case 'next-step':
-        case 'prev-step':
-          setScroll(0);
-          void store.go(command === 'next-step' ? 1 : -1);
+        case 'fullscreen':
+          return setFull((f) => !f);
+        case 'focus':
+          return setFocus(command.to);
+        case 'step':
+          void store.go(command.delta);
           return;
-        case 'checkpoint':
+        case 'check':
           void store.check();
           return;
         case 'hint':
           void store.hint();
           return;
         case 'solution':
-          return store.showSolution();
-        case 'scroll-up':
-          return setScroll((s) => Math.max(0, s - 3));
-        case 'scroll-down':
-          return setScroll((s) => s + 3);
-        case 'skip-typing':
-          return terminal.skipTyping();
-        case 'quit':
-          return app.quit();
+          void store.showSolution();
+          return;
+        case 'answer':
+          void store.answer(command.choice);
+          return;
+        case 'run-command': {
+          const text = store.getState().commands[command.index];
+          if (text === undefined)
+            return app.notify(`this step has no command ${command.index + 1}`);
+          terminal.run(text);
+          return app.notify(`ran command ${command.index + 1}`);
+        }
+        case 'toggle-panels':
+          return setPanelsFlipped((f) => !f);
+        case 'panel': {
+          const i = PANEL_TABS.indexOf(tab);
+          const next = PANEL_TABS[(i + command.delta + PANEL_TABS.length) % PANEL_TABS.length];
+          if (next !== undefined) setTab(next);
+          if (!panelsOn) setPanelsFlipped((f) => !f);
+          return;
+        }
+        case 'scroll': {
+          const by = command.by === 'page' ? Math.max(1, pageRows - 1) : 1;
+          // From where the text is shown (a resize may have made the pane taller).
+          return setScroll((s) =>
+            Math.max(0, Math.min(maxScroll, Math.min(s, maxScroll) + by * command.delta)),
+          );
+        }
       }
     },
-    [store, terminal, app],
+    [app, store, terminal, tab, panelsOn, pageRows, maxScroll],
   );
+  useCommands(context, run, !help, terminal);
 
-  usePaneKeys(terminal, run, !help && focus === 'shell');
-  useLessonKeys(run, !help && focus === 'lesson');
-  useKeys(() => setHelp(false), help);
-
-  const footer = focus === 'shell' ? SHELL_FOOTER : LESSON_FOOTER;
+  const shownScroll = Math.min(scroll, maxScroll);
+  const title = lessonTitle(store.lesson.title);
+  const status = stepStatus(state.marks, state.step?.number);
+  const focusKey = keyFor(focus === 'shell' ? 'focus-lesson' : 'focus-shell', context);
   return (
-    <AppShell footer={footer}>
-      {({ cols, bodyRows }) => {
-        if (help) return <HelpOverlay width={cols} height={bodyRows} />;
+    <AppShell title={title} status={status} context={context}>
+      {({ cols: width, bodyRows }) => {
+        if (help)
+          return (
+            <HelpOverlay
+              contexts={HELP_CONTEXTS}
+              width={width}
+              height={bodyRows}
+              onClose={() => setHelp(false)}
+            />
+          );
         if (full)
           return (
             <TerminalPane
               terminal={terminal}
-              width={cols}
+              width={width}
               height={bodyRows}
               focused={focus === 'shell'}
-              title="lab shell (full screen: Ctrl-T f)"
+              title="lab shell"
+              right={[seg(`${keyFor('fullscreen', context)}: back`)]}
             />
           );
-        const layout = playerLayout(cols, bodyRows);
+        const panelsNext = keyFor('next-panel', 'player-shell');
         return (
-          <Box flexDirection="row" width={cols} height={bodyRows}>
-            <LessonPane
-              lesson={store.lesson}
-              state={state}
-              width={layout.lesson.width}
-              height={layout.lesson.height}
-              scroll={scroll}
-              focused={focus === 'lesson'}
-              keys={
-                focus === 'lesson'
-                  ? { check: 'c', next: 'n', hint: 'h' }
-                  : { check: 'Ctrl-T c', next: 'Ctrl-T n', hint: 'Ctrl-T h' }
-              }
-            />
-            <Box flexDirection="column" width={layout.terminal.width}>
+          <Box flexDirection="row" width={width} height={bodyRows}>
+            {layout.leftShows === 'lesson' ? (
+              <LessonPane
+                state={state}
+                doc={doc}
+                width={layout.left.width}
+                height={layout.left.height}
+                scroll={shownScroll}
+                focused={focus === 'lesson'}
+                keys={keys}
+                scrollKeys={focus === 'lesson' ? '↑↓' : `${PREFIX_LABEL} ↑↓`}
+              />
+            ) : (
+              <Box flexDirection="row" width={layout.left.width} height={layout.left.height}>
+                <LivePanels
+                  view={view}
+                  tab={tab}
+                  width={layout.left.width - 1}
+                  height={layout.left.height}
+                  nextKey={panelsNext}
+                />
+                <VRule height={layout.left.height} />
+              </Box>
+            )}
+            <Box flexDirection="column" width={layout.shell.width} height={bodyRows}>
               <TerminalPane
                 terminal={terminal}
-                width={layout.terminal.width}
-                height={layout.terminal.height}
+                width={layout.shell.width}
+                height={layout.shell.height}
                 focused={focus === 'shell'}
                 title="lab shell"
+                right={[
+                  seg(`${focusKey}: ${focus === 'shell' ? 'keys to the lesson' : 'keys here'}`),
+                ]}
               />
-              <LivePanels
-                view={view}
-                tab={tab}
-                width={layout.panels.width}
-                height={layout.panels.height}
-              />
+              {layout.panels !== undefined && (
+                <LivePanels
+                  view={view}
+                  tab={tab}
+                  width={layout.panels.width}
+                  height={layout.panels.height}
+                  nextKey={panelsNext}
+                />
+              )}
             </Box>
           </Box>
         );

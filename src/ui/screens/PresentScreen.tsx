@@ -1,39 +1,29 @@
 /**
  * Presenter mode: one step per slide with the lab shell beside it. d types the slide's demo
- * commands into the shell at a readable pace (s finishes at once); Tab hands the keyboard
- * to the shell (Ctrl-T Tab takes it back). A second terminal can show the presenter notes.
+ * commands into the shell at a readable pace (s finishes at once); Tab hands the keys to
+ * the shell (Ctrl-T Tab takes them back). A second terminal can show the presenter notes.
  */
-import { Box, Text } from 'ink';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { useAppControl } from '../app/app-control.js';
+import { Box } from 'ink';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { frameSize } from '../app/layout.js';
 import { useTheme } from '../app/theme.js';
+import { useWindowSize } from '../hooks/use-window-size.js';
+import { slideLines } from '../views/slide.js';
+import { useAppControl } from '../app/app-control.js';
 import { AppShell } from '../components/AppShell.js';
-import type { KeyHint } from '../components/Footer.js';
-import { ProgressBar, Slide } from '../components/Slide.js';
+import { HelpOverlay } from '../components/HelpOverlay.js';
+import { progressLine, Slide, slideTextRows, slideTextWidth } from '../components/Slide.js';
 import { TerminalPane } from '../components/TerminalPane.js';
-import { useKeys } from '../hooks/use-keys.js';
-import { usePaneKeys } from '../hooks/use-pane-keys.js';
-import type { KeyPress } from '../keys/key-press.js';
-import { presentCommandOf } from '../keys/present-keys.js';
-import type { PaneCommand } from '../keys/terminal-keys.js';
+import { LineText } from '../components/TextLines.js';
+import { useCommands } from '../hooks/use-commands.js';
+import { keyFor, type Context } from '../keys/bindings.js';
+import type { Command } from '../keys/commands.js';
 import type { PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
+import { fitLine, seg } from '../text/styled.js';
+import { lessonTitle } from '../views/title.js';
 
-const SLIDE_FOOTER: KeyHint[] = [
-  { keys: '→/PgDn/space', label: 'next' },
-  { keys: '←/PgUp', label: 'back' },
-  { keys: 'd', label: 'demo' },
-  { keys: 's', label: 'skip typing' },
-  { keys: 'Tab', label: 'shell' },
-  { keys: 'f', label: 'full' },
-  { keys: 'q', label: 'quit' },
-];
-
-const SHELL_FOOTER: KeyHint[] = [
-  { keys: 'Ctrl-T Tab', label: 'slides' },
-  { keys: 'Ctrl-T f', label: 'full' },
-  { keys: 'Ctrl-T q', label: 'quit' },
-];
+const HELP_CONTEXTS: readonly Context[] = ['slides', 'present-shell'];
 
 export function PresentScreen({
   store,
@@ -45,60 +35,82 @@ export function PresentScreen({
   onSlide?: (slide: number) => void;
 }): React.JSX.Element {
   const app = useAppControl();
-  const theme = useTheme();
   const lesson = store.lesson;
   const total = lesson.steps.length;
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const [slide, setSlide] = useState(0);
+  const [scroll, setScroll] = useState(0);
   const [focus, setFocus] = useState<'slides' | 'shell'>('slides');
   const [full, setFull] = useState(false);
+  const [help, setHelp] = useState(false);
+  const context: Context = focus === 'slides' ? 'slides' : 'present-shell';
+  const theme = useTheme();
+  const { cols, rows } = useWindowSize();
+  // The slide takes 55% of the width, and the body less the progress and status rows.
+  const slideWidth = Math.floor(cols * 0.55);
+  const slideHeight = frameSize(cols, rows).bodyRows - 2;
+  const textWidth = slideTextWidth(slideWidth);
+  const lines = useMemo(
+    () => slideLines(lesson, slide, textWidth, theme.mono),
+    [lesson, slide, textWidth, theme.mono],
+  );
+  const maxScroll = Math.max(0, lines.length - slideTextRows(slideHeight));
 
   useEffect(() => {
     onSlide?.(slide);
+    setScroll(0);
     if (slide > 0) void store.open(slide);
   }, [slide, store, onSlide]);
 
-  const onKey = useCallback(
-    (key: KeyPress) => {
-      if (key.seq === '\x03') return void app.ctrlC();
-      const command = presentCommandOf(key);
+  const run = useCallback(
+    (command: Command) => {
       const step = slide === 0 ? undefined : lesson.steps[slide - 1];
-      switch (command) {
-        case 'next':
-          return setSlide((s) => Math.min(total, s + 1));
-        case 'prev':
-          return setSlide((s) => Math.max(0, s - 1));
-        case 'first':
-          return setSlide(0);
-        case 'last':
-          return setSlide(total);
+      switch (command.kind) {
+        case 'slide':
+          return setSlide((s) =>
+            command.to === 'next'
+              ? Math.min(total, s + 1)
+              : command.to === 'prev'
+                ? Math.max(0, s - 1)
+                : command.to === 'first'
+                  ? 0
+                  : total,
+          );
+        case 'scroll':
+          return setScroll((s) => Math.max(0, Math.min(maxScroll, s + command.delta)));
         case 'demo':
           if (step === undefined || step.demo.length === 0) app.notify('this slide has no demo');
           else terminal.typeText(step.demo.map((d) => d.text.trimEnd()).join('\n') + '\n');
           return;
         case 'skip-typing':
           return terminal.skipTyping();
-        case 'focus-shell':
-          return setFocus('shell');
+        case 'focus':
+          return setFocus(command.to === 'shell' ? 'shell' : 'slides');
         case 'fullscreen':
           return setFull((f) => !f);
-        case 'quit':
-          return app.quit();
+        case 'help':
+          return setHelp(true);
       }
     },
-    [app, lesson, slide, terminal, total],
+    [app, lesson, slide, terminal, total, maxScroll],
   );
-  const onPane = useCallback((command: PaneCommand) => {
-    if (command === 'focus-lesson') setFocus('slides');
-    else if (command === 'fullscreen') setFull((f) => !f);
-  }, []);
-  useKeys(onKey, focus === 'slides');
-  usePaneKeys(terminal, onPane, focus === 'shell');
+  useCommands(context, run, !help, terminal);
 
   const passed = slide > 0 && state.step?.number === slide && state.passed;
+  const title = lessonTitle(lesson.title);
+  const status = [seg(`slide ${slide}/${total}`)];
   return (
-    <AppShell footer={focus === 'slides' ? SLIDE_FOOTER : SHELL_FOOTER}>
-      {({ cols, bodyRows }) => {
+    <AppShell title={title} status={status} context={context}>
+      {({ bodyRows }) => {
+        if (help)
+          return (
+            <HelpOverlay
+              contexts={HELP_CONTEXTS}
+              width={cols}
+              height={bodyRows}
+              onClose={() => setHelp(false)}
+            />
+          );
         if (full)
           return (
             <TerminalPane
@@ -109,34 +121,43 @@ export function PresentScreen({
               title="lab shell"
             />
           );
-        const slideWidth = Math.floor(cols * 0.55);
-        const rows = bodyRows - 1;
+        const top = bodyRows - 1;
+        const note = passed
+          ? seg('  ✓ checkpoint passed', { color: 'ok' })
+          : terminal.isTyping
+            ? seg(`  typing the demo… (${keyFor('skip-typing', 'slides')}: all at once)`, {
+                color: 'muted',
+              })
+            : seg(' ');
         return (
           <Box flexDirection="column" width={cols} height={bodyRows}>
-            <Box flexDirection="row" height={rows}>
-              <Box flexDirection="column" width={slideWidth} height={rows}>
-                <Slide lesson={lesson} slide={slide} width={slideWidth} height={rows - 1} />
-                <Text color={passed ? theme.ok : theme.muted} wrap="truncate-end">
-                  {passed
-                    ? '  ✓ checkpoint passed'
-                    : terminal.isTyping
-                      ? '  typing the demo… (s: all at once)'
-                      : ' '}
-                </Text>
+            <Box flexDirection="row" height={top}>
+              <Box flexDirection="column" width={slideWidth} height={top}>
+                <Slide
+                  lines={lines}
+                  width={slideWidth}
+                  height={slideHeight}
+                  scroll={scroll}
+                  scrollKeys={`${keyFor('slide-down', 'slides')}/${keyFor('slide-up', 'slides')}`}
+                />
+                <LineText line={fitLine([note], slideWidth)} />
               </Box>
               <TerminalPane
                 terminal={terminal}
                 width={cols - slideWidth}
-                height={rows}
+                height={top}
                 focused={focus === 'shell'}
-                title={
-                  focus === 'shell'
-                    ? 'lab shell (Ctrl-T Tab: slides)'
-                    : 'lab shell (Tab: type here)'
-                }
+                title="lab shell"
+                right={[
+                  seg(
+                    focus === 'shell'
+                      ? `${keyFor('focus-slides', 'present-shell')}: slides`
+                      : `${keyFor('focus-present-shell', 'slides')}: type here`,
+                  ),
+                ]}
               />
             </Box>
-            <ProgressBar slide={slide} total={total} width={cols} />
+            <LineText line={progressLine(slide, total, cols)} />
           </Box>
         );
       }}

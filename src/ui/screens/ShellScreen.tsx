@@ -1,48 +1,42 @@
 /**
- * A lab shell on its own: the embedded terminal filling the screen. What `contlab shell`
- * (and the end-to-end tests) run; the lesson player uses the same pane beside the lesson.
+ * A lab shell on its own, filling the screen: the embedded terminal without a lesson. No
+ * command shows it; the end-to-end tests of the embedded terminal run it
+ * (test/ui/fixtures/ui-app.mjs).
  */
 import { useCallback, useState } from 'react';
 import { AppShell } from '../components/AppShell.js';
-import type { KeyHint } from '../components/Footer.js';
-import { TerminalPane } from '../components/TerminalPane.js';
 import { HelpOverlay } from '../components/HelpOverlay.js';
-import { usePaneKeys } from '../hooks/use-pane-keys.js';
-import type { PaneCommand } from '../keys/terminal-keys.js';
+import { TerminalPane } from '../components/TerminalPane.js';
+import { useCommands } from '../hooks/use-commands.js';
+import { keyFor } from '../keys/bindings.js';
+import type { Command } from '../keys/commands.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
-import { useKeys } from '../hooks/use-keys.js';
+import { seg } from '../text/styled.js';
 
-const FOOTER: KeyHint[] = [
-  { keys: 'Ctrl-T q', label: 'quit' },
-  { keys: 'Ctrl-T ?', label: 'keys' },
-  { keys: 'Ctrl-D', label: 'new shell' },
-];
-
-export function ShellScreen({
-  terminal,
-  title = 'lab shell',
-}: {
-  terminal: EmbeddedTerminal;
-  title?: string;
-}): React.JSX.Element {
+export function ShellScreen({ terminal }: { terminal: EmbeddedTerminal }): React.JSX.Element {
   const [help, setHelp] = useState(false);
-  const onCommand = useCallback((command: PaneCommand) => {
-    if (command === 'help') setHelp(true);
+  const onCommand = useCallback((command: Command) => {
+    if (command.kind === 'help') setHelp(true);
   }, []);
-  usePaneKeys(terminal, onCommand, !help);
-  useKeys(() => setHelp(false), help);
+  useCommands('shell', onCommand, !help, terminal);
   return (
-    <AppShell footer={FOOTER}>
+    <AppShell title={[seg('contlab', { bold: true }), seg('  lab shell')]} context="shell">
       {({ cols, bodyRows }) =>
         help ? (
-          <HelpOverlay width={cols} height={bodyRows} />
+          <HelpOverlay
+            contexts={['shell']}
+            width={cols}
+            height={bodyRows}
+            onClose={() => setHelp(false)}
+          />
         ) : (
           <TerminalPane
             terminal={terminal}
             width={cols}
             height={bodyRows}
             focused
-            title={`${title} — Ctrl-T ? for the keys`}
+            title="lab shell"
+            right={[seg(`${keyFor('help', 'shell')}: the keys`)]}
           />
         )
       }

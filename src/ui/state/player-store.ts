@@ -1,19 +1,22 @@
 /**
  * The lesson player's state: the open step, the checkpoint (running, its last result, passed),
- * the hint and quiz on screen. Every decision is the lesson run's (src/lessons); this keeps
- * what the screen shows and lets React subscribe (useSyncExternalStore).
+ * the hint and quiz on screen. Every decision is the lesson run's (through the lab
+ * connection's LessonControl); this keeps what the screen shows and lets React subscribe
+ * (useSyncExternalStore).
  */
 import { messageOf } from '../../engine/errors.js';
+import type { EnteredStep, LessonControl, StepMark } from '../app/lab-connection.js';
 import type {
   CheckpointResult,
   CodeBlock,
   Hint,
-  LessonRun,
+  Lesson,
   QuizOutcome,
   Step,
 } from '../lessons/lessons-api.js';
+import { stepCommands } from '../lessons/step-commands.js';
 
-export type StepMark = 'done' | 'skipped' | 'todo';
+export type { StepMark };
 
 export interface PlayerState {
   step: Step | undefined;
@@ -28,6 +31,8 @@ export interface PlayerState {
   passed: boolean;
   hint: Hint | undefined;
   hintNumber: number;
+  /** The step's commands, numbered from 1 in the player (Ctrl-T N runs command N). */
+  commands: string[];
   quiz: { choice: number; outcome: QuizOutcome } | undefined;
   solution: CodeBlock[] | undefined;
   marks: StepMark[];
@@ -44,7 +49,10 @@ export class PlayerStore {
   private state: PlayerState;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly run: LessonRun) {
+  constructor(
+    readonly lesson: Lesson,
+    private readonly run: LessonControl,
+  ) {
     this.state = {
       step: undefined,
       entering: true,
@@ -54,21 +62,24 @@ export class PlayerStore {
       passed: false,
       hint: undefined,
       hintNumber: 0,
+      commands: [],
       quiz: undefined,
       solution: undefined,
-      marks: this.readMarks(),
+      marks: lesson.steps.map(() => 'todo'),
       message: undefined,
     };
-    run.on('result', ({ step, result }) => {
-      // The background check runs every second: only a different result re-renders.
-      if (step === this.state.step && resultKey(result) !== resultKey(this.state.result))
+    run.on('result', ({ stepId, result }) => {
+      // Background checks run on every change: only a different result re-renders.
+      if (stepId === this.state.step?.id && resultKey(result) !== resultKey(this.state.result))
         this.set({ result });
     });
-    run.on('pass', ({ step, result }) => {
-      if (step === this.state.step)
-        this.set({ result, passed: true, detailed: true, marks: this.readMarks() });
+    run.on('pass', ({ stepId, result }) => {
+      if (stepId !== this.state.step?.id) return;
+      this.set({ result, passed: true, detailed: true });
+      void this.refreshMarks();
     });
     run.on('notice', (message) => this.set({ message }));
+    void this.refreshMarks();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -80,16 +91,13 @@ export class PlayerStore {
 
   getState = (): PlayerState => this.state;
 
-  get lesson(): LessonRun['lesson'] {
-    return this.run.lesson;
-  }
-
   /** Opens the step to continue from (or step `number`). */
   async open(number?: number): Promise<void> {
     await this.guard(async () => {
-      this.set({ entering: true });
-      const step = number === undefined ? await this.run.resume() : await this.run.enter(number);
-      this.enterDone(step);
+      // A notice from the step's setup (emitted while entering) stays; older ones go.
+      this.set({ entering: true, message: undefined });
+      const entered = number === undefined ? await this.run.resume() : await this.run.enter(number);
+      await this.enterDone(entered);
     });
   }
 
@@ -107,7 +115,8 @@ export class PlayerStore {
       const result = await this.run.check();
       this.set({ result, passed: result?.ok === true || this.state.passed });
     });
-    this.set({ checking: false, marks: this.readMarks() });
+    this.set({ checking: false });
+    await this.refreshMarks();
   }
 
   async hint(): Promise<void> {
@@ -118,49 +127,49 @@ export class PlayerStore {
     });
   }
 
-  showSolution(): void {
-    try {
-      this.set({ solution: this.run.solution() });
-    } catch (err) {
-      this.set({ message: messageOf(err) });
-    }
+  async showSolution(): Promise<void> {
+    await this.guard(async () => this.set({ solution: await this.run.solution() }));
   }
 
-  answer(choice: number): void {
-    try {
-      const outcome = this.run.answerQuiz(0, choice);
-      this.set({ quiz: { choice, outcome }, marks: this.readMarks() });
-    } catch (err) {
-      this.set({ message: messageOf(err) });
-    }
-  }
-
-  private enterDone(step: Step): void {
-    this.set({
-      step,
-      entering: false,
-      result: this.run.latest,
-      detailed: false,
-      passed: this.state.marks[step.number - 1] === 'done' && this.run.latest?.ok === true,
-      hint: undefined,
-      hintNumber: 0,
-      quiz: undefined,
-      solution: undefined,
-      marks: this.readMarks(),
+  async answer(choice: number): Promise<void> {
+    const quiz = this.state.step?.quizzes[0];
+    if (quiz === undefined) return this.set({ message: 'this step has no quiz' });
+    if (choice >= quiz.choices.length) return;
+    await this.guard(async () => {
+      const outcome = await this.run.answerQuiz(0, choice);
+      this.set({ quiz: { choice, outcome } });
+      await this.refreshMarks();
     });
   }
 
-  private readMarks(): StepMark[] {
+  private async enterDone({ step, latest }: EnteredStep): Promise<void> {
+    const marks = await this.readMarks();
+    this.set({
+      step,
+      entering: false,
+      result: latest,
+      detailed: false,
+      passed: marks[step.number - 1] === 'done' && latest?.ok === true,
+      hint: undefined,
+      hintNumber: 0,
+      commands: stepCommands(step.commands),
+      quiz: undefined,
+      solution: undefined,
+      marks,
+    });
+  }
+
+  private async readMarks(): Promise<StepMark[]> {
     try {
-      const lp = this.run.store.load().progress.lessons[this.lesson.id];
-      return this.lesson.steps.map((s) => {
-        const sp = lp?.steps[s.id];
-        if (sp?.completedAt !== undefined) return 'done';
-        return sp?.skipped === true ? 'skipped' : 'todo';
-      });
+      return await this.run.marks();
     } catch {
-      return this.lesson.steps.map(() => 'todo');
+      return this.state.marks;
     }
+  }
+
+  private async refreshMarks(): Promise<void> {
+    const marks = await this.readMarks();
+    if (marks.join() !== this.state.marks.join()) this.set({ marks });
   }
 
   private async guard(work: () => Promise<void>): Promise<void> {

@@ -1,58 +1,34 @@
 /**
- * A real shell in a pseudo-terminal, emulated by a headless xterm: node-pty runs the shell,
- * its output is parsed into the xterm screen, and the pane draws that screen. The xterm's
- * own replies (cursor position reports, device attributes: what vim and top ask for) go
- * back to the shell. When the shell ends (Ctrl-D, `exit`) a new one starts in its place:
- * the pane always has a shell until the app disposes of it.
+ * The learner's shell as the pane draws it: a headless xterm emulates the terminal, the
+ * shell's output is parsed into its screen, and the pane draws that screen. The xterm's own
+ * replies (cursor position reports, device attributes: what vim and top ask for) go back to
+ * the shell. When the shell ends (Ctrl-D, `exit`) a new one starts in its place: the pane
+ * always has a shell until the app disposes of it. Where the shell runs is the LabShell's
+ * business (a local pty, or a lab in a VM).
  */
-import { existsSync } from 'node:fs';
-import * as pty from 'node-pty';
 import xterm from '@xterm/headless';
 import type { Terminal as XTerm } from '@xterm/headless';
-import { which } from '../../engine/exec.js';
-import { killTree } from './kill-tree.js';
-import { labBashArgs } from './lab-shell.js';
+import type { LabShell } from '../app/lab-connection.js';
 import { typeInto, type TypingHandle, type TypingOptions } from './typing.js';
 
-export interface ShellCommand {
-  file: string;
-  args: string[];
-}
+/** Starts a shell `cols` x `rows` cells large. */
+export type OpenShell = (cols: number, rows: number) => LabShell;
 
 export interface EmbeddedTerminalOptions {
-  cwd: string;
-  /** The shell's environment (the lesson's lab session environment). TERM is set here. */
-  env: NodeJS.ProcessEnv;
+  openShell: OpenShell;
   cols: number;
   rows: number;
-  /** The shell to run; default bash, or sh when there is no bash. */
-  shell?: ShellCommand;
-  /** Called with each new shell's PID (the lab session records it for cleanup). */
-  onSpawn?: (pid: number) => void;
   scrollback?: number;
 }
 
 const RESTART_WINDOW_MS = 2000;
-/** After Enter (or Ctrl-C, Ctrl-D), how long shell output still counts as the command's. */
-const COMMAND_OUTPUT_MS = 10_000;
-/** Keys that end or run a command line: Enter, Ctrl-C, Ctrl-D. */
-const COMMAND_KEYS = ['\r', '\n', '\x03', '\x04'];
 const MAX_QUICK_RESTARTS = 3;
-
-export function defaultShell(): ShellCommand {
-  const bash = which('bash');
-  if (bash !== undefined) return { file: bash, args: labBashArgs() };
-  return { file: existsSync('/bin/sh') ? '/bin/sh' : 'sh', args: [] };
-}
 
 export class EmbeddedTerminal {
   readonly term: XTerm;
-  private proc: pty.IPty | undefined;
-  private readonly options: EmbeddedTerminalOptions;
-  private readonly shell: ShellCommand;
+  private shell: LabShell | undefined;
+  private readonly openShell: OpenShell;
   private readonly listeners = new Set<() => void>();
-  private readonly commandListeners = new Set<() => void>();
-  private commandAt = 0;
   private version = 0;
   private disposed = false;
   private cursorHidden = false;
@@ -61,11 +37,10 @@ export class EmbeddedTerminal {
   private typing: TypingHandle | undefined;
 
   constructor(options: EmbeddedTerminalOptions) {
-    this.options = options;
-    this.shell = options.shell ?? defaultShell();
+    this.openShell = options.openShell;
     this.term = new xterm.Terminal({
-      cols: options.cols,
-      rows: options.rows,
+      cols: Math.max(2, options.cols),
+      rows: Math.max(1, options.rows),
       scrollback: options.scrollback ?? 1000,
       allowProposedApi: true,
     });
@@ -78,26 +53,14 @@ export class EmbeddedTerminal {
       if (params.includes(25)) this.cursorHidden = true;
       return false;
     });
-    this.term.onData((data) => this.proc?.write(data));
-    this.term.onWriteParsed(() => {
-      this.changed();
-      if (this.commandAt !== 0 && Date.now() - this.commandAt < COMMAND_OUTPUT_MS)
-        this.commandActivity();
-    });
+    this.term.onData((data) => this.shell?.write(data));
+    this.term.onWriteParsed(() => this.changed());
     this.spawn();
   }
 
   /** The PID of the shell running now. */
   get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  get cols(): number {
-    return this.term.cols;
-  }
-
-  get rows(): number {
-    return this.term.rows;
+    return this.shell?.pid;
   }
 
   get applicationCursor(): boolean {
@@ -121,24 +84,16 @@ export class EmbeddedTerminal {
 
   /** Sends bytes to the shell as if typed. */
   write(data: string): void {
-    this.proc?.write(data);
-    if (COMMAND_KEYS.some((k) => data.includes(k))) {
-      this.commandAt = Date.now();
-      this.commandActivity();
-    }
+    this.shell?.write(data);
   }
 
   /**
-   * Calls `listener` when the learner may have just changed something from the shell: a
-   * command line was sent (Enter, Ctrl-C, Ctrl-D), and again whenever the shell writes in
-   * the seconds after (the command's output, the next prompt when it is done). Plain typing
-   * and an idle shell call nothing. Returns the unsubscribe.
+   * Runs `text` in the shell: typed at once, line by line, then Enter. Not pasted in paste
+   * brackets: the command before may have started a program (another shell) that is not
+   * reading yet, and would take the brackets for text.
    */
-  onCommand(listener: () => void): () => void {
-    this.commandListeners.add(listener);
-    return () => {
-      this.commandListeners.delete(listener);
-    };
+  run(text: string): void {
+    this.write(`${text.replace(/\r?\n/g, '\r')}\r`);
   }
 
   /** Types `text` into the shell at a readable pace (presenter mode); returns the handle. */
@@ -162,17 +117,16 @@ export class EmbeddedTerminal {
     return this.typing !== undefined;
   }
 
+  /**
+   * Gives the screen (and the shell's pty) a new size. Listeners are not told: the pane
+   * resizes while it draws, and draws the resized screen.
+   */
   resize(cols: number, rows: number): void {
     const c = Math.max(2, Math.floor(cols));
     const r = Math.max(1, Math.floor(rows));
     if (c === this.term.cols && r === this.term.rows) return;
     this.term.resize(c, r);
-    try {
-      this.proc?.resize(c, r);
-    } catch {
-      // the shell ended between the check and the resize: the next one starts at this size
-    }
-    this.changed();
+    this.shell?.resize(c, r);
   }
 
   /** Ends the shell and everything it started; no new shell starts after this. */
@@ -180,15 +134,9 @@ export class EmbeddedTerminal {
     if (this.disposed) return;
     this.disposed = true;
     this.typing?.cancel();
-    const pid = this.proc?.pid;
-    if (pid !== undefined) await killTree(pid);
+    await this.shell?.kill();
     this.term.dispose();
     this.listeners.clear();
-    this.commandListeners.clear();
-  }
-
-  private commandActivity(): void {
-    for (const listener of [...this.commandListeners]) listener();
   }
 
   private changed(): void {
@@ -197,26 +145,14 @@ export class EmbeddedTerminal {
   }
 
   private spawn(): void {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.options.env)) if (v !== undefined) env[k] = v;
-    env.TERM = 'xterm-256color';
-    delete env.COLUMNS;
-    delete env.LINES;
     this.startedAt = Date.now();
-    const proc = pty.spawn(this.shell.file, this.shell.args, {
-      name: 'xterm-256color',
-      cols: this.term.cols,
-      rows: this.term.rows,
-      cwd: this.options.cwd,
-      env,
-    });
-    this.proc = proc;
-    this.options.onSpawn?.(proc.pid);
-    proc.onData((data) => {
+    const shell = this.openShell(this.term.cols, this.term.rows);
+    this.shell = shell;
+    shell.onData((data) => {
       if (!this.disposed) this.term.write(data);
     });
-    proc.onExit(({ exitCode, signal }) => {
-      if (this.proc === proc) this.proc = undefined;
+    shell.onExit(({ exitCode, signal }) => {
+      if (this.shell === shell) this.shell = undefined;
       if (this.disposed) return;
       this.restartAfterExit(exitCode, signal);
     });

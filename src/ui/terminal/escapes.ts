@@ -8,3 +8,5 @@ export const SHOW_CURSOR = '\x1b[?25h';
 export const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 /** SGR reset: no colour, no attributes. */
 export const RESET_ATTRIBUTES = '\x1b[0m';
+/** Begin a synchronized update: the terminal shows nothing of it until the frame's end. */
+export const BEGIN_SYNC = '\x1b[?2026h';

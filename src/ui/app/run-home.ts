@@ -3,9 +3,9 @@
  * terminal emulator, no lesson runner) before its first frame.
  */
 import { createElement } from 'react';
-import { exitCodeOf, runFullScreen, type FullScreenOptions } from '../app/run-full-screen.js';
 import { loadCatalog } from '../lessons/catalog.js';
-import { HomeScreen } from './HomeScreen.js';
+import { HomeScreen } from '../screens/HomeScreen.js';
+import { exitCodeOf, runFullScreen, type FullScreenOptions } from './run-full-screen.js';
 
 /** Returns what the learner chose (`start:FILE`, `present:FILE`), or the exit status. */
 export async function runHome(

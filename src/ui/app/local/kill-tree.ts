@@ -5,7 +5,7 @@
  * and whatever is still there after a grace period is killed. Each PID is checked against
  * its start time before SIGKILL, so a reused PID is never hit.
  */
-import { descendants, readProcess, scanProcesses } from '../../engine/observer/index.js';
+import { descendants, readProcess, scanProcesses } from '../../../engine/observer/index.js';
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {

@@ -1,0 +1,219 @@
+/**
+ * The live kernel panels as lines of text: the lab shell's process tree, the namespaces the
+ * lab made, its cgroup, and the capabilities and mounts of the newest "container" process.
+ * One shows at a time, under a strip of their names.
+ */
+import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
+import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
+import type { LiveView } from '../state/live-view.js';
+import { fitLine, lineWidth, seg, type Line } from '../text/styled.js';
+import { wrap } from '../text/wrap.js';
+
+const SHORT: Record<PanelTab, string> = {
+  processes: 'procs',
+  namespaces: 'ns',
+  cgroup: 'cgroup',
+  capabilities: 'caps',
+  mounts: 'mounts',
+};
+
+/** ` processes  namespaces …` (shorter names where those do not fit), the one shown marked. */
+export function tabStrip(tab: PanelTab, width: number, mono: boolean): Line {
+  const strip = (name: (t: PanelTab) => string): Line =>
+    PANEL_TABS.map((t) =>
+      t === tab
+        ? seg(mono ? `[${name(t)}]` : ` ${name(t)} `, { bold: true, inverse: !mono })
+        : seg(` ${name(t)} `, { color: 'muted' }),
+    );
+  const full = strip((t) => t);
+  return fitLine(lineWidth(full) <= width ? full : strip((t) => SHORT[t]), width);
+}
+
+function fileName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+function processLines(view: LiveView, width: number, height: number): Line[] {
+  if (view.tree.length === 0) return [[seg('waiting for the lab shell…', { color: 'muted' })]];
+  // Keep the newest (deepest, last) lines in view when the tree is taller than the panel.
+  return view.tree.slice(Math.max(0, view.tree.length - height)).map((l) => {
+    const isolated = l.newNamespaces.length > 0;
+    const line: Line = [
+      seg(l.prefix, { color: 'muted' }),
+      seg(
+        `${isolated ? '★ ' : ''}${l.label}`,
+        isolated ? { bold: true, color: 'warn' } : undefined,
+      ),
+    ];
+    if (isolated)
+      line.push(
+        seg(` ${l.newNamespaces.join(' ')} `, { bold: true, inverse: true, color: 'warn' }),
+      );
+    if (l.notes.length > 0) line.push(seg(` ${l.notes.join(' ')}`, { color: 'accent' }));
+    return fitLine(line, width);
+  });
+}
+
+function namespaceLines(view: LiveView, width: number, height: number): Line[] {
+  if (view.namespaces.length === 0)
+    return wrap(
+      [
+        seg("every lab process still shares all of the host's namespaces — try unshare", {
+          color: 'muted',
+        }),
+      ],
+      width,
+    );
+  // Narrow panes keep the command readable: tighter columns, NPROCS as N.
+  const narrow = width < 60;
+  const w = narrow ? { type: 6, inode: 11, n: 3, pid: 7 } : { type: 7, inode: 12, n: 7, pid: 8 };
+  const rest = Math.max(8, width - w.type - w.inode - w.n - w.pid);
+  const head = `${fit('TYPE', w.type)}${fit('INODE', w.inode)}${fit(narrow ? 'N' : 'NPROCS', w.n)}${fit('PID', w.pid)}COMMAND`;
+  return [
+    fitLine([seg(head, { bold: true })], width),
+    ...view.namespaces
+      .slice(0, Math.max(1, height - 1))
+      .map((n) =>
+        fitLine(
+          [
+            seg(fit(n.type, w.type), { color: 'warn' }),
+            seg(
+              `${fit(String(n.inode), w.inode)}${fit(String(n.nprocs), w.n)}${fit(String(n.pid), w.pid)}${fit(n.command, rest)}`,
+            ),
+          ],
+          width,
+        ),
+      ),
+  ];
+}
+
+function cgroupLines(view: LiveView, width: number): Line[] {
+  const stats = view.cgroup;
+  if (stats === undefined) return [[seg('reading the lab cgroup…', { color: 'muted' })]];
+  const lines: Line[] = [[seg(stats.memory?.dir ?? 'no memory controller', { color: 'muted' })]];
+  const mem = stats.memory;
+  if (mem !== null) {
+    const current = mem.current.value ?? 0;
+    const max = mem.max.value;
+    const limited = typeof max === 'number';
+    const bar = Math.min(30, Math.max(10, width - 40));
+    lines.push([
+      seg('memory '),
+      seg(limited ? gauge(current / max, bar) : '', { color: 'ok' }),
+      seg(` ${formatBytes(current)} / ${limited ? formatBytes(max) : 'max'}  `),
+      seg(fileName(mem.max.file), { color: 'muted' }),
+    ]);
+    lines.push([
+      seg('history '),
+      seg(sparkline(view.memory, Math.max(10, width - 10)), { color: 'accent' }),
+    ]);
+  }
+  const pids = stats.pids;
+  if (pids !== null)
+    lines.push([
+      seg(`pids   ${pids.current.value ?? '?'} / ${pids.max.value ?? 'max'}  `),
+      seg(fileName(pids.max.file), { color: 'muted' }),
+    ]);
+  const cpu = stats.cpu;
+  if (cpu !== null)
+    lines.push([
+      seg(
+        `cpu    quota ${cpu.quota.value ?? 'max'} per ${cpu.period.value ?? '?'} µs, throttled ${cpu.throttledPeriods.value ?? 0} periods`,
+      ),
+    ]);
+  lines.push([
+    seg(
+      `OOM kills ${view.oomKills}`,
+      view.oomKills > 0 ? { bold: true, color: 'fail' } : undefined,
+    ),
+  ]);
+  return lines.map((l) => fitLine(l, width));
+}
+
+function capabilityLines(view: LiveView, width: number): Line[] {
+  const focus = view.focus;
+  if (focus?.caps === undefined) return [[seg('no lab process yet', { color: 'muted' })]];
+  const { effective, bounding } = focus.caps;
+  const dropped = [
+    ...new Set([...(bounding.vsHost?.dropped ?? []), ...(effective.vsHost?.dropped ?? [])]),
+  ];
+  const host = effective.names.length + (effective.vsHost?.dropped.length ?? 0);
+  return [
+    fitLine(
+      [seg(focus.command, { bold: true }), seg(` (pid ${focus.pid})`, { color: 'muted' })],
+      width,
+    ),
+    fitLine(
+      [
+        seg(
+          `effective ${effective.names.length} caps, bounding ${bounding.names.length} (host: ${host})`,
+        ),
+      ],
+      width,
+    ),
+    ...wrap(
+      [
+        seg(
+          dropped.length > 0
+            ? `dropped vs host: ${dropped.join(' ')}`
+            : 'same capabilities as the host',
+          {
+            color: dropped.length > 0 ? 'warn' : 'ok',
+          },
+        ),
+      ],
+      width,
+    ),
+  ];
+}
+
+function mountLines(view: LiveView, width: number, height: number): Line[] {
+  const focus = view.focus;
+  if (focus?.mounts === undefined)
+    return wrap(
+      [
+        seg('no lab process has a mount namespace of its own — try unshare --mount', {
+          color: 'muted',
+        }),
+      ],
+      width,
+    );
+  const { added, removed } = focus.mounts;
+  return [
+    fitLine(
+      [
+        seg(focus.command, { bold: true }),
+        seg(` (pid ${focus.pid}): ${added.length} mounts of its own, ${removed} host mounts gone`, {
+          color: 'muted',
+        }),
+      ],
+      width,
+    ),
+    ...added
+      .slice(0, Math.max(1, height - 1))
+      .map((m) =>
+        fitLine(
+          [
+            seg(fit(m.mountPoint, Math.max(10, width - 30)), { color: 'warn' }),
+            seg(` ${fit(m.fstype, 10)} ${m.source}`),
+          ],
+          width,
+        ),
+      ),
+  ];
+}
+
+/** The lines of panel `tab`, at most `height` of them, each at most `width` cells. */
+export function panelLines(tab: PanelTab, view: LiveView, width: number, height: number): Line[] {
+  const lines =
+    tab === 'processes'
+      ? processLines(view, width, height)
+      : tab === 'namespaces'
+        ? namespaceLines(view, width, height)
+        : tab === 'cgroup'
+          ? cgroupLines(view, width)
+          : tab === 'capabilities'
+            ? capabilityLines(view, width)
+            : mountLines(view, width, height);
+  return lines.slice(0, Math.max(0, height));
+}
