@@ -2,7 +2,7 @@
  * Runs the projector dashboard until q, Ctrl-C, SIGTERM, SIGHUP or SIGINT, and always gives
  * the terminal back (normal screen, cursor shown, raw mode off), also after a crash.
  */
-import blessed from 'blessed';
+import blessed, { type Widgets } from 'blessed';
 import { messageOf } from '../../engine/errors.js';
 import { wantsMonochrome } from '../app/theme.js';
 import { TerminalState } from '../app/terminal-state.js';
@@ -16,14 +16,28 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
   SIGTERM: 143,
 };
 
+/**
+ * Borders in UTF-8 box-drawing characters, never the terminal's alternate character set
+ * (ACS): tmux and screen (TERM=screen: ACS by SO/SI), a console whose terminfo is not the
+ * terminal's, and a capture of the pane all showed ACS borders as `lqqqk` and `x`.
+ * blessed draws ACS only when the terminal's ACS is not "broken" (ncurses' rule, which
+ * NCURSES_NO_UTF8_ACS=1 also sets); saying it is broken leaves the characters as they are.
+ */
+function drawLinesAsText(screen: Widgets.Screen): void {
+  screen.tput.brokenACS = true;
+}
+
 export async function runMonitor(target: MonitorTarget, title: string): Promise<number> {
   const model = new MonitorModel(target, title);
   const screen = blessed.screen({
     smartCSR: true,
     fullUnicode: true,
+    // UTF-8 whatever LANG says: the borders, the chart's braille dots and the tree's lines.
+    forceUnicode: true,
     title: 'contlab monitor',
     warnings: false,
   });
+  drawLinesAsText(screen);
   // Our own record of the terminal, restored after blessed's, whatever blessed managed to do.
   const terminal = new TerminalState(process.stdin, process.stdout);
   terminal.enter();
