@@ -17,7 +17,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { messageOf } from '../../engine/errors.js';
 import { lessonsContentDir } from '../../engine/repo.js';
@@ -105,9 +105,8 @@ function cacheFile(): string {
   return join(progressDir(), 'cache', 'catalog.json');
 }
 
-/** The parser's build: sizes and times of the lesson modules (compiled or source). */
-function parserKey(): string {
-  const root = fileURLToPath(new URL('../../lessons/', import.meta.url));
+/** Sizes and times of the lesson modules (compiled or source) under `root`. */
+function moduleStamps(root: string): string[] {
   const parts: string[] = [];
   for (const sub of ['', 'format', 'checks']) {
     const dir = join(root, sub);
@@ -117,6 +116,21 @@ function parserKey(): string {
       parts.push(`${sub}/${name}:${st.size}:${st.mtimeMs}`);
     }
   }
+  return parts;
+}
+
+/**
+ * The parser's build: the lesson modules' stamps, or, when contlab runs bundled (dist/bundle,
+ * scripts/bundle.mjs), the names of the bundle's modules: the parser is in its chunks, whose
+ * names change with their content.
+ */
+function parserKey(): string {
+  const here = fileURLToPath(import.meta.url);
+  const parts = /^catalog\.[jt]sx?$/.test(basename(here))
+    ? moduleStamps(fileURLToPath(new URL('../../lessons/', import.meta.url)))
+    : readdirSync(dirname(here))
+        .filter((name) => name.endsWith('.mjs'))
+        .sort();
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
