@@ -9,9 +9,9 @@ async function homeTui(): Promise<number> {
   const { code, choice } = await runHome();
   if (choice === undefined) return code;
   const { runPlayer, runPresent } = await import('./ui-entry.js');
-  const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
+  const { loadLessonCached } = await import('../../ui/lessons/catalog.js');
   const file = choice.slice(choice.indexOf(':') + 1);
-  const lesson = loadLessonFile(file);
+  const lesson = await loadLessonCached(file);
   return choice.startsWith('present:') ? runPresent(lesson) : runPlayer(lesson);
 }
 

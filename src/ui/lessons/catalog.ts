@@ -157,6 +157,42 @@ function writeCache(cache: CacheFile): void {
   }
 }
 
+/** The hash the cache keys a lesson file's content by (undefined: it cannot be read). */
+function contentHash(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return undefined; // loading it says why
+  }
+}
+
+/**
+ * The lesson in `file`, as the cache holds it when it parsed this very content with this
+ * very parser (the home screen, or an earlier start, wrote it): `contlab start` then opens a
+ * lesson without running the parser. Otherwise parsed now, and kept in the cache; a lesson
+ * with problems is a LabError naming them.
+ */
+export async function loadLessonCached(file: string): Promise<Lesson> {
+  let parser: string | undefined;
+  try {
+    parser = parserKey();
+  } catch {
+    // the parser's files cannot be listed: no cache
+  }
+  const cached = parser === undefined ? {} : readCache(parser);
+  const hash = contentHash(file);
+  const hit = cached[file];
+  if (hit !== undefined && hit.hash === hash && 'lesson' in hit.parsed) return hit.parsed.lesson;
+  const lesson = (await import('../../lessons/load.js')).loadLessonFile(file);
+  if (parser !== undefined && hash !== undefined)
+    writeCache({
+      version: CACHE_VERSION,
+      parser,
+      lessons: { ...cached, [file]: { hash, parsed: { lesson } } },
+    });
+  return lesson;
+}
+
 /** Every lesson file in `dir`, parsed or from the cache. */
 async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]> {
   let parser: string | undefined;
@@ -171,12 +207,7 @@ async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]
   let load: ((file: string) => Lesson) | undefined;
   const out: { file: string; parsed: Parsed }[] = [];
   for (const file of lessonFiles(dir)) {
-    let hash: string | undefined;
-    try {
-      hash = createHash('sha256').update(readFileSync(file)).digest('hex');
-    } catch {
-      // unreadable: loading it below says why
-    }
+    const hash = contentHash(file);
     const hit = hash === undefined ? undefined : cached[file];
     let parsed: Parsed;
     if (hit !== undefined && hit.hash === hash) parsed = hit.parsed;
