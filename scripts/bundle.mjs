@@ -90,6 +90,34 @@ function yogaFromFile(outdir) {
 }
 
 /**
+ * Modules bundled on their own first, with their dependencies inlined and tree-shaken, so
+ * the main bundle sees no imports in them. The progress file's schema uses zod's small
+ * "mini" API, but in one module graph with the lesson parser's classic zod it would share
+ * zod's core chunk (every locale included) and the home screen would load all of it.
+ */
+const SELF_CONTAINED = [join('src', 'lessons', 'progress', 'schema.ts')];
+
+const selfContained = {
+  name: 'self-contained',
+  setup(b) {
+    const files = SELF_CONTAINED.map((f) => join(repo, f));
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!files.includes(args.path)) return undefined;
+      const own = await build({
+        entryPoints: [args.path],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        logLevel: 'warning',
+      });
+      return { contents: own.outputFiles[0].text, loader: 'js' };
+    });
+  },
+};
+
+/**
  * Bundles `entryPoints` (name: source) into `outdir`, as ES modules split into chunks.
  * Returns esbuild's result: the metafile (what went where) and, unless `write`, the files.
  */
@@ -113,7 +141,7 @@ export async function bundle(entryPoints, outdir, write = true) {
     banner: {
       js: "import { createRequire as __contlabRequire } from 'node:module'; const require = __contlabRequire(import.meta.url);",
     },
-    plugins: [leftOut, yogaFromFile(outdir)],
+    plugins: [leftOut, selfContained, yogaFromFile(outdir)],
     legalComments: 'none',
     minifySyntax: true,
     minifyWhitespace: true,
