@@ -12,11 +12,11 @@ import { requireTerminal } from './tty.js';
 export async function lessonFor(ref: string | undefined): Promise<Lesson> {
   // Loaded here, not at start-up: every other command would pay for them. The lesson
   // comes from the catalog's cache when it is there: the parser is not even run.
-  const { loadCatalog, loadLessonCached } = await import('../../ui/lessons/catalog.js');
-  if (ref !== undefined) {
-    const { findLessonFile } = await import('../../ui/lessons/lessons-api.js');
-    return loadLessonCached(findLessonFile(ref));
-  }
+  const [{ findLessonFile }, { loadCatalog, loadLessonCached }] = await Promise.all([
+    import('../../lessons/find.js'),
+    import('../../ui/lessons/catalog.js'),
+  ]);
+  if (ref !== undefined) return loadLessonCached(findLessonFile(ref));
   const first = (await loadCatalog()).entries.find((e) => e.unmet.length === 0);
   if (first === undefined)
     throw new LabError('this host can run none of the lessons', { remedy: 'run contlab doctor' });

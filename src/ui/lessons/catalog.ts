@@ -8,19 +8,11 @@
  * parsed again only when it (or contlab) changed. The parser is not even loaded otherwise.
  */
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { messageOf } from '../../engine/errors.js';
-import { lessonsContentDir } from '../../engine/repo.js';
+import { lessonFiles, lessonsDir } from '../../lessons/find.js';
 import {
   ProgressStore,
   progressDir,
@@ -85,22 +77,6 @@ interface CacheFile {
 }
 
 const CACHE_VERSION = 1;
-const LESSON_FILE = 'lesson.md';
-
-/** The lessons folder, as src/lessons/load.ts finds it (CONTLAB_LESSONS, or lessons-content). */
-function lessonsDir(): string {
-  const fromEnv = process.env.CONTLAB_LESSONS;
-  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : lessonsContentDir;
-}
-
-/** lesson.md of every lesson folder under `dir`, in folder order (as src/lessons/load.ts). */
-function lessonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, LESSON_FILE)))
-    .map((e) => join(dir, e.name, LESSON_FILE))
-    .sort();
-}
-
 function cacheFile(): string {
   return join(progressDir(), 'cache', 'catalog.json');
 }

@@ -5,7 +5,10 @@
  */
 export type { CodeBlock, Hint, Lesson, Quiz, Step } from '../../lessons/format/model.js';
 export type { CheckpointResult, CheckResult } from '../../lessons/checks/types.js';
-export { findLessonFile, lessonFiles, loadLesson, loadLessonFile } from '../../lessons/load.js';
+// Finding a lesson, and the lesson parsed (from the catalog's cache when it holds it): the
+// player never loads the lesson parser (Markdown, YAML and zod) when it need not run it.
+export { findLessonFile, lessonFiles } from '../../lessons/find.js';
+export { loadLessonCached } from './catalog.js';
 export { liveLabs, type LiveLab } from '../../lessons/session/lab-info.js';
 export { LessonRun, type QuizOutcome } from '../../lessons/runner/lesson-run.js';
 export { ProgressStore } from '../../lessons/progress/store.js';

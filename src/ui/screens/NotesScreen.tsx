@@ -10,7 +10,7 @@ import { AppShell } from '../components/AppShell.js';
 import { CodeLines, Markdown } from '../components/Markdown.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyPress } from '../keys/key-press.js';
-import { loadLessonFile, type Lesson } from '../lessons/lessons-api.js';
+import { loadLessonCached, type Lesson } from '../lessons/lessons-api.js';
 import { markdownBlocks } from '../markdown/blocks.js';
 import { readPosition, type PresentPosition } from '../state/present-link.js';
 
@@ -36,11 +36,14 @@ export function NotesScreen(): React.JSX.Element {
   const lessonFile = position?.lessonFile;
   useEffect(() => {
     if (lessonFile === undefined) return;
-    try {
-      setLesson(loadLessonFile(lessonFile));
-    } catch {
-      setLesson(undefined);
-    }
+    let current = true;
+    loadLessonCached(lessonFile).then(
+      (lesson) => current && setLesson(lesson),
+      () => current && setLesson(undefined),
+    );
+    return () => {
+      current = false;
+    };
   }, [lessonFile]);
 
   const onKey = useCallback(
