@@ -90,6 +90,22 @@ function yogaFromFile(outdir) {
 }
 
 /**
+ * One string-width for Ink: wrap-ansi (which Ink wraps text with) brings its own older copy,
+ * which builds a second Intl.Segmenter and a 14 kB emoji regex at start-up, and measures
+ * some characters unlike the copy Ink lays out with.
+ */
+const oneStringWidth = {
+  name: 'one-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'wrap-ansi')}`) && args.pluginData !== 'top'
+        ? b.resolve('string-width', { kind: args.kind, resolveDir: repo, pluginData: 'top' })
+        : undefined,
+    );
+  },
+};
+
+/**
  * Modules bundled on their own first, with their dependencies inlined and tree-shaken, so
  * the main bundle sees no imports in them. The progress file's schema uses zod's small
  * "mini" API, but in one module graph with the lesson parser's classic zod it would share
@@ -141,7 +157,7 @@ export async function bundle(entryPoints, outdir, write = true) {
     banner: {
       js: "import { createRequire as __contlabRequire } from 'node:module'; const require = __contlabRequire(import.meta.url);",
     },
-    plugins: [leftOut, selfContained, yogaFromFile(outdir)],
+    plugins: [leftOut, oneStringWidth, selfContained, yogaFromFile(outdir)],
     legalComments: 'none',
     minifySyntax: true,
     minifyWhitespace: true,
