@@ -16,8 +16,8 @@ type Screens = typeof import('../../ui/app/screens.js');
 let screens: Promise<Screens> | undefined;
 
 /**
- * Ink, React and the screens, loaded once. Started as soon as the lab shell is spawned, the
- * load overlaps the shell's own start-up and the first look at the kernel.
+ * Ink, React and the screens, loaded once. Started before the lab opens, the load overlaps
+ * the lab's own set-up, the shell's start-up and the first look at the kernel.
  */
 function loadScreens(): Promise<Screens> {
   screens ??= import('../../ui/app/screens.js');
@@ -92,6 +92,8 @@ export interface LessonStage {
 
 /** Opens the lesson's lab (LabError when this host cannot run it) with its shell and panels. */
 export async function openStage(lesson: Lesson, stdout: NodeJS.WriteStream): Promise<LessonStage> {
+  // The screens load while the lab opens (its cgroups, journal and rootfs are I/O).
+  void loadScreens().catch(() => undefined);
   const run = await LessonRun.open(lesson);
   const live = new LiveKernel({ cgroupPath: run.lab.context.cgroupBase });
   let terminal: EmbeddedTerminal | undefined;
@@ -105,7 +107,6 @@ export async function openStage(lesson: Lesson, stdout: NodeJS.WriteStream): Pro
         live.setRoot(pid);
       },
     );
-    void loadScreens().catch(() => undefined);
     await live.start();
     // A command in the shell: the panels poll quickly for a while.
     const term = terminal;
