@@ -4,7 +4,7 @@
 // launched in the same rounds: `node -e ''` (launch to exit) and an Ink hello-world bundled
 // like contlab (launch to its frame); keystroke-to-echo latency in the embedded terminal
 // (against bash alone in a pty), CPU while idle on a lesson with live panels, and resident
-// memory. Medians. Build first (scripts/setup.sh, or npm run build); run as root:
+// memory. Medians. It builds the CLI bundle itself (scripts/bundle.mjs); run as root:
 //   node bench/ui.mjs [--quick] [--frames] [--json]
 // --frames measures the first frames and their floors only (no echo, idle CPU or memory).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
 import xterm from '@xterm/headless';
-import { bundle } from '../scripts/bundle.mjs';
+import { bundle, bundleCli } from '../scripts/bundle.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contlab = join(repo, 'bin', 'contlab');
@@ -65,6 +65,8 @@ function launch(file, args) {
   });
   let waiters = [];
   let exited = false;
+  let cpuAtFrame = NaN;
+  const frameSeen = () => (cpuAtFrame = cpuMs(proc.pid));
   const text = () => {
     const b = term.buffer.active;
     const lines = [];
@@ -77,7 +79,9 @@ function launch(file, args) {
     term.write(d, () => {
       const now = performance.now();
       const screen = text();
-      waiters = waiters.filter((w) => (w.re.test(screen) ? (w.resolve(now), false) : true));
+      waiters = waiters.filter((w) =>
+        w.re.test(screen) ? (frameSeen(), w.resolve(now), false) : true,
+      );
     }),
   );
   proc.onExit(() => (exited = true));
@@ -85,8 +89,10 @@ function launch(file, args) {
     proc,
     t0,
     text,
+    /** CPU time the program had used when the last awaited frame showed (ms). */
+    cpuAtFrame: () => cpuAtFrame,
     until(re, ms = 60_000) {
-      if (re.test(text())) return Promise.resolve(performance.now());
+      if (re.test(text())) return Promise.resolve((frameSeen(), performance.now()));
       return new Promise((resolve, reject) => {
         const w = { re, resolve };
         waiters.push(w);
@@ -107,6 +113,15 @@ function cpuTicks(pid) {
   return Number(f[11]) + Number(f[12]); // utime + stime
 }
 
+/** CPU time (user + system) a live process has used, in ms; NaN once it is gone. */
+function cpuMs(pid) {
+  try {
+    return (cpuTicks(pid) * 1000) / TICK;
+  } catch {
+    return NaN;
+  }
+}
+
 function rssMiB(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -119,20 +134,25 @@ async function nodeEmpty() {
   return (await exited) - app.t0;
 }
 
-/** Launch to the first frame of the bundled Ink hello-world (bench/fixtures/ink-hello.mjs). */
+/**
+ * Launch to the first frame of the bundled Ink hello-world (bench/fixtures/ink-hello.mjs),
+ * and the CPU time it had used by then (less bent by a busy machine than the wall time).
+ */
 async function inkHello(script) {
   const app = launch(process.execPath, [script]);
   const t = (await app.until(/Hello, world/)) - app.t0;
+  const cpu = app.cpuAtFrame();
   await app.quit('q');
-  return t;
+  return { t, cpu };
 }
 
-/** Launch to the home screen's first frame: the lesson list and its footer. */
+/** Launch to the home screen's first frame (the lesson list and its footer), and its CPU time. */
 async function homeFrame() {
   const app = launch(contlab, []);
   const t = (await app.until(/Enter start[\s\S]*/)) - app.t0;
+  const cpu = app.cpuAtFrame();
   await app.quit('q');
-  return t;
+  return { t, cpu };
 }
 
 /** Types a character, waits for it on screen, erases it: keystroke-to-echo in ms. */
@@ -155,6 +175,9 @@ async function echoLatencies(app, count) {
 /** The 1-minute load average: a busy machine (a CI run) slows every number here. */
 const loadavg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
+// bin/contlab runs the newer of the bundle and tsc's output: bundle now, so the bench
+// measures the bundle of the source as it is.
+await bundleCli();
 const results = { loadBefore: loadavg() };
 const ratio = (a, b) => a / b;
 try {
@@ -175,11 +198,12 @@ try {
     home.push(await homeFrame());
   }
   results.nodeEmptyMs = median(empty);
-  results.inkHelloMs = median(ink);
-  results.homeFirstFrameMs = median(home);
+  results.inkHelloMs = median(ink.map((r) => r.t));
+  results.homeFirstFrameMs = median(home.map((r) => r.t));
 
   // 2. Lesson player: launch to the first frame with the lesson, the shell prompt and panels.
   const player = [];
+  const playerCpu = [];
   const step = [];
   let echo = [];
   let idle = [];
@@ -187,6 +211,7 @@ try {
   for (let i = 0; i < PLAYER_RUNS; i++) {
     const app = launch(contlab, ['start', 'sample-namespaces']);
     player.push((await app.until(/lab:.*[$#] [\s\S]*1 processes/)) - app.t0);
+    playerCpu.push(app.cpuAtFrame());
     // The first step's text, once its setup ran (the frame above says "preparing the step").
     step.push((await app.until(/step 1\/\d[\s\S]*lab:.*[$#] /)) - app.t0);
     if (i === 0 && !framesOnly) {
@@ -210,7 +235,12 @@ try {
   results.playerFirstFrameMs = median(player);
   results.playerStepShownMs = median(step);
   results.nodeEmptyAllMs = median(empty);
-  results.inkHelloAllMs = median(ink);
+  results.inkHelloAllMs = median(ink.map((r) => r.t));
+  results.cpuToFirstFrameMs = {
+    inkHello: median(ink.map((r) => r.cpu)),
+    home: median(home.map((r) => r.cpu)),
+    player: median(playerCpu),
+  };
   results.home = {
     overNodeEmpty: ratio(results.homeFirstFrameMs, results.nodeEmptyMs),
     overInkHello: ratio(results.homeFirstFrameMs, results.inkHelloMs),
@@ -255,6 +285,18 @@ const rows = [
     results.playerFirstFrameMs <= 300,
   ],
   ['lesson player: its first step shown', ms(results.playerStepShownMs), '(after setup)', true],
+  [
+    'CPU to first frame: Ink hello / home / player',
+    [
+      results.cpuToFirstFrameMs.inkHello,
+      results.cpuToFirstFrameMs.home,
+      results.cpuToFirstFrameMs.player,
+    ]
+      .map((x) => x.toFixed(0))
+      .join(' / ') + ' ms',
+    '(10 ms ticks)',
+    true,
+  ],
 ];
 if (!framesOnly)
   rows.push(

@@ -174,7 +174,7 @@ export async function bundle(entryPoints, outdir, write = true) {
  * that did not change is left as it is, a new one appears whole, and the entry file is
  * written last. Chunks of older builds are removed at the end.
  */
-async function bundleCli() {
+export async function bundleCli() {
   const outdir = join(repo, 'dist', 'bundle');
   mkdirSync(outdir, { recursive: true });
   const { metafile, outputFiles } = await bundle({ contlab: 'src/cli/main.ts' }, outdir, false);
