@@ -10,6 +10,7 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { contlabBin } from '../../src/engine/repo.js';
+import { processExists } from '../helpers/host.js';
 import { useTempLab } from '../helpers/lab-env.js';
 
 const lab = useTempLab();
@@ -75,5 +76,35 @@ describe('contlab monitor under tmux', () => {
     tmux('send-keys', '-t', SESSION, 'q');
     for (let i = 0; i < 100 && sessionRuns(); i++) await sleep(100);
     expect(sessionRuns()).toBe(false);
+  });
+
+  test('a hang-up (the tmux session killed under it) ends the monitor', async () => {
+    const env = { CONTLAB_HOME: lab.home, CONTLAB_RUN: lab.run };
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '36',
+      '-s',
+      SESSION,
+      'env',
+      ...assignments,
+      contlabBin,
+      'monitor',
+    );
+    await paneWhen(/events[\s\S]*watching/);
+    // `env` execs bin/contlab, which is node: the pane's process is the monitor itself.
+    const pid = Number(tmux('list-panes', '-t', SESSION, '-F', '#{pane_pid}').trim());
+    expect(processExists(pid)).toBe(true);
+    tmux('kill-session', '-t', SESSION);
+    try {
+      for (let i = 0; i < 100 && processExists(pid); i++) await sleep(100);
+      expect(processExists(pid)).toBe(false);
+    } finally {
+      if (processExists(pid)) process.kill(pid, 'SIGKILL'); // this test's own monitor
+    }
   });
 });
