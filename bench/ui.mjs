@@ -327,7 +327,7 @@ if (!framesOnly)
   );
 if (asJson) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 else {
-  const w = [44, 34, 12];
+  const w = [46, 34, 15];
   process.stdout.write(`${'measure'.padEnd(w[0])}${'median'.padEnd(w[1])}${'goal'.padEnd(w[2])}\n`);
   for (const [name, value, goal, ok] of rows)
     process.stdout.write(
