@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { cleanup } from '../../engine/cleanup.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
 
@@ -10,6 +9,7 @@ export function registerCleanup(program: Command): void {
     .option('--json', 'print what was removed as JSON')
     .action(async (opts: { json?: boolean }) => {
       ensureLabDirs();
+      const { cleanup } = await import('../../engine/cleanup.js');
       const report = await cleanup();
       if (opts.json) printJson(report);
       else {

@@ -5,7 +5,6 @@
  * passes after. Without it, it checks the state of the learner's running lab.
  */
 import type { Command } from 'commander';
-import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
 import { describeResult } from '../../lessons/checks/describe.js';
 import type { CheckpointResult } from '../../lessons/checks/types.js';
@@ -34,6 +33,7 @@ export function registerVerify(program: Command): void {
       const step = opts.step === undefined ? undefined : stepNumber(opts.step, lessons);
       ensureLabDirs();
       if (opts.auto) {
+        const { cleanup } = await import('../../engine/cleanup.js');
         // Ctrl-C in the middle of a run: this process's lab counts as dead to cleanup() (its
         // owner is us), so everything the run created is removed before we exit.
         for (const signal of ['SIGINT', 'SIGTERM'] as const)
