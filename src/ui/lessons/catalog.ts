@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cgroupMode } from '../../engine/cgroupfs.js';
 import { messageOf } from '../../engine/errors.js';
 import { lessonFiles, lessonsDir } from '../../lessons/find.js';
 import {
@@ -98,7 +99,8 @@ function moduleStamps(root: string): string[] {
 /**
  * The parser's build: the lesson modules' stamps, or, when contlab runs bundled (dist/bundle,
  * scripts/bundle.mjs), the names of the bundle's modules: the parser is in its chunks, whose
- * names change with their content.
+ * names change with their content. And the host's cgroup mode: a lesson may read differently
+ * on cgroup v1 and v2, and a VM run of contlab shares this home with the host.
  */
 function parserKey(): string {
   const here = fileURLToPath(import.meta.url);
@@ -107,6 +109,7 @@ function parserKey(): string {
     : readdirSync(dirname(here))
         .filter((name) => name.endsWith('.mjs'))
         .sort();
+  parts.push(`cgroup ${cgroupMode()}`);
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
