@@ -5,11 +5,13 @@
 // like contlab (launch to its frame); keystroke-to-echo latency in the embedded terminal
 // (against bash alone in a pty), CPU while idle on a lesson with live panels, and resident
 // memory. Medians. It builds the CLI bundle itself (scripts/bundle.mjs); run as root:
-//   node bench/ui.mjs [--quick] [--frames] [--json]
+//   node bench/ui.mjs [--quick] [--frames] [--json] [--baseline DIR]
 // --frames measures the first frames and their floors only (no echo, idle CPU or memory).
+// --baseline DIR also starts DIR/bin/contlab (another checkout, built) in the same rounds:
+// before and after a change, side by side under the same load.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
@@ -21,6 +23,11 @@ const contlab = join(repo, 'bin', 'contlab');
 const quick = process.argv.includes('--quick');
 const asJson = process.argv.includes('--json');
 const framesOnly = process.argv.includes('--frames');
+const baselineAt = process.argv.indexOf('--baseline');
+const baseline =
+  baselineAt === -1
+    ? undefined
+    : join(resolve(process.argv[baselineAt + 1] ?? '.'), 'bin', 'contlab');
 const HOME_RUNS = quick ? 5 : 11;
 const PLAYER_RUNS = quick ? 3 : 5;
 const KEYS = quick ? 20 : 40;
@@ -46,8 +53,15 @@ const median = (xs) => {
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function envFor() {
+// The baseline's own lab home: each version keeps its own lesson catalog cache there.
+const baselineEnv = {
+  CONTLAB_HOME: join(base, 'home-baseline'),
+  CONTLAB_RUN: join(base, 'run-baseline'),
+};
+
+function envFor(file) {
   const env = { ...process.env, ...labEnv, TERM: 'xterm-256color' };
+  if (file === baseline) Object.assign(env, baselineEnv);
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION', 'GITHUB_ACTIONS']) delete env[k];
   return env;
 }
@@ -59,7 +73,7 @@ function launch(file, args) {
   const proc = pty.spawn(file, args, {
     cols: COLS,
     rows: ROWS,
-    env: envFor(),
+    env: envFor(file),
     cwd: repo,
     name: 'xterm-256color',
   });
@@ -147,11 +161,20 @@ async function inkHello(script) {
 }
 
 /** Launch to the home screen's first frame (the lesson list and its footer), and its CPU time. */
-async function homeFrame() {
-  const app = launch(contlab, []);
+async function homeFrame(bin = contlab) {
+  const app = launch(bin, []);
   const t = (await app.until(/Enter start[\s\S]*/)) - app.t0;
   const cpu = app.cpuAtFrame();
   await app.quit('q');
+  return { t, cpu };
+}
+
+/** Launch to the player's first frame: the lesson, the shell prompt and the panels. */
+async function playerFrame(bin) {
+  const app = launch(bin, ['start', 'sample-namespaces']);
+  const t = (await app.until(/lab:.*[$#] [\s\S]*1 processes/)) - app.t0;
+  const cpu = app.cpuAtFrame();
+  await app.quit('\x14q');
   return { t, cpu };
 }
 
@@ -191,11 +214,14 @@ try {
   const empty = [];
   const ink = [];
   const home = [];
+  const before = { home: [], player: [] };
   await homeFrame(); // the first start writes the lesson catalog's cache
+  if (baseline !== undefined) await homeFrame(baseline);
   for (let i = 0; i < HOME_RUNS; i++) {
     empty.push(await nodeEmpty());
     ink.push(await inkHello(helloScript));
     home.push(await homeFrame());
+    if (baseline !== undefined) before.home.push(await homeFrame(baseline));
   }
   results.nodeEmptyMs = median(empty);
   results.inkHelloMs = median(ink.map((r) => r.t));
@@ -228,6 +254,7 @@ try {
       }
     }
     await app.quit('\x14q');
+    if (baseline !== undefined) before.player.push(await playerFrame(baseline));
     // The floors again, in the player's rounds too.
     empty.push(await nodeEmpty());
     ink.push(await inkHello(helloScript));
@@ -241,6 +268,16 @@ try {
     home: median(home.map((r) => r.cpu)),
     player: median(playerCpu),
   };
+  if (baseline !== undefined)
+    results.baseline = {
+      dir: dirname(dirname(baseline)),
+      homeFirstFrameMs: median(before.home.map((r) => r.t)),
+      playerFirstFrameMs: median(before.player.map((r) => r.t)),
+      cpuToFirstFrameMs: {
+        home: median(before.home.map((r) => r.cpu)),
+        player: median(before.player.map((r) => r.cpu)),
+      },
+    };
   results.home = {
     overNodeEmpty: ratio(results.homeFirstFrameMs, results.nodeEmptyMs),
     overInkHello: ratio(results.homeFirstFrameMs, results.inkHelloMs),
@@ -298,6 +335,21 @@ const rows = [
     true,
   ],
 ];
+if (results.baseline !== undefined)
+  rows.push(
+    [
+      'baseline: first frame, home',
+      `${ms(results.baseline.homeFirstFrameMs)} (${results.baseline.cpuToFirstFrameMs.home.toFixed(0)} ms CPU)`,
+      '(before)',
+      true,
+    ],
+    [
+      'baseline: first frame, lesson player',
+      `${ms(results.baseline.playerFirstFrameMs)} (${results.baseline.cpuToFirstFrameMs.player.toFixed(0)} ms CPU)`,
+      '(before)',
+      true,
+    ],
+  );
 if (!framesOnly)
   rows.push(
     [
