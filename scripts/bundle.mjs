@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -31,18 +31,26 @@ function writeWhole(file, contents) {
 
 /**
  * Modules the bundle leaves out (replaced by an empty one): Ink's React devtools bridge,
- * imported only when DEV=true, and production-env.ts, whose job (React's production build)
- * the bundle does at build time with `define` below.
+ * and production-env.ts, whose job (React's production build) the bundle does at build time
+ * with `define` below. Ink's DEV=true switch (devtools, and its own package.json read next to
+ * its module, which the bundle does not ship) is off: a learner's DEV=true must not break it.
  */
 const leftOut = {
   name: 'left-out',
   setup(b) {
-    const empty = (args) => ({ path: args.path, namespace: 'left-out' });
+    const inInk = (args) => dirname(args.importer) === join(repo, 'node_modules', 'ink', 'build');
+    const replaced = (args) => ({ path: args.path, namespace: 'left-out' });
     b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
-      args.importer.includes(join('node_modules', 'ink')) ? empty(args) : undefined,
+      inInk(args) ? replaced(args) : undefined,
     );
-    b.onResolve({ filter: /\/production-env\.js$/ }, empty);
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({ contents: '', loader: 'js' }));
+    b.onResolve({ filter: /^\.\/utils\.js$/ }, (args) =>
+      inInk(args) ? replaced(args) : undefined,
+    );
+    b.onResolve({ filter: /\/production-env\.js$/ }, replaced);
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: args.path === './utils.js' ? 'export const isDev = () => false;' : '',
+      loader: 'js',
+    }));
   },
 };
 
