@@ -4,25 +4,27 @@
  * behind tmux, screen or a console, show as `lqqqk` and `x`), nor ASCII stand-ins. Run with
  * the TERM of tmux itself, of screen, of the Linux console and of xterm over ssh, the last two
  * in a locale that is not UTF-8.
- * The tmux server is this test's own (its own socket, no config file); the test ends only the
- * session it started.
+ * The tmux server is this test's own (its own socket in the test's temp lab, no config file);
+ * the test ends only the session it started.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { contlabBin } from '../../src/engine/repo.js';
 import { processExists } from '../helpers/host.js';
 import { useTempLab } from '../helpers/lab-env.js';
 
 const lab = useTempLab();
-const SOCKET = `contlab-test-mon-${process.pid}`;
+// The server's socket in the test's temp lab: removed with it (afterAll).
+const SOCKET = join(lab.home, '..', 'tmux.sock');
 const SESSION = 'contlab-test-mon';
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 }
 
 function sessionRuns(): boolean {
-  return spawnSync('tmux', ['-L', SOCKET, 'has-session', '-t', SESSION]).status === 0;
+  return spawnSync('tmux', ['-S', SOCKET, 'has-session', '-t', SESSION]).status === 0;
 }
 
 const NOT_UTF8 = { LANG: 'C', LC_ALL: 'C', LC_CTYPE: 'C' };
