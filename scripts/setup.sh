@@ -76,8 +76,10 @@ else
   say "npm dependencies: up to date"
 fi
 
-say "building TypeScript and the native runtime"
+say "building TypeScript, the CLI bundle and the native runtime"
 npm run --silent build:ts
+# After tsc: bin/contlab runs whichever of the two builds is newer (scripts/bundle.mjs).
+npm run --silent build:bundle
 make -s -C native
 
 say "ready: $(bin/contlab --version)"

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { messageOf } from '../engine/errors.js';
 import type { CgroupVersion, Lesson } from './format/model.js';
@@ -78,9 +78,8 @@ function cacheFile(): string {
   return join(progressDir(), 'cache', 'catalog.json');
 }
 
-/** The parser's build: sizes and times of the lesson modules (compiled or source). */
-function parserKey(): string {
-  const root = fileURLToPath(new URL('./', import.meta.url));
+/** Sizes and times of the lesson modules (compiled or source) under `root`. */
+function moduleStamps(root: string): string[] {
   const parts: string[] = [];
   for (const sub of ['', 'format', 'checks']) {
     const dir = join(root, sub);
@@ -90,7 +89,59 @@ function parserKey(): string {
       parts.push(`${sub}/${name}:${st.size}:${st.mtimeMs}`);
     }
   }
+  return parts;
+}
+
+/**
+ * The parser's build: the lesson modules' stamps, or, when contlab runs bundled (dist/bundle,
+ * scripts/bundle.mjs), the names of the bundle's chunks, which change with their content.
+ */
+function parserKey(): string {
+  const here = fileURLToPath(import.meta.url);
+  const parts = /^catalog\.[jt]sx?$/.test(basename(here))
+    ? moduleStamps(dirname(here))
+    : readdirSync(dirname(here))
+        .filter((name) => name.endsWith('.mjs'))
+        .sort();
   return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/** The hash the cache keys a lesson file's content by (undefined: it cannot be read). */
+function contentHash(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return undefined; // loading it says why
+  }
+}
+
+/**
+ * The lesson in `file`, as the cache holds it when it parsed this very content with this
+ * very parser for this host's cgroup version (the home screen, or an earlier start, wrote
+ * it): `contlab start` then opens a lesson without loading the parser. Otherwise parsed now
+ * and kept in the cache; a lesson with problems is a LabError naming them.
+ */
+export async function loadLessonCached(file: string): Promise<Lesson> {
+  let parser: string | undefined;
+  try {
+    parser = parserKey();
+  } catch {
+    // the parser's files cannot be listed: no cache
+  }
+  const mode = hostCgroupVersion();
+  const cached = parser === undefined ? {} : readCache(parser, mode);
+  const hash = contentHash(file);
+  const hit = cached[file];
+  if (hit !== undefined && hit.hash === hash && 'lesson' in hit.parsed) return hit.parsed.lesson;
+  const lesson = (await import('./load.js')).loadLessonFile(file);
+  if (parser !== undefined && hash !== undefined)
+    writeCache({
+      version: CACHE_VERSION,
+      parser,
+      mode,
+      lessons: { ...cached, [file]: { hash, parsed: { lesson } } },
+    });
+  return lesson;
 }
 
 function readCache(parser: string, mode: CgroupVersion): CacheFile['lessons'] {
@@ -136,12 +187,7 @@ async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]
   let load: ((file: string) => Lesson) | undefined;
   const out: { file: string; parsed: Parsed }[] = [];
   for (const file of lessonFiles(dir)) {
-    let hash: string | undefined;
-    try {
-      hash = createHash('sha256').update(readFileSync(file)).digest('hex');
-    } catch {
-      // unreadable: loading it below says why
-    }
+    const hash = contentHash(file);
     const hit = hash === undefined ? undefined : cached[file];
     let parsed: Parsed;
     if (hit !== undefined && hit.hash === hash) parsed = hit.parsed;

@@ -2,8 +2,9 @@
  * Where lessons are, without reading them: the lessons folder and the lesson.md of each of
  * its lesson folders. Cheap (no parser), so the home screen's catalog can use it.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { LabError } from '../engine/errors.js';
 import { lessonsContentDir } from '../engine/repo.js';
 
 export const LESSON_FILE = 'lesson.md';
@@ -23,4 +24,25 @@ export function lessonFiles(dir: string = lessonsDir()): string[] {
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, LESSON_FILE)))
     .map((e) => join(dir, e.name, LESSON_FILE))
     .sort();
+}
+
+/**
+ * A lesson by path (folder or lesson.md), by id, or by folder name with or without its
+ * number (`90-sample-namespaces`, `sample-namespaces`), found without the parser.
+ */
+export function findLessonFile(ref: string, dir: string = lessonsDir()): string {
+  const asPath = resolve(ref);
+  if (existsSync(asPath)) {
+    const file = statSync(asPath).isDirectory() ? join(asPath, LESSON_FILE) : asPath;
+    if (existsSync(file)) return file;
+  }
+  for (const file of lessonFiles(dir)) {
+    const folder = basename(join(file, '..'));
+    if (folder === ref || folder.replace(/^\d+-/, '') === ref) return file;
+    const id = /^id:\s*(\S+)\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
+    if (id === ref) return file;
+  }
+  throw new LabError(`no lesson "${ref}"`, {
+    remedy: `give a lesson id, a folder under ${dir}, or a path to a lesson.md`,
+  });
 }

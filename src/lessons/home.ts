@@ -3,8 +3,8 @@
  * needs to list lessons with their progress, importable without the lesson parser
  * (Markdown, YAML, zod) or the lesson runner, so `contlab` draws its first frame sooner.
  */
-export { loadCatalog, type Catalog, type CatalogEntry } from './catalog.js';
-export { LESSON_FILE, lessonFiles, lessonsDir } from './discovery.js';
+export { loadCatalog, loadLessonCached, type Catalog, type CatalogEntry } from './catalog.js';
+export { findLessonFile, LESSON_FILE, lessonFiles, lessonsDir } from './discovery.js';
 export { hostCgroupVersion } from './format/modes.js';
 export type { CgroupVersion, Lesson, Step } from './format/model.js';
 export { ProgressStore, progressDir, type LoadedProgress } from './progress/store.js';

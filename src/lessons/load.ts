@@ -1,14 +1,13 @@
 /** Finding lesson folders and loading them; a lesson with problems is refused with all of them. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { LabError } from '../engine/errors.js';
-import { LESSON_FILE, lessonFiles, lessonsDir } from './discovery.js';
+import { findLessonFile, LESSON_FILE, lessonFiles, lessonsDir } from './discovery.js';
 import { formatDiagnostic } from './format/diagnostic.js';
 import type { CgroupVersion, Lesson } from './format/model.js';
 import { hostCgroupVersion } from './format/modes.js';
 import { parseLesson, type ParseResult } from './format/parse-lesson.js';
 
-export { LESSON_FILE, lessonFiles, lessonsDir };
+export { findLessonFile, LESSON_FILE, lessonFiles, lessonsDir };
 
 /** Parses a lesson to be played: its text resolved for `mode` (default: this host's version). */
 export function parseLessonFile(
@@ -26,27 +25,6 @@ export function loadLessonFile(file: string, mode?: CgroupVersion): Lesson {
     });
   }
   return r.lesson;
-}
-
-/**
- * A lesson by path (folder or lesson.md), by id, or by folder name with or without its
- * number (`90-sample-namespaces`, `sample-namespaces`).
- */
-export function findLessonFile(ref: string, dir: string = lessonsDir()): string {
-  const asPath = resolve(ref);
-  if (existsSync(asPath)) {
-    const file = statSync(asPath).isDirectory() ? join(asPath, LESSON_FILE) : asPath;
-    if (existsSync(file)) return file;
-  }
-  for (const file of lessonFiles(dir)) {
-    const folder = basename(join(file, '..'));
-    if (folder === ref || folder.replace(/^\d+-/, '') === ref) return file;
-    const id = /^id:\s*(\S+)\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
-    if (id === ref) return file;
-  }
-  throw new LabError(`no lesson "${ref}"`, {
-    remedy: `give a lesson id, a folder under ${dir}, or a path to a lesson.md`,
-  });
 }
 
 export function loadLesson(ref: string): Lesson {

@@ -35,7 +35,10 @@ export function labCgroupDirs(name: string): string[] {
     .filter((d) => existsSync(d));
 }
 
-/** Builds dist/ so child scripts and bin/contlab run the code under test. */
+/**
+ * Builds dist/ so child scripts and bin/contlab run the code under test: the compiled
+ * TypeScript, then the CLI bundle bin/contlab runs (scripts/bundle.mjs).
+ */
 export function buildDist(): void {
   const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
     cwd: repoRoot,
@@ -45,6 +48,11 @@ export function buildDist(): void {
   // mid-edit; the code these tests run is still emitted (and tsc --noEmit checks it).
   if (r.status !== 0 && r.status !== 2)
     throw new Error(`tsc build failed:\n${r.stdout}${r.stderr}`);
+  const b = spawnSync(process.execPath, ['scripts/bundle.mjs'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (b.status !== 0) throw new Error(`bundle build failed:\n${b.stdout}${b.stderr}`);
 }
 
 /** Starts a node script and resolves with the JSON after its `READY ` line. */

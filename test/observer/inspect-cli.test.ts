@@ -3,13 +3,14 @@
  * must validate against schemas/inspect.schema.json; a bad PID is one clear message.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { inspectOutput } from '../../src/cli/commands/inspect.js';
 import { LabError } from '../../src/engine/errors.js';
 import { LabSession } from '../../src/engine/session.js';
+import { buildDist } from '../helpers/daemons.js';
 import { privateLabHome, startUnshared, type Unshared } from './helpers.js';
 
 privateLabHome();
@@ -50,7 +51,7 @@ describe('contlab inspect', () => {
   let session: LabSession;
 
   beforeAll(async () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'inherit' });
+    buildDist(); // bin/contlab runs the build: the compiled TypeScript and the CLI bundle
     box = await startUnshared(['--pid', '--mount-proc', '--uts', '--net']);
     sleeper = spawn('sleep', ['60']);
     session = await LabSession.open();

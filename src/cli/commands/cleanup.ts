@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
-import { rootOwnedLeftovers } from '../../engine/lab-leftovers.js';
 import { ensureLabDirs, isRoot } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
 
@@ -27,8 +25,10 @@ export function registerCleanup(program: Command): void {
             remedy: 'contlab cleanup (without --session) cleans every session that is not running',
           },
         );
-      requireRootIfNeeded();
+      await requireRootIfNeeded();
       ensureLabDirs();
+      // Loaded when the command runs: other commands start without the cleanup code.
+      const { cleanup } = await import('../../engine/cleanup.js');
       const report = await cleanup(
         opts.session === undefined
           ? {}
@@ -56,8 +56,9 @@ export function registerCleanup(program: Command): void {
  * Without root, cleanup can remove none of what a (root) lab makes: say so, with the
  * command to run, rather than "nothing to clean up".
  */
-function requireRootIfNeeded(): void {
+async function requireRootIfNeeded(): Promise<void> {
   if (isRoot()) return;
+  const { rootOwnedLeftovers } = await import('../../engine/lab-leftovers.js');
   const found = rootOwnedLeftovers();
   if (found.length === 0) return;
   const env = ['CONTLAB_HOME', 'CONTLAB_RUN']

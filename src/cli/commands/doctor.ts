@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { doctor } from '../../engine/doctor.js';
 import { chalk, marks, printJson, table } from '../output.js';
 
 export function registerDoctor(program: Command): void {
@@ -10,6 +9,8 @@ export function registerDoctor(program: Command): void {
     )
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }) => {
+      // Loaded when run: every other command would pay for the doctor's checks.
+      const { doctor } = await import('../../engine/doctor.js');
       const report = await doctor();
       if (opts.json) printJson(report);
       else {

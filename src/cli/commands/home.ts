@@ -10,9 +10,9 @@ async function homeTui(notice: string | undefined): Promise<number> {
   const { code, choice } = await runHome({ notice });
   if (choice === undefined) return code;
   const { runPlayer, runPresent } = await import('../../ui/app/main.js');
-  const { loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
+  const { loadLessonCached } = await import('../../lessons/catalog.js');
   const file = choice.slice(choice.indexOf(':') + 1);
-  const lesson = loadLessonFile(file);
+  const lesson = await loadLessonCached(file);
   return choice.startsWith('present:') ? runPresent(lesson) : runPlayer(lesson);
 }
 

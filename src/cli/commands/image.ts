@@ -3,7 +3,7 @@
  * image, and says where its three forms are and what their digests are.
  */
 import type { Command } from 'commander';
-import { ensureLabImage, type LabImage } from '../../engine/image/lab-image.js';
+import type { LabImage } from '../../engine/image/lab-image.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import { chalk, marks, printJson, table } from '../output.js';
 
@@ -33,6 +33,7 @@ export function registerImage(program: Command): void {
     .option('--json', 'print the image paths and digests as JSON')
     .action(async (opts: { json?: boolean }) => {
       ensureLabDirs();
+      const { ensureLabImage } = await import('../../engine/image/lab-image.js');
       const started = performance.now();
       const built = await ensureLabImage();
       const seconds = (performance.now() - started) / 1000;

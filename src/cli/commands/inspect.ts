@@ -4,13 +4,14 @@
  * against schemas/inspect.schema.json.
  */
 import type { Command } from 'commander';
-import { inspectProcess, parsePid, renderReport, syncSource } from '../../engine/observer/index.js';
 
 /** The command's output for `pidArg`; throws a LabError for a bad or absent PID. */
 export async function inspectOutput(
   pidArg: string,
   opts: { json?: boolean } = {},
 ): Promise<string> {
+  const { inspectProcess, parsePid, renderReport, syncSource } =
+    await import('../../engine/observer/index.js');
   // A one-shot report: the synchronous reads are ~3x faster and nothing else waits on us.
   const report = await inspectProcess(parsePid(pidArg), { source: syncSource });
   return opts.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report);

@@ -17,7 +17,8 @@ interface MonitorOptions {
 }
 
 async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; title: string }> {
-  const { liveLabs, loadLesson } = await import('../../ui/lessons/lessons-api.js');
+  const { findLessonFile, liveLabs, loadLessonCached } =
+    await import('../../ui/lessons/lessons-api.js');
   const given = [opts.pid, opts.lesson, opts.cgroup].filter((o) => o !== undefined).length;
   if (given > 1) throw new LabError('give one of --pid, --lesson or --cgroup');
   if (opts.pid !== undefined) {
@@ -37,7 +38,7 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
     return { target: { kind: 'cgroup', path }, title: `cgroup ${path}` };
   }
   if (opts.lesson !== undefined) {
-    const lesson = loadLesson(opts.lesson);
+    const lesson = await loadLessonCached(findLessonFile(opts.lesson));
     const lab = liveLabs(lesson.id)[0];
     if (lab === undefined)
       throw new LabError(`no running lab of lesson ${lesson.id}`, {

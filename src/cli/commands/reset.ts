@@ -5,7 +5,6 @@
  * step's cleanup and setup run again so the learner can redo it from a clean state.
  */
 import type { Command } from 'commander';
-import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
@@ -65,6 +64,7 @@ async function resetStore(lesson: Lesson | undefined, step: Step | undefined): P
 }
 
 async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Promise<void> {
+  const { cleanup } = await import('../../engine/cleanup.js');
   const report = await cleanup();
   for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
   for (const e of report.errors) process.stderr.write(`${marks.fail} could not remove ${e}\n`);

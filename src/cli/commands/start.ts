@@ -11,14 +11,14 @@ import { requireTerminal } from './tty.js';
 
 /** The lesson named on the command line, or the one to continue. */
 export async function lessonFor(ref: string | undefined): Promise<Lesson> {
-  // Loaded here, not at start-up: every other command would pay for the lesson parser.
-  const { loadLesson, loadLessonFile } = await import('../../ui/lessons/lessons-api.js');
-  const { loadCatalog } = await import('../../ui/lessons/catalog.js');
-  if (ref !== undefined) return loadLesson(ref);
+  // Loaded here, not at start-up: every other command would pay for them. The lesson
+  // comes from the catalog's cache when it is there: the parser is not even run.
+  const { findLessonFile, loadCatalog, loadLessonCached } = await import('../../lessons/home.js');
+  if (ref !== undefined) return loadLessonCached(findLessonFile(ref));
   const first = (await loadCatalog()).entries.find((e) => e.unmet.length === 0);
   if (first === undefined)
     throw new LabError('this host can run none of the lessons', { remedy: 'run contlab doctor' });
-  return loadLessonFile(first.file);
+  return loadLessonCached(first.file);
 }
 
 export function registerStart(program: Command): void {

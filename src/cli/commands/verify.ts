@@ -7,7 +7,6 @@
  * learner's running lab.
  */
 import type { Command } from 'commander';
-import { cleanup } from '../../engine/cleanup.js';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type {
@@ -57,6 +56,7 @@ export function registerVerify(program: Command): void {
         });
       await sweepAtStart();
       if (opts.auto || opts.alone) {
+        const { cleanup } = await import('../../engine/cleanup.js');
         // Ctrl-C in the middle of a run: this process's lab counts as dead to cleanup() (its
         // owner is us), so everything the run created is removed before we exit.
         for (const signal of ['SIGINT', 'SIGTERM'] as const)

@@ -2,9 +2,8 @@
  * The PATH of lesson shells: the checkout's bin/ first, so learners type `contlab-runtime`
  * (the lab's own OCI runtime) like any installed tool, then the usual PATH.
  */
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { which } from '../../engine/exec.js';
+import { isExecutable, which } from '../../engine/exec.js';
 import { repoRoot } from '../../engine/repo.js';
 
 export const labBinDir = join(repoRoot, 'bin');
@@ -18,10 +17,5 @@ export function labPath(base: string = process.env.PATH ?? '/usr/bin:/bin'): str
 /** Where a lesson shell finds `tool`: contlab's bin/, or the host's PATH. */
 export function findLabTool(tool: string): string | undefined {
   const own = join(labBinDir, tool);
-  try {
-    accessSync(own, constants.X_OK);
-    return own;
-  } catch {
-    return which(tool);
-  }
+  return isExecutable(own) ? own : which(tool);
 }

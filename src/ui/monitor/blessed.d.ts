@@ -17,6 +17,8 @@ declare module 'blessed' {
       height: number;
       children: Node[];
       program: { output: NodeJS.WriteStream };
+      /** blessed's terminfo: with brokenACS set it never draws lines with the terminal's ACS. */
+      tput: { brokenACS: boolean };
       render(): void;
       key(keys: string[], handler: () => void): void;
       on(event: 'resize', handler: () => void): void;

@@ -25,6 +25,8 @@ interface Widgets_ {
 }
 
 const MIB = 1024 * 1024;
+/** Panel titles in bold, to be read from the back of a room (a new object each: widgets change it). */
+const boldLabel = (): { label: { bold: boolean } } => ({ label: { bold: true } });
 
 export class Dashboard {
   private widgets: Widgets_ | undefined;
@@ -63,32 +65,42 @@ export class Dashboard {
         showLegend: true,
         legend: { width: 12 },
         minY: 0,
-        style: { line: colour('yellow'), text: colour('white'), baseline: colour('white') },
+        style: {
+          ...boldLabel(),
+          line: colour('yellow'),
+          text: colour('white'),
+          baseline: colour('white'),
+        },
         wholeNumbersOnly: false,
       }),
       tree: grid.set<Widgets.BoxElement>(0, 8, 6, 4, blessed.box, {
         label: 'processes',
         tags: false,
+        style: boldLabel(),
       }),
       pids: grid.set<GaugeWidget>(6, 0, 2, 4, contrib.gauge, {
         label: 'pids',
+        style: boldLabel(),
         stroke: colour('green'),
         fill: colour('white'),
       }),
       cpu: grid.set<BarWidget>(6, 4, 2, 4, contrib.bar, {
         label: 'cpu throttling (periods)',
+        style: boldLabel(),
         barWidth: 8,
         barSpacing: 4,
         maxHeight: 100,
       }),
       table: grid.set<TableWidget>(8, 0, 4, 8, contrib.table, {
         label: 'namespaces (not the host’s)',
+        style: boldLabel(),
         columnWidth: [7, 12, 7, 30],
         columnSpacing: 2,
         interactive: false,
       }),
       log: grid.set<LogWidget>(6, 8, 6, 4, contrib.log, {
         label: 'events',
+        style: boldLabel(),
         fg: colour('green'),
       }),
     };

@@ -8,7 +8,7 @@ import { useTheme } from '../app/theme.js';
 import { AppShell } from '../components/AppShell.js';
 import { TextLines } from '../components/TextLines.js';
 import { useCommands } from '../hooks/use-commands.js';
-import { loadLessonFile, type Lesson } from '../lessons/lessons-api.js';
+import { loadLessonCached, type Lesson } from '../lessons/lessons-api.js';
 import { codeLines, renderMarkdown } from '../markdown/render.js';
 import { readPosition, type PresentPosition } from '../state/present-link.js';
 import { seg, type Line } from '../text/styled.js';
@@ -60,11 +60,14 @@ export function NotesScreen(): React.JSX.Element {
   const lessonFile = position?.lessonFile;
   useEffect(() => {
     if (lessonFile === undefined) return;
-    try {
-      setLesson(loadLessonFile(lessonFile));
-    } catch {
-      setLesson(undefined);
-    }
+    let current = true;
+    loadLessonCached(lessonFile).then(
+      (lesson) => current && setLesson(lesson),
+      () => current && setLesson(undefined),
+    );
+    return () => {
+      current = false;
+    };
   }, [lessonFile]);
   useCommands(
     'notes',
