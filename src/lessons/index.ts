@@ -17,7 +17,7 @@
  *                                pty; then run.recordProcess(pid) so cleanup can end it
  *   await run.resume() / run.enter(n)             enters a step: setup, then the checkpoint
  *                                is re-evaluated about once a second in the background
- *   run.on('result' | 'pass' | 'step' | 'notice', fn)       `on` returns its unsubscribe
+ *   run.on('result' | 'pass' | 'step' | 'progress' | 'notice', fn)   `on` returns its unsubscribe
  *   await run.check()            evaluates now (the "check" key): CheckpointResult
  *   await run.hint()             the next hint, matched to what the learner actually did
  *   run.solution()               after a hint or a pass; before that a LabError says so

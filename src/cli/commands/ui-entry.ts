@@ -143,11 +143,17 @@ export async function openStage(lesson: Lesson, stdout: NodeJS.WriteStream): Pro
   };
 }
 
+export interface PlayerOptions extends ScreenOptions {
+  /** Called with the lesson run before its first step opens (the class reporter attaches). */
+  attach?: (run: LessonRun) => void;
+}
+
 /** The lesson player (`contlab start LESSON`). */
-export async function runPlayer(lesson: Lesson, options: ScreenOptions = {}): Promise<number> {
+export async function runPlayer(lesson: Lesson, options: PlayerOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stage = await openStage(lesson, stdout);
   const store = new PlayerStore(stage.run);
+  options.attach?.(stage.run);
   void store.open();
   const { createElement, exitCodeOf, runFullScreen, PlayerScreen } = await screensFor(stage);
   const reason = await runFullScreen(
