@@ -55,6 +55,7 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
   private ws: WebSocket | undefined;
   private lesson: LessonInfo | undefined;
   private state: AttendeeState | undefined;
+  private source: (() => AttendeeState) | undefined;
   private seq = 0;
   private joined = false;
   private everJoined = false;
@@ -111,6 +112,11 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
   update(state: AttendeeState): void {
     this.state = state;
     this.send({ type: 'state', seq: ++this.seq, state });
+  }
+
+  /** Where a rejoin gets the state afresh (else it resends the last one given to update()). */
+  stateFrom(source: () => AttendeeState): void {
+    this.source = source;
   }
 
   /** The sequence number of the last state given to update(). */
@@ -213,6 +219,7 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
       const joined: Joined = { name: m.name, renamed: m.renamed, slide: m.slide };
       // Everything the server may have lost: the lesson, then the latest state.
       if (this.lesson !== undefined) this.send({ type: 'lesson', lesson: this.lesson });
+      if (this.source !== undefined) this.state = this.source();
       if (this.state !== undefined) this.send({ type: 'state', seq: this.seq, state: this.state });
       this.first?.resolve(joined);
       this.first = undefined;

@@ -17,6 +17,8 @@ import type { AttendeeState, CheckState, LessonInfo, StepRecord } from './protoc
 export interface ReportSink {
   setLesson(lesson: LessonInfo): void;
   update(state: AttendeeState): void;
+  /** Where to get the state afresh (a rejoin resends it: durations must be current). */
+  stateFrom?(source: () => AttendeeState): void;
 }
 
 /** The parts of a LessonRun the reporter uses. */
@@ -75,6 +77,7 @@ export class ClassReporter {
   /** Starts reporting (the lesson at once, and the open step if there is one). */
   attach(): () => void {
     this.sink.setLesson(lessonInfo(this.run));
+    this.sink.stateFrom?.(() => this.snapshot());
     this.offs = [
       this.run.on('step', (step) => this.entered(step)),
       this.run.on('result', ({ step, result }) => this.result(step, result)),
@@ -141,6 +144,11 @@ export class ClassReporter {
   }
 
   private send(): void {
+    this.sink.update(this.snapshot());
+  }
+
+  /** The attendee's state as of now. */
+  snapshot(): AttendeeState {
     const now = this.now();
     const lesson = this.run.lesson;
     let stored: ReturnType<ReportedRun['store']['load']>['progress'] | undefined;
@@ -166,7 +174,7 @@ export class ClassReporter {
       };
     }
     const open = this.open;
-    this.sink.update({
+    return {
       lesson: lesson.id,
       step: open?.step.number ?? null,
       onStepMs: open === undefined ? 0 : ms(this.timeOn(open.step.id, now)),
@@ -174,7 +182,7 @@ export class ClassReporter {
       checks: open === undefined ? [] : this.checks,
       steps,
       following: this.followingNow,
-    });
+    };
   }
 }
 

@@ -4,81 +4,17 @@
  * the room fails most right now, and per step: how many reached it, passed it, and the
  * median time it took them. The web page and the terminal class view only render this.
  */
-import type { CheckState, LessonInfo, Slide } from './protocol.js';
+import type { LessonInfo } from './protocol.js';
 import type { AttendeeRecord, RoomState } from './room-state.js';
+import type {
+  AttendeeRow,
+  FailedCheck,
+  LessonStats,
+  RoomView,
+  StepStats,
+} from './room-view-schema.js';
 
-export interface AttendeeRow {
-  n: number;
-  name: string;
-  status: AttendeeRecord['status'];
-  lesson: string | null;
-  lessonTitle: string | null;
-  step: number | null;
-  stepTitle: string | null;
-  steps: number;
-  /** Steps of the lesson done so far. */
-  passed: number;
-  /** The open step is done. */
-  stepPassed: boolean;
-  onStepMs: number;
-  /** Time since a check last started to pass. */
-  idleMs: number;
-  stuck: boolean;
-  failing: CheckState[];
-  /** Hints asked for / solutions shown in this lesson. */
-  hints: number;
-  solutions: number;
-  following: boolean;
-  seq: number;
-}
-
-export interface StepStats {
-  number: number;
-  id: string;
-  title: string;
-  checkpoint: boolean;
-  /** Attendees on this step now (not counting those who left). */
-  here: number;
-  /** Attendees who opened it. */
-  reached: number;
-  passed: number;
-  /** passed / reached, null when nobody reached it. */
-  passRate: number | null;
-  /** Median time on the step until it passed, null when nobody's is known. */
-  medianMs: number | null;
-  hints: number;
-  solutions: number;
-}
-
-export interface LessonStats {
-  id: string;
-  title: string;
-  /** Attendees in this lesson now. */
-  attendees: number;
-  steps: StepStats[];
-}
-
-export interface FailedCheck {
-  lesson: string;
-  step: number;
-  stepTitle: string;
-  check: string;
-  explain: string;
-  /** How many of the attendees on that step fail it right now... */
-  count: number;
-  /** ...out of how many are on the step. */
-  of: number;
-}
-
-export interface RoomView {
-  now: number;
-  stuckMinutes: number;
-  counts: { attendees: number; online: number; away: number; left: number; stuck: number };
-  attendees: AttendeeRow[];
-  lessons: LessonStats[];
-  mostFailed: FailedCheck | null;
-  slide: Slide | null;
-}
+export type { AttendeeRow, FailedCheck, LessonStats, RoomView, StepStats };
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;

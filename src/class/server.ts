@@ -221,6 +221,10 @@ export class ClassServer {
       return;
     }
     if (serveStatic(url.pathname, res)) return;
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/' || url.pathname === '/api/room' || url.pathname === '/events') {
       if (!this.authorised(url)) {
         res

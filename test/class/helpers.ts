@@ -11,7 +11,7 @@ export function tempDir(prefix = 'contlab-class-'): { dir: string; remove(): voi
 /** Polls `probe` until it returns something other than undefined (or throws at the deadline). */
 export async function until<T>(
   probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
+  what: string | (() => string),
   ms = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
@@ -24,14 +24,16 @@ export async function until<T>(
       last = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${ms} ms${last ? ` (${String(last)})` : ''}`);
+      throw new Error(
+        `${typeof what === 'string' ? what : what()}: not within ${ms} ms${last ? ` (${String(last)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 export function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    get(url, (res) => {
+    get(url, { agent: false }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

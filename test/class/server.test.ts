@@ -4,7 +4,7 @@
  * rejoins by itself and resends, the saved room keeps everyone), and the address rules.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import jsQR from 'jsqr';
+import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import {
   checkListenHost,
@@ -17,6 +17,9 @@ import { parseQr, qrMatrix, renderQr } from '../../src/class/qr.js';
 import type { AttendeeState } from '../../src/class/protocol.js';
 import { ClassServer } from '../../src/class/server.js';
 import { fetchRoom, httpGet, tempDir, until } from './helpers.js';
+
+// jsqr is CommonJS with its function on `default`.
+const jsQR: typeof import('jsqr').default = createRequire(import.meta.url)('jsqr').default;
 
 let tmp: { dir: string; remove(): void };
 beforeAll(() => {
@@ -73,19 +76,17 @@ function state(step: number, passed: string[], failing: string[]): AttendeeState
     sinceProgressMs: 1000,
     checks: failing.map((name) => ({ name, ok: false, explain: `do ${name}` })),
     steps: Object.fromEntries(
-      lesson.steps
-        .slice(0, step)
-        .map((s) => [
-          s.id,
-          {
-            timeMs: 1000,
-            passed: passed.includes(s.id),
-            passMs: 900,
-            hints: 0,
-            solution: false,
-            skipped: false,
-          },
-        ]),
+      lesson.steps.slice(0, step).map((s) => [
+        s.id,
+        {
+          timeMs: 1000,
+          passed: passed.includes(s.id),
+          passMs: 900,
+          hints: 0,
+          solution: false,
+          skipped: false,
+        },
+      ]),
     ),
     following: true,
   };
@@ -173,7 +174,11 @@ describe('bad messages', () => {
       const r = await fetchRoom(server.port, server.key);
       return r.attendees[0]?.seq === 2 ? r : undefined;
     }, 'the good state');
-    expect(room.attendees[0]).toMatchObject({ name: 'Bo', step: 1, failing: [{ name: 'running' }] });
+    expect(room.attendees[0]).toMatchObject({
+      name: 'Bo',
+      step: 1,
+      failing: [{ name: 'running' }],
+    });
     // The instructor hears of a broken client once, not once per message.
     expect(log.filter((l) => l.startsWith('dropped a message')).length).toBe(1);
   });

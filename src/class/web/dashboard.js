@@ -137,9 +137,8 @@ function renderAttendees(v) {
         },
         el(
           'td',
-          { 'data-field': 'name' },
-          a.name,
-          ' ',
+          {},
+          el('span', { 'data-field': 'name' }, a.name),
           status,
           a.stuck ? el('span', { className: 'badge stuck' }, 'stuck') : '',
         ),
