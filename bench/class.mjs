@@ -31,7 +31,12 @@ const SECONDS = arg('--seconds', quick ? 10 : 60);
 const WARMUP_MS = 3000;
 const TICK = 100; // clock ticks a second (USER_HZ)
 const base = mkdtempSync('/tmp/contlab-bench-class-');
-const env = { ...process.env, CONTLAB_HOME: join(base, 'home'), CONTLAB_RUN: join(base, 'run'), NO_COLOR: '1' };
+const env = {
+  ...process.env,
+  CONTLAB_HOME: join(base, 'home'),
+  CONTLAB_RUN: join(base, 'run'),
+  NO_COLOR: '1',
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const quantile = (xs, q) => {
@@ -52,7 +57,11 @@ function rssMiB(pid) {
 
 async function startServer() {
   const file = join(base, 'room.json');
-  const child = spawn(join(repo, 'bin', 'contlab'), ['class', 'serve', '--host', '127.0.0.1', '--port', '0', '--no-qr', '--file', file], { env });
+  const child = spawn(
+    join(repo, 'bin', 'contlab'),
+    ['class', 'serve', '--host', '127.0.0.1', '--port', '0', '--no-qr', '--file', file],
+    { env },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -92,15 +101,31 @@ function stateOf(info, n, tick) {
   const step = 1 + (Math.floor(tick / 40) % info.steps.length);
   const steps = {};
   for (const s of info.steps.slice(0, step))
-    steps[s.id] = { timeMs: 60_000, passed: s !== info.steps[step - 1], passMs: 50_000 + n * 100, hints: n % 3, solution: n % 7 === 0, skipped: false };
+    steps[s.id] = {
+      timeMs: 60_000,
+      passed: s !== info.steps[step - 1],
+      passMs: 50_000 + n * 100,
+      hints: n % 3,
+      solution: n % 7 === 0,
+      skipped: false,
+    };
   return {
     lesson: info.id,
     step,
     onStepMs: (tick % 40) * 250,
     sinceProgressMs: (tick % 8) * 250,
     checks: [
-      { name: 'own-pids', ok: tick % 2 === 0, explain: 'start sleep 3800 & from the shell you started with unshare --fork --pid --mount-proc bash' },
-      { name: 'two-numbers', ok: tick % 3 === 0, explain: 'the sleep must have a host PID and a PID in the new namespace' },
+      {
+        name: 'own-pids',
+        ok: tick % 2 === 0,
+        explain:
+          'start sleep 3800 & from the shell you started with unshare --fork --pid --mount-proc bash',
+      },
+      {
+        name: 'two-numbers',
+        ok: tick % 3 === 0,
+        explain: 'the sleep must have a host PID and a PID in the new namespace',
+      },
     ],
     steps,
     following: true,
@@ -141,7 +166,12 @@ async function main() {
   for (let i = 0; i < ATTENDEES; i++) {
     const name = `attendee-${String(i).padStart(3, '0')}`;
     byName.set(name, i);
-    const c = new ClassClient({ address: { host: '127.0.0.1', port: server.port }, code: server.code, name, attendee: `bench-attendee-${i}` });
+    const c = new ClassClient({
+      address: { host: '127.0.0.1', port: server.port },
+      code: server.code,
+      name,
+      attendee: `bench-attendee-${i}`,
+    });
     await c.join();
     c.setLesson(info);
     clients.push(c);

@@ -4,6 +4,7 @@
  * (temp file, fsync, rename; the previous version kept as .bak), read back with a schema.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError, messageOf } from '../engine/errors.js';
 import { backupOf, writeFileAtomic } from '../lessons/progress/atomic-file.js';
@@ -45,4 +46,34 @@ export function loadRoom(file: string): RoomState | undefined {
 export function saveRoom(file: string, room: RoomState): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, JSON.stringify(room), { backup: true });
+}
+
+/**
+ * The same atomic replacement as saveRoom, without blocking: a busy class server must not
+ * stop answering while the disk flushes (fsync can take tens of milliseconds).
+ */
+export async function saveRoomAsync(file: string, room: RoomState): Promise<void> {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(JSON.stringify(room));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (existsSync(file)) {
+    const bak = `${backupOf(file)}.tmp-${process.pid}`;
+    await unlink(bak).catch(() => undefined);
+    await link(file, bak);
+    await rename(bak, backupOf(file));
+  }
+  await rename(tmp, file);
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
 }

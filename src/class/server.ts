@@ -4,19 +4,19 @@
  * class view) get the room as server-sent events from /events, or once from /api/room.
  * Only peers on the loopback or the local network are answered.
  *
- * Dashboards are updated at most every FLUSH_MS after a change (many attendees reporting
- * at once cost one view, not one each), and every TICK_MS all the same (times on step and
+ * Dashboards are updated at once after a change, then at most every FLUSH_MS (many
+ * attendees reporting at once cost one view, not one each), and every TICK_MS all the same (times on step and
  * "stuck" move with the clock). The room is saved SAVE_MS after a change, atomically.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { LabError, errnoOf } from '../engine/errors.js';
+import { LabError, errnoOf, messageOf } from '../engine/errors.js';
 import { checkListenHost, isLocalAddress } from './address.js';
 import { newJoinCode, newToken, sameSecret } from './join-code.js';
 import { parseClientMessage, type ServerMessage, type Slide } from './protocol.js';
 import { Room } from './room.js';
-import { loadRoom, saveRoom } from './room-file.js';
+import { loadRoom, saveRoom, saveRoomAsync } from './room-file.js';
 import { emptyRoom, type AttendeeRecord, type RoomState } from './room-state.js';
 import { roomView, type RoomView } from './room-view.js';
 import { serveStatic } from './web-files.js';
@@ -58,7 +58,10 @@ export class ClassServer {
   private readonly streams = new Set<ServerResponse>();
   private readonly sockets = new Set<Socket>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
   private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  private unsaved = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   readonly resumed: boolean;
@@ -135,6 +138,7 @@ export class ClassServer {
     clearTimeout(this.flushTimer);
     clearTimeout(this.saveTimer);
     this.room.markAllAway(Date.now());
+    await this.saving;
     this.save();
     for (const c of this.live.values()) c.ws.terminate();
     for (const s of this.streams) s.end();
@@ -173,26 +177,49 @@ export class ClassServer {
 
   private changed(): void {
     if (this.closed) return;
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
-    this.saveTimer ??= setTimeout(() => this.save(), SAVE_MS);
+    // A quiet room's change goes out at once; a busy room's at most every FLUSH_MS.
+    this.flushTimer ??= setTimeout(
+      () => this.flush(),
+      Math.max(0, this.lastFlush + FLUSH_MS - Date.now()),
+    );
+    this.unsaved = true;
+    this.saveTimer ??= setTimeout(() => this.saveSoon(), SAVE_MS);
   }
 
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.lastFlush = Date.now();
     if (this.streams.size === 0) return;
     const frame = `event: room\ndata: ${JSON.stringify(this.view())}\n\n`;
     for (const s of this.streams) s.write(frame);
   }
 
+  /** Saves now, blocking (at start and at close). */
   private save(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     try {
       saveRoom(this.options.file, this.room.state);
     } catch (err) {
-      this.log(`could not save the class to ${this.options.file}: ${(err as Error).message}`);
+      this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`);
     }
+  }
+
+  /** Saves in the background; changes during a save are saved by the next one. */
+  private saveSoon(): void {
+    this.saveTimer = undefined;
+    if (this.saving !== undefined || this.closed) return;
+    this.unsaved = false;
+    this.saving = saveRoomAsync(this.options.file, this.room.state)
+      .catch((err: unknown) =>
+        this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`),
+      )
+      .finally(() => {
+        this.saving = undefined;
+        if (this.unsaved && !this.closed)
+          this.saveTimer ??= setTimeout(() => this.saveSoon(), SAVE_MS);
+      });
   }
 
   private ping(): void {
