@@ -31,32 +31,39 @@ export function mostFailedLines(view: RoomView): string[] {
   ];
 }
 
-export const ATTENDEE_HEADERS = ['NAME', 'STEP', 'ON STEP', 'DONE', 'FAILING NOW'];
-
-export function attendeeCells(a: AttendeeRow): string[] {
-  const mark = a.stuck ? ' STUCK' : a.status === 'online' ? '' : ` (${a.status})`;
-  const step =
-    a.step === null ? '-' : `${a.lesson ?? '?'} ${a.step}/${a.steps}${a.stepPassed ? ' ✓' : ''}`;
-  return [
-    `${a.name}${mark}`,
-    step,
-    a.step === null || a.status === 'left' ? '-' : duration(a.onStepMs),
-    `${a.passed}/${a.steps}`,
-    a.failing.map((c) => c.name).join(', '),
-  ];
+/** The attendee table's columns: all of them, or (narrow) name, step, time and failures. */
+export function attendeeHeaders(narrow: boolean): string[] {
+  return narrow
+    ? ['NAME', 'STEP', 'ON STEP', 'FAILING NOW']
+    : ['NAME', 'LESSON', 'STEP', 'ON STEP', 'DONE', 'FAILING NOW'];
 }
 
-export const STEP_HEADERS = ['STEP', 'HERE', 'PASSED', 'RATE', 'MEDIAN'];
+export function attendeeCells(a: AttendeeRow, narrow: boolean): string[] {
+  const mark = a.stuck ? ' STUCK' : a.status === 'online' ? '' : ` (${a.status})`;
+  const step = a.step === null ? '-' : `${a.step}/${a.steps}${a.stepPassed ? ' ✓' : ''}`;
+  const onStep = a.step === null || a.status === 'left' ? '-' : duration(a.onStepMs);
+  const failing = a.failing.map((c) => c.name).join(', ');
+  return narrow
+    ? [`${a.name}${mark}`, step, onStep, failing]
+    : [`${a.name}${mark}`, a.lesson ?? '-', step, onStep, `${a.passed}/${a.steps}`, failing];
+}
 
-export function stepRows(lesson: LessonStats): string[][] {
+/** The steps table's columns: all of them, or (narrow) the step, passed of reached, median. */
+export function stepHeaders(narrow: boolean): string[] {
+  return narrow ? ['STEP', 'PASSED', 'MEDIAN'] : ['STEP', 'HERE', 'PASSED', 'RATE', 'MEDIAN'];
+}
+
+export function stepRows(lesson: LessonStats, narrow: boolean): string[][] {
+  const head = `${lesson.id}: ${lesson.attendees} here`;
   return [
-    [`${lesson.id}: ${lesson.attendees} here`, '', '', '', ''],
-    ...lesson.steps.map((s) => [
-      `${s.number} ${s.title}`,
-      String(s.here),
-      `${s.passed}/${s.reached}`,
-      percent(s.passRate),
-      duration(s.medianMs),
-    ]),
+    narrow ? [head, '', ''] : [head, '', '', '', ''],
+    ...lesson.steps.map((s) => {
+      const title = `${s.number} ${s.title}`;
+      const passed = `${s.passed}/${s.reached}`;
+      const time = duration(s.medianMs);
+      return narrow
+        ? [title, passed, time]
+        : [title, String(s.here), passed, percent(s.passRate), time];
+    }),
   ];
 }

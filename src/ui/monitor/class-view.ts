@@ -10,11 +10,11 @@ import { messageOf } from '../../engine/errors.js';
 import type { RoomStream } from '../../class/room-stream.js';
 import type { RoomView } from '../../class/room-view-schema.js';
 import {
-  ATTENDEE_HEADERS,
-  STEP_HEADERS,
   attendeeCells,
+  attendeeHeaders,
   countsLine,
   mostFailedLines,
+  stepHeaders,
   stepRows,
 } from '../../class/room-text.js';
 import { isTooSmall, MIN_COLS, MIN_ROWS } from '../app/layout.js';
@@ -36,6 +36,10 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
 class ClassView {
   private widgets: ClassWidgets | undefined;
   private status = 'live';
+  private narrow = false;
+  private stepsNarrow = false;
+  private attendeeWidths: number[] = [];
+  private stepWidths: number[] = [];
 
   constructor(
     private readonly screen: Widgets.Screen,
@@ -58,25 +62,37 @@ class ClassView {
       });
       return;
     }
-    const grid = new contrib.grid({ rows: 12, cols: 12, screen: this.screen });
-    const left = Math.floor(cols * (8 / 12)) - 4;
-    const right = cols - left - 10;
+    // A 24-row grid, the header about five lines high whatever the terminal's height.
+    const grid = new contrib.grid({ rows: 24, cols: 12, screen: this.screen });
+    const header = Math.min(6, Math.max(2, Math.round((6 * 24) / rows)));
+    // The attendees get two thirds (7/12 on a small screen), the steps the rest; a pane
+    // too narrow for every column shows the few that matter.
+    const split = cols >= 150 ? 8 : 7;
+    const leftWidth = Math.floor((cols * split) / 12) - 4;
+    const rightWidth = cols - Math.floor((cols * split) / 12) - 4;
+    this.narrow = leftWidth < 80;
+    this.stepsNarrow = rightWidth < 48;
+    this.attendeeWidths = columns(
+      leftWidth,
+      this.narrow ? [16, 7, 8] : [Math.max(16, Math.floor(leftWidth * 0.2)), 11, 7, 8, 6],
+    );
+    this.stepWidths = columns(
+      rightWidth,
+      this.narrow ? [undefined, 7, 7] : [undefined, 5, 7, 5, 7],
+    );
     const colour = (c: string): string | undefined => (this.mono ? undefined : c);
+    const table = { columnSpacing: 1, interactive: false, fg: colour('white') };
     this.widgets = {
-      header: grid.set<Widgets.BoxElement>(0, 0, 3, 12, blessed.box, { label: 'class' }),
-      attendees: grid.set<TableWidget>(3, 0, 9, 8, contrib.table, {
-        label: 'who is where',
-        columnWidth: widths(left, [0.26, 0.2, 0.1, 0.08]),
-        columnSpacing: 1,
-        interactive: false,
-        fg: colour('white'),
+      header: grid.set<Widgets.BoxElement>(0, 0, header, 12, blessed.box, { label: 'class' }),
+      attendees: grid.set<TableWidget>(header, 0, 24 - header, split, contrib.table, {
+        ...table,
+        label: 'who is where (stuck first)',
+        columnWidth: this.attendeeWidths,
       }),
-      steps: grid.set<TableWidget>(3, 8, 9, 4, contrib.table, {
-        label: 'steps',
-        columnWidth: widths(right, [0.5, 0.1, 0.14, 0.1]),
-        columnSpacing: 1,
-        interactive: false,
-        fg: colour('white'),
+      steps: grid.set<TableWidget>(header, split, 24 - header, 12 - split, contrib.table, {
+        ...table,
+        label: this.stepsNarrow ? 'steps' : 'steps (passed of reached, median time)',
+        columnWidth: this.stepWidths,
       }),
     };
   }
@@ -95,17 +111,42 @@ class ClassView {
     w.header.setLabel(`class (${this.status})`);
     // The stuck first: they are who the instructor walks to.
     const rows = [...view.attendees].sort((a, b) => Number(b.stuck) - Number(a.stuck));
-    w.attendees.setData({ headers: ATTENDEE_HEADERS, data: rows.map(attendeeCells) });
-    w.steps.setData({ headers: STEP_HEADERS, data: view.lessons.flatMap(stepRows) });
+    w.attendees.setData({
+      headers: attendeeHeaders(this.narrow),
+      data: fit(
+        rows.map((a) => attendeeCells(a, this.narrow)),
+        this.attendeeWidths,
+      ),
+    });
+    w.steps.setData({
+      headers: stepHeaders(this.stepsNarrow),
+      data: fit(
+        view.lessons.flatMap((l) => stepRows(l, this.stepsNarrow)),
+        this.stepWidths,
+      ),
+    });
     this.screen.render();
   }
 }
 
-/** Splits `width` into columns by share; the last column takes what is left. */
-function widths(width: number, shares: number[]): number[] {
-  const fixed = shares.map((s) => Math.max(4, Math.floor(width * s)));
-  const used = fixed.reduce((a, b) => a + b, 0) + shares.length;
-  return [...fixed, Math.max(6, width - used)];
+/**
+ * Column widths that fill `width`: fixed ones as given, the one left undefined (or, when
+ * none is, an extra last one) takes the rest.
+ */
+function columns(width: number, fixed: (number | undefined)[]): number[] {
+  const cols = fixed.includes(undefined) ? fixed : [...fixed, undefined];
+  const used = cols.reduce<number>((sum, w) => sum + (w ?? 0) + 1, 0);
+  return cols.map((w) => w ?? Math.max(6, width - used));
+}
+
+/** Cuts each cell to its column, keeping a space before the next one. */
+function fit(rows: string[][], widths: number[]): string[][] {
+  return rows.map((row) =>
+    row.map((cell, i) => {
+      const w = widths[i] ?? cell.length + 1;
+      return cell.length < w ? cell : `${cell.slice(0, Math.max(1, w - 2))}…`;
+    }),
+  );
 }
 
 /** Draws the room from `stream` (whose first view is `first`) until the viewer quits. */
