@@ -119,15 +119,15 @@ export class ClassServer {
     return roomView(this.room.state, now, this.options.stuckMinutes);
   }
 
-  /** Tells following attendees to go to the presenter's slide. */
-  setSlide(slide: Slide | null): void {
+  /** Tells following attendees to go to the presenter's slide; false when it did not move. */
+  setSlide(slide: Slide | null): boolean {
     const same =
       slide?.lesson === this.room.state.slide?.lesson &&
       slide?.step === this.room.state.slide?.step;
-    if (same) return;
+    if (same) return false;
     this.room.setSlide(slide);
-    if (slide === null) return;
-    for (const c of this.live.values()) send(c.ws, { type: 'slide', slide });
+    if (slide !== null) for (const c of this.live.values()) send(c.ws, { type: 'slide', slide });
+    return true;
   }
 
   /** Saves the room and closes every connection. */

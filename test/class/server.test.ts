@@ -13,6 +13,10 @@ import {
   resolveLocal,
 } from '../../src/class/address.js';
 import { ClassClient } from '../../src/class/client.js';
+import { followSlides } from '../../src/class/follow.js';
+import { watchPresenter } from '../../src/class/present-watch.js';
+import { loadLesson } from '../../src/lessons/index.js';
+import { writePosition } from '../../src/ui/state/present-link.js';
 import { parseQr, qrMatrix, renderQr } from '../../src/class/qr.js';
 import type { AttendeeState } from '../../src/class/protocol.js';
 import { ClassServer } from '../../src/class/server.js';
@@ -246,6 +250,36 @@ describe('a server that goes away', () => {
       [2, 1],
       [1, 1],
     ]);
+  });
+});
+
+describe('follow mode', () => {
+  it("sends the presenter's slide to the attendees who follow, not to the others", async () => {
+    const { server } = await startServer();
+    const file = `${tmp.dir}/present.json`;
+    const stop = watchPresenter((slide) => server.setSlide(slide), file);
+    cleanups.push(stop);
+    const ana = client(server, 'Ana');
+    const bo = client(server, 'Bo');
+    await ana.join();
+    await bo.join();
+    const went: string[] = [];
+    followSlides(ana, { following: true }, 'process', (step) => went.push(`Ana ${step}`));
+    followSlides(bo, { following: false }, 'process', (step) => went.push(`Bo ${step}`));
+    // What `contlab present` writes as it moves (slide 0 is the title: nobody moves).
+    const lessonFile = loadLesson('process').file;
+    writePosition({ pid: process.pid, lessonFile, slide: 0 }, file);
+    writePosition({ pid: process.pid, lessonFile, slide: 2 }, file);
+    await until(() => (went.length > 0 ? true : undefined), 'a slide');
+    expect(went).toEqual(['Ana 2']);
+    expect((await fetchRoom(server.port, server.key)).slide).toEqual({
+      lesson: 'process',
+      step: 2,
+    });
+    // A late joiner learns where the presenter is from the welcome.
+    expect(await client(server, 'Cy').join()).toMatchObject({
+      slide: { lesson: 'process', step: 2 },
+    });
   });
 });
 

@@ -36,6 +36,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const { ClassServer } = await import('../../class/server.js');
   const { roomFile } = await import('../../class/room-file.js');
   const { qrMatrix, renderQr } = await import('../../class/qr.js');
+  const { watchPresenter } = await import('../../class/present-watch.js');
   const port = parsePort(opts.port, true);
   const minutes = stuckMinutes(opts.stuckMinutes);
   const every = opts.host === '0.0.0.0' || opts.host === '::';
@@ -72,9 +73,17 @@ async function serve(opts: ServeOptions): Promise<void> {
     '',
   );
   process.stdout.write(out.join('\n') + '\n');
+  // contlab present on this machine moves the attendees who follow.
+  const stopWatching = watchPresenter((slide) => {
+    if (server.setSlide(slide) && slide !== null)
+      process.stdout.write(
+        `${chalk.dim(clock())} the presenter shows ${slide.lesson} step ${slide.step}: following attendees go there\n`,
+      );
+  });
   await new Promise<void>((resolve) => {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve());
   });
+  stopWatching();
   await server.close();
   process.stdout.write(`${chalk.dim(clock())} the class is closed (saved in ${file})\n`);
 }
