@@ -49,12 +49,16 @@ export function attendClass(
 ): { reporter: ClassReporter; detach: () => void } {
   const reporter = new ClassReporter(run, client, options);
   const tell = (text: string): void => run.emit('notice', `class: ${text}`);
+  // Said once when the connection drops, not at every attempt to rejoin.
+  let connected = true;
   const offs = [
     reporter.attach(),
-    client.on('lost', ({ reason }) =>
-      tell(`${reason}; your lab keeps working and rejoins by itself`),
-    ),
+    client.on('lost', ({ reason }) => {
+      if (connected) tell(`${reason}; your lab keeps working and rejoins by itself`);
+      connected = false;
+    }),
     client.on('joined', ({ name, again }) => {
+      connected = true;
       if (again) tell(`rejoined the class as ${name}`);
     }),
     client.on('refused', (message) => tell(`the class server ended our connection: ${message}`)),

@@ -96,7 +96,8 @@ export class ClassServer {
     const saved = options.fresh === true ? undefined : loadRoom(options.file);
     const server = new ClassServer(options, saved);
     await server.listen();
-    server.save();
+    // Saved in the background: a busy disk must not hold up the banner and the first joins.
+    server.saveSoon();
     server.timers.push(setInterval(() => server.flush(), TICK_MS));
     server.timers.push(setInterval(() => server.ping(), PING_MS));
     for (const t of server.timers) t.unref();
