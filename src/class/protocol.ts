@@ -63,7 +63,9 @@ export const attendeeStateSchema = z.object({
   /** The open step's latest checkpoint result, check by check. */
   checks: z.array(checkStateSchema).max(50),
   /** The lesson's steps the attendee has opened, by step id. */
-  steps: z.record(ident, stepRecordSchema),
+  steps: z
+    .record(ident, stepRecordSchema)
+    .refine((r) => Object.keys(r).length <= 100, 'at most 100 steps'),
   /** Whether the attendee follows the presenter's slides. */
   following: z.boolean(),
 });

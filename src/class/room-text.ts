@@ -19,7 +19,11 @@ export function percent(rate: number | null): string {
 
 export function countsLine(view: RoomView): string {
   const c = view.counts;
-  return `${c.online} online · ${c.away} away · ${c.left} left · ${c.stuck} stuck (no check started to pass for ${view.stuckMinutes} min)`;
+  const slide =
+    view.slide === null
+      ? ''
+      : ` · presenter: ${view.slide.lesson} step ${view.slide.step}, ${c.following} following`;
+  return `${c.online} online · ${c.away} away · ${c.left} left · ${c.stuck} stuck (no check started to pass for ${view.stuckMinutes} min)${slide}`;
 }
 
 export function mostFailedLines(view: RoomView): string[] {

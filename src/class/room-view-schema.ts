@@ -77,6 +77,8 @@ export const roomViewSchema = z.object({
     away: z.number(),
     left: z.number(),
     stuck: z.number(),
+    /** Online attendees who follow the presenter's slides. */
+    following: z.number(),
   }),
   attendees: z.array(attendeeRowSchema),
   lessons: z.array(lessonStatsSchema),

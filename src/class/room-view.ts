@@ -139,6 +139,7 @@ export function roomView(room: RoomState, now: number, stuckMinutes: number): Ro
       away: count('away'),
       left: count('left'),
       stuck: attendees.filter((a) => a.stuck).length,
+      following: attendees.filter((a) => a.status === 'online' && a.following).length,
     },
     attendees,
     lessons,

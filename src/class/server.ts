@@ -28,6 +28,7 @@ const PING_MS = 15_000;
 const HELLO_MS = 10_000;
 const MAX_MESSAGE = 64 * 1024;
 const MAX_ATTENDEES = 500;
+const MAX_LESSONS = 50;
 
 export interface ClassServerOptions {
   host: string;
@@ -364,9 +365,16 @@ export class ClassServer {
     const a = c.attendee;
     if (a === undefined)
       return this.malformed(c, `${m.type}: say hello (with the join code) first`);
-    if (m.type === 'lesson') this.room.lesson(m.lesson);
-    else if (m.type === 'state') this.room.report(a, m.seq, m.state, now);
-    else {
+    const lessons = this.room.state.lessons;
+    if (m.type === 'lesson') {
+      if (lessons[m.lesson.id] === undefined && Object.keys(lessons).length >= MAX_LESSONS)
+        return this.malformed(c, `lesson: this class already has ${MAX_LESSONS} lessons`);
+      this.room.lesson(m.lesson);
+    } else if (m.type === 'state') {
+      if (m.state.lesson !== null && lessons[m.state.lesson] === undefined)
+        return this.malformed(c, `state: send the lesson message of ${m.state.lesson} first`);
+      this.room.report(a, m.seq, m.state, now);
+    } else {
       this.room.leave(a, now);
       this.live.delete(a);
       this.log(`${a.name} left`);

@@ -148,6 +148,7 @@ function expectRoomMatches(view: RoomView, records: LabRecord[], left: Set<strin
     away: 0,
     left: left.size,
     stuck: records.filter((r) => !left.has(r.name) && !r.stepPassed).length,
+    following: records.length - left.size,
   });
   for (const r of records) {
     const row = view.attendees.find((a) => a.name === r.name);

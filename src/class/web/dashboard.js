@@ -40,6 +40,10 @@ function renderCounts(v) {
     const node = document.querySelector(`[data-count="${k}"]`);
     if (node) node.textContent = String(n);
   }
+  const slide = document.getElementById('slide');
+  slide.hidden = v.slide === null;
+  if (v.slide !== null)
+    slide.textContent = `presenter: ${v.slide.lesson} step ${v.slide.step} · ${v.counts.following} following`;
   document.getElementById('stuck-rule').textContent =
     `(stuck: no check started to pass for ${v.stuckMinutes} min)`;
 }

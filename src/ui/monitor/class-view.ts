@@ -78,7 +78,7 @@ class ClassView {
     );
     this.stepWidths = columns(
       rightWidth,
-      this.narrow ? [undefined, 7, 7] : [undefined, 5, 7, 5, 7],
+      this.stepsNarrow ? [undefined, 7, 7] : [undefined, 5, 7, 5, 7],
     );
     const colour = (c: string): string | undefined => (this.mono ? undefined : c);
     const table = { columnSpacing: 1, interactive: false, fg: colour('white') };
