@@ -92,6 +92,7 @@ async function join(address: string, code: string, ref: string | undefined, opts
   const { parseAddress, resolveLocal } = await import('../../class/address.js');
   const { ClassClient } = await import('../../class/client.js');
   const { attendClass, attendeeToken, defaultName } = await import('../../class/attendee.js');
+  const { followSlides } = await import('../../class/follow.js');
   const { cleanName } = await import('../../class/protocol.js');
   const { lessonFor } = await import('./start.js');
   const { requireTerminal } = await import('./tty.js');
@@ -114,13 +115,19 @@ async function join(address: string, code: string, ref: string | undefined, opts
       : `joined the class as ${chalk.bold(joined.name)}\n`,
   );
   const { runPlayer } = await import('./ui-entry.js');
-  let detach: () => void = () => undefined;
+  const offs: (() => void)[] = [];
   const code_ = await runPlayer(lesson, {
-    attach: (run) => {
-      detach = attendClass(run, client, { following: opts.follow }).detach;
+    attach: (run, player) => {
+      const { reporter, detach } = attendClass(run, client, { following: opts.follow });
+      // Follow mode: the presenter's slide of this lesson opens that step here.
+      const unfollow = followSlides(client, reporter, lesson.id, (step) => {
+        const now = player.getState();
+        if (!now.entering && now.step?.number !== step) void player.open(step);
+      });
+      offs.push(detach, unfollow);
     },
   });
-  detach();
+  for (const off of offs) off();
   await client.leave();
   process.exit(code_);
 }

@@ -144,8 +144,8 @@ export async function openStage(lesson: Lesson, stdout: NodeJS.WriteStream): Pro
 }
 
 export interface PlayerOptions extends ScreenOptions {
-  /** Called with the lesson run before its first step opens (the class reporter attaches). */
-  attach?: (run: LessonRun) => void;
+  /** Called before the first step opens (the class reporter attaches; follow mode moves it). */
+  attach?: (run: LessonRun, player: PlayerStore) => void;
 }
 
 /** The lesson player (`contlab start LESSON`). */
@@ -153,7 +153,7 @@ export async function runPlayer(lesson: Lesson, options: PlayerOptions = {}): Pr
   const stdout = options.stdout ?? process.stdout;
   const stage = await openStage(lesson, stdout);
   const store = new PlayerStore(stage.run);
-  options.attach?.(stage.run);
+  options.attach?.(stage.run, store);
   void store.open();
   const { createElement, exitCodeOf, runFullScreen, PlayerScreen } = await screensFor(stage);
   const reason = await runFullScreen(
