@@ -25,7 +25,9 @@ interface JoinOptions {
 function stuckMinutes(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 600)
-    throw new LabError(`--stuck-minutes wants minutes from 0.1 to 600, not "${text}"`);
+    throw new LabError(
+      `--stuck-minutes wants a number of minutes above 0 (up to 600), not "${text}"`,
+    );
   return n;
 }
 
@@ -55,6 +57,12 @@ async function serve(opts: ServeOptions): Promise<void> {
   const join = `contlab class join ${formatAddress({ host: joinHost, port: server.port })} ${server.code}`;
   const dashboard = `http://${formatAddress({ host: local, port: server.port })}/?key=${server.key}`;
   const attendees = server.view().counts.attendees;
+  const again = [
+    '--port',
+    String(server.port),
+    ...(opts.host === '0.0.0.0' ? [] : ['--host', opts.host]),
+    ...(opts.file === undefined ? [] : ['--file', opts.file]),
+  ];
   const out: string[] = [
     `${chalk.bold('contlab class')} ${server.resumed ? `resumed (${attendees} attendee${attendees === 1 ? '' : 's'} so far)` : 'is open'}: join code ${chalk.bold(server.code)}`,
     '',
@@ -69,7 +77,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     `  or in a terminal: contlab monitor --class '${dashboard}'`,
     '',
     `Stuck: no check started to pass for ${minutes} min. Saved in ${file}.`,
-    `Ctrl-C ends the class; contlab class serve --port ${server.port} opens it again.`,
+    `Ctrl-C ends the class; contlab class serve ${again.join(' ')} opens it again.`,
     '',
   );
   process.stdout.write(out.join('\n') + '\n');
