@@ -29,6 +29,8 @@ const HELLO_MS = 10_000;
 const MAX_MESSAGE = 64 * 1024;
 const MAX_ATTENDEES = 500;
 const MAX_LESSONS = 50;
+// Thirty a minute: a room sharing one address (one lab server) can mistype; nobody can guess.
+const MAX_WRONG_CODES = 30;
 
 export interface ClassServerOptions {
   host: string;
@@ -57,6 +59,8 @@ export class ClassServer {
   private readonly room: Room;
   private readonly live = new Map<AttendeeRecord, Connection>();
   private readonly streams = new Set<ServerResponse>();
+  /** Wrong join codes per peer address in the last minute. */
+  private readonly wrongCodes = new Map<string, { count: number; until: number }>();
   private readonly sockets = new Set<Socket>();
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
@@ -333,8 +337,18 @@ export class ClassServer {
         c.ws.close(4003);
         return;
       }
+      const wrong = this.wrongCodes.get(c.peer);
+      if (wrong !== undefined && wrong.count >= MAX_WRONG_CODES && now < wrong.until) {
+        const message = `too many wrong join codes from ${c.peer}: wait a minute, then check the code on the instructor's screen`;
+        send(c.ws, { type: 'error', message, fatal: true });
+        c.ws.close(4001);
+        return;
+      }
       const r = this.room.join(m, now);
       if (!r.ok) {
+        // Guessing a six-letter code is slow anyway; this makes it hopeless.
+        const seen = wrong !== undefined && now < wrong.until ? wrong.count : 0;
+        this.wrongCodes.set(c.peer, { count: seen + 1, until: now + 60_000 });
         this.log(`refused a join from ${c.peer}: ${r.message}`);
         send(c.ws, { type: 'error', message: r.message, fatal: true });
         c.ws.close(4001);

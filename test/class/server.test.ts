@@ -121,6 +121,15 @@ describe('joining', () => {
     expect((await fetchRoom(server.port, server.key)).counts.online).toBe(1);
   });
 
+  it('stops answering an address that keeps guessing the code', async () => {
+    const { server } = await startServer();
+    for (let i = 0; i < 30; i++)
+      await expect(client(server, 'Eve', `GUESS${i}`).join()).rejects.toThrow(/wrong join code/);
+    await expect(client(server, 'Eve', server.code).join()).rejects.toThrow(
+      /too many wrong join codes from 127\.0\.0\.1: wait a minute/,
+    );
+  });
+
   it('tells the second attendee with a taken name, and tells them apart', async () => {
     const { server } = await startServer();
     expect(await client(server, 'Ana').join()).toMatchObject({ name: 'Ana', renamed: false });
