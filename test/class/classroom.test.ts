@@ -128,6 +128,7 @@ class Server {
   static async start(args: string[], env: NodeJS.ProcessEnv) {
     const child = spawn(join(repoRoot, 'bin', 'contlab'), ['class', 'serve', ...args], { env });
     const server = new Server(child);
+    servers.push(server);
     const [, port, code] = await until(
       () => /contlab class join 127\.0\.0\.1:(\d+) (\w+)/.exec(server.output) ?? undefined,
       () => `the server's join line\n${server.output}`,
@@ -201,7 +202,8 @@ function expectRoomMatches(view: RoomView, records: LabRecord[], left: Set<strin
 
 let lab: TempLab;
 const attendees: Attendee[] = [];
-let server: Server | undefined;
+/** Every server started (killed at the end, also one that never printed its banner). */
+const servers: Server[] = [];
 let browser: BrowserContext | undefined;
 
 beforeAll(() => {
@@ -221,7 +223,7 @@ afterAll(async () => {
       await sigkill(a.child);
     }),
   );
-  if (server !== undefined) await sigkill(server.child);
+  for (const s of servers) await sigkill(s.child);
   lab.remove();
 });
 
@@ -230,7 +232,6 @@ describe('a class of 30 labs', () => {
     const roomFile = join(lab.home, 'class-room.json');
     const serveArgs = ['--host', '127.0.0.1', '--no-qr', '--stuck-minutes', '0.02'];
     const first = await Server.start([...serveArgs, '--port', '0', '--file', roomFile], lab.env);
-    server = first.server;
     const { port, code, key } = first;
 
     const plans = Array.from({ length: ATTENDEES }, (_, i) => planOf(i));
@@ -326,7 +327,6 @@ describe('a class of 30 labs', () => {
       [...serveArgs, '--port', String(port), '--file', roomFile],
       lab.env,
     );
-    server = second.server;
     expect([second.code, second.key]).toEqual([code, key]);
     expect(second.server.output).toMatch(/resumed \(30 attendees so far\)/);
     await until(
