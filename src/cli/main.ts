@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { LabError, messageOf } from '../engine/errors.js';
 import { repoRoot } from '../engine/repo.js';
+import { registerClass } from './commands/class.js';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHome } from './commands/home.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerPresent(program);
   registerMonitor(program);
   registerVm(program);
+  registerClass(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -25,7 +25,7 @@
  *   await run.resume() / run.enter(n)             enters a step: setup, then the checkpoint
  *                                is re-evaluated in the background: on the changes a
  *                                run.watchLive() source signals, else about once a second
- *   run.on('result' | 'pass' | 'step' | 'notice', fn)       `on` returns its unsubscribe
+ *   run.on('result' | 'pass' | 'step' | 'progress' | 'notice', fn)   `on` returns its unsubscribe
  *   await run.check()            evaluates now (the "check" key): CheckpointResult
  *   await run.hint()             the next hint, matched to what the learner actually did
  *   run.solution()               after a hint or a pass; before that a LabError says so

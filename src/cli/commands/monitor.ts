@@ -14,6 +14,7 @@ interface MonitorOptions {
   pid?: string;
   lesson?: string;
   cgroup?: string;
+  class?: string;
 }
 
 async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; title: string }> {
@@ -68,7 +69,12 @@ export function registerMonitor(program: Command): void {
     .option('--pid <n>', "watch this process's cgroup")
     .option('--lesson <lesson>', 'watch the running lab of this lesson')
     .option('--cgroup <path>', 'watch this cgroup (relative to the cgroup roots)')
+    .option('--class <link>', 'the class view: the dashboard link contlab class serve printed')
     .action(async (opts: MonitorOptions) => {
+      if (opts.class !== undefined) {
+        const { openClassView } = await import('../../class/class-view-entry.js');
+        process.exit(await openClassView(opts.class, () => requireTerminal('monitor --class')));
+      }
       const { target, title } = await targetOf(opts);
       requireTerminal('monitor');
       // Loaded only now: blessed is large, and no other command needs it.

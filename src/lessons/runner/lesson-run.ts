@@ -45,6 +45,8 @@ export interface LessonRunEvents {
   step: Step;
   /** Something the learner should read: a recovered progress file, a failed setup. */
   notice: string;
+  /** The open step's progress changed otherwise: a hint or the solution shown, a quiz answered. */
+  progress: Step;
 }
 
 export interface QuizOutcome {
@@ -219,6 +221,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     const result = step.checkpoint === undefined ? undefined : await this.check();
     const { progress } = this.store.update((p) => recordHintShown(p, this.lesson.id, step.id));
     const level = progress.lessons[this.lesson.id]?.steps[step.id]?.hintsShown ?? 1;
+    this.emit('progress', step);
     return hintFor(step, result, level);
   }
 
@@ -239,6 +242,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
         remedy: 'ask for a hint first',
       });
     this.store.update((p) => recordSolutionShown(p, this.lesson.id, step.id));
+    this.emit('progress', step);
     return step.solution.length > 0 ? step.solution : step.commands;
   }
 
@@ -258,6 +262,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     const allRight = step.quizzes.every((_, i) => answers[String(i)]?.correct === true);
     if (step.checkpoint === undefined && allRight)
       this.store.update((p) => markStepDone(p, this.lesson.id, step.id));
+    this.emit('progress', step);
     return { correct, explain: chosen.explain, right: q.choices[q.answer]?.explain ?? '' };
   }
 

@@ -38,6 +38,8 @@ export type ConnectLab = (lesson: Lesson) => Promise<LabConnection>;
 
 export interface PlayOptions extends ScreenOptions {
   connect?: ConnectLab;
+  /** Called with the player before its first step opens (classroom mode follows slides). */
+  attach?: (player: PlayerStore) => void;
 }
 
 /** The shell's first size: the window's, before the layout gives it its pane. */
@@ -72,6 +74,7 @@ async function openStage(lesson: Lesson, options: PlayOptions): Promise<Stage> {
   const live = new LiveStore(lab.observer);
   live.start();
   const store = new PlayerStore(lab.lesson, lab.run);
+  options.attach?.(store);
   let closing: Promise<void> | undefined;
   return {
     lab,

@@ -44,9 +44,16 @@ function controlOf(run: LessonRun): LessonControl {
   };
 }
 
-/** Opens the lesson's lab (LabError when this host cannot run it) and starts observing it. */
-export async function openLocalLab(lesson: Lesson): Promise<LabConnection> {
+/**
+ * Opens the lesson's lab (LabError when this host cannot run it) and starts observing it.
+ * `onRun` sees the lesson run itself (classroom mode reports its events).
+ */
+export async function openLocalLab(
+  lesson: Lesson,
+  options: { onRun?: (run: LessonRun) => void } = {},
+): Promise<LabConnection> {
   const run = await LessonRun.open(lesson);
+  options.onRun?.(run);
   const observer = new LocalObserver({ cgroupPath: run.lab.context.cgroupBase });
   const activity = new ShellActivity();
   const shells = new Set<LabShell>();

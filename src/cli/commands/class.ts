@@ -1,0 +1,177 @@
+/**
+ * `contlab class serve` (the instructor) and `contlab class join HOST:PORT CODE` (each
+ * attendee): classroom mode. The server and the protocol live in src/class; this file reads
+ * the options, prints the join command (and its QR code), and opens the player with the
+ * class reporter attached.
+ */
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import { chalk } from '../output.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  stuckMinutes: string;
+  new?: boolean;
+  file?: string;
+  qr: boolean;
+}
+
+interface JoinOptions {
+  name?: string;
+  follow: boolean;
+}
+
+function stuckMinutes(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 600)
+    throw new LabError(
+      `--stuck-minutes wants a number of minutes above 0 (up to 600), not "${text}"`,
+    );
+  return n;
+}
+
+const clock = (): string => new Date().toTimeString().slice(0, 8);
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const { parsePort, formatAddress, lanAddresses } = await import('../../class/address.js');
+  const { ClassServer } = await import('../../class/server.js');
+  const { roomFile } = await import('../../class/room-file.js');
+  const { qrMatrix, renderQr } = await import('../../class/qr.js');
+  const { watchPresenter } = await import('../../class/present-watch.js');
+  const port = parsePort(opts.port, true);
+  const minutes = stuckMinutes(opts.stuckMinutes);
+  const every = opts.host === '0.0.0.0' || opts.host === '::';
+  // Port 0 (any free port) has no saved class to find again unless a file is named.
+  const file = opts.file ?? roomFile(port);
+  const server = await ClassServer.start({
+    host: opts.host,
+    port,
+    file,
+    stuckMinutes: minutes,
+    fresh: opts.new === true || (port === 0 && opts.file === undefined),
+    log: (line) => process.stdout.write(`${chalk.dim(clock())} ${line}\n`),
+  });
+  const joinHost = every ? (lanAddresses()[0] ?? '127.0.0.1') : opts.host;
+  const local = every ? '127.0.0.1' : opts.host;
+  const join = `contlab class join ${formatAddress({ host: joinHost, port: server.port })} ${server.code}`;
+  const dashboard = `http://${formatAddress({ host: local, port: server.port })}/?key=${server.key}`;
+  const attendees = server.view().counts.attendees;
+  const again = [
+    '--port',
+    String(server.port),
+    ...(opts.host === '0.0.0.0' ? [] : ['--host', opts.host]),
+    ...(opts.file === undefined ? [] : ['--file', opts.file]),
+  ];
+  const out: string[] = [
+    `${chalk.bold('contlab class')} ${server.resumed ? `resumed (${attendees} attendee${attendees === 1 ? '' : 's'} so far)` : 'is open'}: join code ${chalk.bold(server.code)}`,
+    '',
+    'Attendees join with:',
+    `  ${chalk.bold(join)}`,
+  ];
+  if (opts.qr) out.push('', ...renderQr(qrMatrix(join), chalk.level > 0).map((l) => `  ${l}`));
+  out.push(
+    '',
+    'Dashboard for the projector (keep this link to yourself):',
+    `  ${dashboard}`,
+    `  or in a terminal: contlab monitor --class '${dashboard}'`,
+    '',
+    `Stuck: no check started to pass for ${minutes} min. Saved in ${file}.`,
+    `Ctrl-C ends the class; contlab class serve ${again.join(' ')} opens it again.`,
+    '',
+  );
+  process.stdout.write(out.join('\n') + '\n');
+  // contlab present on this machine moves the attendees who follow.
+  const stopWatching = watchPresenter((slide) => {
+    if (server.setSlide(slide) && slide !== null)
+      process.stdout.write(
+        `${chalk.dim(clock())} the presenter shows ${slide.lesson} step ${slide.step}: following attendees go there\n`,
+      );
+  });
+  await new Promise<void>((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve());
+  });
+  stopWatching();
+  await server.close();
+  process.stdout.write(`${chalk.dim(clock())} the class is closed (saved in ${file})\n`);
+}
+
+async function join(address: string, code: string, ref: string | undefined, opts: JoinOptions) {
+  const { parseAddress, resolveLocal } = await import('../../class/address.js');
+  const { ClassClient } = await import('../../class/client.js');
+  const { attendClass, attendeeToken, defaultName } = await import('../../class/attendee.js');
+  const { followSlides } = await import('../../class/follow.js');
+  const { cleanName } = await import('../../class/protocol.js');
+  const { lessonFor } = await import('./start.js');
+  const { requireTerminal } = await import('./tty.js');
+  const where = parseAddress(address);
+  const name = opts.name === undefined ? defaultName() : cleanName(opts.name);
+  if (name === '') throw new LabError('--name wants a name (letters, not only spaces)');
+  const lesson = await lessonFor(ref);
+  requireTerminal('class join');
+  const host = await resolveLocal(where.host);
+  const client = new ClassClient({
+    address: { host, port: where.port },
+    code,
+    name,
+    attendee: attendeeToken(),
+  });
+  const joined = await client.join();
+  process.stdout.write(
+    joined.renamed
+      ? `joined the class as ${chalk.bold(joined.name)}: another attendee is called ${name}\n`
+      : `joined the class as ${chalk.bold(joined.name)}\n`,
+  );
+  const [{ runPlayer }, { openLocalLab }] = await Promise.all([
+    import('../../ui/app/main.js'),
+    import('../../ui/app/local/lab.js'),
+  ]);
+  const offs: (() => void)[] = [];
+  let reporter: ReturnType<typeof attendClass>['reporter'] | undefined;
+  const code_ = await runPlayer(lesson, {
+    // The class hears the lesson run's own events (never the shell's contents).
+    connect: (l) =>
+      openLocalLab(l, {
+        onRun: (run) => {
+          const attended = attendClass(run, client, { following: opts.follow });
+          reporter = attended.reporter;
+          offs.push(attended.detach);
+        },
+      }),
+    attach: (player) => {
+      if (reporter === undefined) return;
+      // Follow mode: the presenter's slide of this lesson opens that step here.
+      const unfollow = followSlides(client, reporter, lesson.id, (step) => {
+        const now = player.getState();
+        if (!now.entering && now.step?.number !== step) void player.open(step);
+      });
+      offs.push(unfollow);
+    },
+  });
+  for (const off of offs) off();
+  await client.leave();
+  process.exit(code_);
+}
+
+export function registerClass(program: Command): void {
+  const cls = program
+    .command('class')
+    .description('classroom mode: the instructor sees the room live, the room follows the slides');
+  cls
+    .command('serve')
+    .description('open a class on this machine: prints the join code and the dashboard link')
+    .option('--port <n>', 'the port attendees join on (0: any free port)', '7070')
+    .option('--host <address>', 'the address to listen on (0.0.0.0: every interface)', '0.0.0.0')
+    .option('--stuck-minutes <n>', 'an attendee is stuck after this long without progress', '5')
+    .option('--new', 'start a new class (new code, empty room) instead of the saved one')
+    .option('--file <path>', 'where the class is saved (default: one file per port)')
+    .option('--no-qr', 'do not draw the join command as a QR code')
+    .action(serve);
+  cls
+    .command('join <address> <code> [lesson]')
+    .description('join a class (HOST:PORT and the code the instructor shows) and open a lesson')
+    .option('--name <name>', 'the name the instructor sees (default: your user name)')
+    .option('--no-follow', "do not follow the instructor's slides")
+    .action(join);
+  for (const c of cls.commands) c.exitOverride();
+}
