@@ -3,17 +3,19 @@ import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
 import { sweepAtStart } from '../startup-sweep.js';
+import { vmOptions } from './start.js';
 
 /** The TUI home screen, then the lesson the learner chose. Returns the exit status. */
-async function homeTui(notice: string | undefined): Promise<number> {
+async function homeTui(notice: string | undefined, vm: boolean): Promise<number> {
   const { runHome } = await import('../../ui/app/run-home.js');
-  const { code, choice } = await runHome({ notice });
+  const { code, choice } = await runHome({ notice, vm });
   if (choice === undefined) return code;
   const { runPlayer, runPresent } = await import('../../ui/app/main.js');
   const { loadLessonCached } = await import('../../lessons/catalog.js');
   const file = choice.slice(choice.indexOf(':') + 1);
   const lesson = await loadLessonCached(file);
-  return choice.startsWith('present:') ? runPresent(lesson) : runPlayer(lesson);
+  const options = await vmOptions(vm);
+  return choice.startsWith('present:') ? runPresent(lesson, options) : runPlayer(lesson, options);
 }
 
 /**
@@ -22,7 +24,8 @@ async function homeTui(notice: string | undefined): Promise<number> {
  */
 export function registerHome(program: Command): void {
   // Extra words reach this action only when they name no command: say so plainly.
-  program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
+  program.option('--vm', 'run the lessons in a throwaway cgroup v2 VM (the TUI stays here)');
+  program.allowExcessArguments(true).action(async (opts: { vm?: boolean }, cmd: Command) => {
     const [unknown] = cmd.args;
     if (unknown !== undefined) {
       throw new LabError(`unknown command '${unknown}'`, {
@@ -32,7 +35,7 @@ export function registerHome(program: Command): void {
     if (process.stdout.isTTY && process.stdin.isTTY) {
       // What the start-up sweep removed is said on the home screen (and after it, here).
       const swept = await sweepAtStart();
-      process.exit(await homeTui(swept));
+      process.exit(await homeTui(swept, opts.vm === true));
     }
     await sweepAtStart();
     const lines = [

@@ -5,7 +5,7 @@
  */
 import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
-import { lessonFor } from './start.js';
+import { lessonFor, vmOptions } from './start.js';
 import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
 
@@ -14,7 +14,9 @@ export function registerPresent(program: Command): void {
     .command('present [lesson]')
     .description('presenter mode: one step per slide, demos typed live into a lab shell')
     .option('--notes', 'show the presenter notes, following contlab present in another terminal')
-    .action(async (ref: string | undefined, opts: { notes?: boolean }) => {
+    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the slides stay in this terminal)')
+    .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ notes?: boolean; vm?: boolean }>();
       if (opts.notes === true) {
         requireTerminal('present --notes');
         const { runNotes } = await import('../../ui/app/main.js');
@@ -24,6 +26,6 @@ export function registerPresent(program: Command): void {
       requireTerminal('present');
       await sweepAtStart();
       const { runPresent } = await import('../../ui/app/main.js');
-      process.exit(await runPresent(lesson));
+      process.exit(await runPresent(lesson, await vmOptions(opts.vm)));
     });
 }

@@ -5,6 +5,7 @@
 import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
+import type { ConnectLab } from '../../ui/app/main.js';
 import type { Lesson } from '../../ui/lessons/lessons-api.js';
 import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
@@ -21,15 +22,25 @@ export async function lessonFor(ref: string | undefined): Promise<Lesson> {
   return loadLessonCached(first.file);
 }
 
+/** With --vm: the player's lab comes from the VM (see ui/app/remote/vm-lab.ts). */
+export async function vmOptions(vm: boolean | undefined): Promise<{ connect?: ConnectLab }> {
+  if (vm !== true) return {};
+  const { connectVm } = await import('../../ui/app/remote/vm-lab.js');
+  return { connect: connectVm() };
+}
+
 export function registerStart(program: Command): void {
   program
     .command('start [lesson]')
     .description('open a lesson in the lesson player (default: continue where you left off)')
-    .action(async (ref: string | undefined) => {
+    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the player stays in this terminal)')
+    .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+      // --vm before or after `start` (contlab --vm start, contlab start --vm).
+      const opts = cmd.optsWithGlobals<{ vm?: boolean }>();
       const lesson = await lessonFor(ref);
       requireTerminal('start');
       await sweepAtStart();
       const { runPlayer } = await import('../../ui/app/main.js');
-      process.exit(await runPlayer(lesson));
+      process.exit(await runPlayer(lesson, await vmOptions(opts.vm)));
     });
 }

@@ -100,6 +100,32 @@ export function registerVm(program: Command): void {
     await runCommand(['bash', '-l'], flags, true);
   });
 
+  // Inside the VM (contlab --vm): serves the lesson's lab to the TUI on the host.
+  vm.command('agent', { hidden: true })
+    .description("serve a lesson's lab to the host's player (runs inside the VM)")
+    .action(async () => {
+      const [
+        { openGuestPort },
+        { serveLab },
+        { openLocalLab },
+        { loadLessonFile },
+        { progressFile },
+      ] = await Promise.all([
+        import('../../engine/vm/guest-port.js'),
+        import('../../ui/app/remote/serve.js'),
+        import('../../ui/app/local/lab.js'),
+        import('../../lessons/load.js'),
+        import('../../lessons/progress/store.js'),
+      ]);
+      ensureLabDirs();
+      await serveLab(openGuestPort('agent'), {
+        loadLesson: async (file) => loadLessonFile(file),
+        openLab: (lesson) => openLocalLab(lesson),
+        progressFile: progressFile(),
+      });
+      process.exit(0);
+    });
+
   vm.command('fetch')
     .description("download Debian's cloud kernel for the VM (once; later runs are offline)")
     .action(async () => {

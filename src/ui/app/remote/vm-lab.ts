@@ -1,0 +1,82 @@
+/**
+ * `--vm`: the lesson's lab in a throwaway cgroup v2 VM, the TUI on this machine. The VM
+ * (src/engine/vm) runs `contlab vm agent`, which serves the lab through the VM's agent port
+ * (serve.ts); here it is a LabConnection like a local lab (client.ts). Nothing is changed on
+ * this machine's kernel: the lab's cgroups, namespaces, mounts and daemons are the VM's.
+ */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { LabError } from '../../../engine/errors.js';
+import { labHome } from '../../../engine/paths.js';
+import { contlabBin } from '../../../engine/repo.js';
+import { runInVm } from '../../../engine/vm/run.js';
+import { scaled } from '../../../engine/time-scale.js';
+import { progressFile } from '../../../lessons/progress/store.js';
+import type { Lesson } from '../../lessons/lessons-api.js';
+import type { LabConnection } from '../lab-connection.js';
+import { remoteLab } from './client.js';
+
+/** Where the VM's console and the agent's messages go (the TUI owns the terminal). */
+export const vmLogFile = (): string => join(labHome(), 'vm-lab.log');
+
+export interface VmLabOptions {
+  /** Told how far the VM has come, for a start-up message. */
+  onProgress?: (what: string) => void;
+}
+
+export async function openVmLab(
+  lesson: Lesson,
+  options: VmLabOptions = {},
+): Promise<LabConnection> {
+  const log = createWriteStream(vmLogFile());
+  let onSocket: (s: Socket) => void = () => undefined;
+  const socket = new Promise<Socket>((resolve) => (onSocket = resolve));
+  options.onProgress?.('booting the VM');
+  const vm = runInVm({
+    argv: [contlabBin, 'vm', 'agent'],
+    cwd: '/',
+    // One thread pool thread waits on the agent port for good; the observer needs the rest.
+    env: { UV_THREADPOOL_SIZE: '8' },
+    stdout: log,
+    stderr: log,
+    console: log,
+    onStarted: (machine) => void machine.port('agent').then(onSocket),
+  });
+  // Whatever ends the VM before the lab is open is the reason it did not open.
+  const ended = vm.then(
+    (r) =>
+      new LabError(`the VM stopped before the lab opened (exit ${r.exitCode}); see ${vmLogFile()}`),
+    (err: unknown) => err,
+  );
+  const sock = await Promise.race([socket, ended.then((e) => Promise.reject(e))]);
+  options.onProgress?.('opening the lab in the VM');
+  const lab = await Promise.race([
+    remoteLab(sock, {
+      file: lesson.file,
+      progressFile: progressFile(),
+      openTimeoutMs: scaled(300_000),
+    }),
+    ended.then((e) => Promise.reject(e)),
+  ]);
+  return {
+    ...lab,
+    close: async () => {
+      await lab.close();
+      // The agent has closed the lab; the VM powers off by itself. It is killed if it dawdles.
+      await Promise.race([vm.catch(() => undefined), new Promise((r) => setTimeout(r, 30_000))]);
+      log.end();
+    },
+  };
+}
+
+/**
+ * The player's `connect` for --vm. Until the player takes the screen, the terminal says
+ * what the VM is doing: under software emulation the boot takes a while.
+ */
+export function connectVm(
+  stderr: NodeJS.WriteStream = process.stderr,
+): (l: Lesson) => Promise<LabConnection> {
+  return (lesson) =>
+    openVmLab(lesson, { onProgress: (what) => stderr.write(`contlab --vm: ${what}...\n`) });
+}
