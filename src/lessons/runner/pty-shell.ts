@@ -17,7 +17,13 @@ const SHELLS = new Set(['bash', 'sh', 'ash', 'dash', 'zsh', 'busybox']);
  * `"terminal": true`): the learner types into the shell behind the relay.
  */
 const RELAYS = new Set(['runc']);
+/** How long output must pause before a line counts as finished when no prompt showed. */
 const QUIET_MS = 150;
+/**
+ * The same after a fresh prompt: the shell has said it is done, the pause only lets the
+ * last bytes arrive. Not stretched by the time scale: on a slow VM this wait is per line.
+ */
+const PROMPTED_QUIET_MS = 60;
 const POLL_MS = 40;
 /** A background job's processes must stay unchanged this long to count as started. */
 const BACKGROUND_QUIET_MS = 200;
@@ -59,7 +65,8 @@ export class LabShell {
     });
     await recordProcess(lab, term.pid);
     const shell = new LabShell(term);
-    await shell.waitIdle(scaled(10_000));
+    const prompted = await shell.waitPrompt('', 0, scaled(10_000));
+    await shell.waitIdle(scaled(10_000), prompted ? PROMPTED_QUIET_MS : scaled(QUIET_MS));
     return shell;
   }
 
@@ -77,9 +84,10 @@ export class LabShell {
     const from = this.received;
     this.term.write(`${line}\r`);
     await this.waitEcho(line, from, Math.min(timeoutMs, scaled(ECHO_WAIT_MS)));
-    await this.waitPrompt(line, from, Math.min(timeoutMs, scaled(PROMPT_WAIT_MS)));
-    await sleep(QUIET_MS);
-    if (!(await this.waitIdle(timeoutMs))) return false;
+    const prompted = await this.waitPrompt(line, from, Math.min(timeoutMs, scaled(PROMPT_WAIT_MS)));
+    if (!prompted) await sleep(QUIET_MS);
+    if (!(await this.waitIdle(timeoutMs, prompted ? PROMPTED_QUIET_MS : scaled(QUIET_MS))))
+      return false;
     if (/[^&]&\s*$/.test(line)) await this.waitBackgroundSettled(scaled(BACKGROUND_MAX_MS));
     return true;
   }
@@ -122,7 +130,7 @@ export class LabShell {
    * idle while it is still starting up; its first prompt says it reads input now. Commands
    * that never print a prompt just cost this wait once.
    */
-  private async waitPrompt(line: string, from: number, timeoutMs: number): Promise<void> {
+  private async waitPrompt(line: string, from: number, timeoutMs: number): Promise<boolean> {
     const typed = squash(line).slice(-24);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !this.exited) {
@@ -131,16 +139,21 @@ export class LabShell {
         plain(fresh === 0 ? '' : this.transcript.slice(-fresh))
           .split('\n')
           .pop() ?? '';
-      if (/[#$>%] ?$/.test(last) && (typed === '' || !squash(last).endsWith(typed))) return;
+      if (/[#$>%] ?$/.test(last) && (typed === '' || !squash(last).endsWith(typed))) return true;
       await sleep(POLL_MS);
     }
+    return false;
   }
 
-  async waitIdle(timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until the terminal's foreground process is a shell reading input, twice in a row,
+   * with no output for `quietMs`.
+   */
+  async waitIdle(timeoutMs: number, quietMs = scaled(QUIET_MS)): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let idleTicks = 0;
     while (Date.now() < deadline && !this.exited) {
-      const quiet = Date.now() - this.lastOutput >= scaled(QUIET_MS);
+      const quiet = Date.now() - this.lastOutput >= quietMs;
       idleTicks = quiet && this.atPrompt() ? idleTicks + 1 : 0;
       if (idleTicks >= 2) return true;
       await sleep(POLL_MS);
