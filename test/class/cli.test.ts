@@ -85,6 +85,20 @@ describe('contlab class join, then contlab monitor --class', () => {
     view.press('q');
     expect((await view.exited()).exitCode).toBe(0);
 
+    // The attendee stops following the instructor's slides by key, and starts again.
+    expect(row.following).toBe(true);
+    for (const following of [false, true]) {
+      player.press('ctrlT');
+      player.press('w');
+      await player.waitForText(following ? /(?<!not )following the instructor/ : /not following/);
+      await until(async () => {
+        const a = (await fetchRoom(server.port, server.key)).attendees.find(
+          (x) => x.name === 'ignored',
+        );
+        return a?.following === following ? a : undefined;
+      }, `following ${following} in the room`);
+    }
+
     player.press('ctrlT');
     player.press('q');
     await player.exited(60_000);

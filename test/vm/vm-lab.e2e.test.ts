@@ -45,8 +45,10 @@ describe('contlab start --vm', () => {
       ui.press('ctrlT');
       ui.press('1');
       await ui.waitForText('checkpoint passed', 300_000);
-      // While the VM runs, this machine has no cgroup of the lab (only other labs' ones).
-      expect(hostLabCgroups().filter((c) => !before.includes(c))).toEqual([]);
+      // While the VM runs, this machine has no cgroup of this lab (its session is named for
+      // the player's PID; other labs on this machine may come and go meanwhile).
+      const mine = new RegExp(`/session-${ui.pid}-\\d+$`);
+      expect(hostLabCgroups().filter((c) => !before.includes(c) && mine.test(c))).toEqual([]);
       await ui.type('hostname; cat /proc/self/cgroup\r');
       await ui.waitForText(/contlab-vm\s*$/m, 120_000);
       const frame = await ui.waitForText(/0::\/contlab\/session-\d+-\d+\/shell/, 120_000);

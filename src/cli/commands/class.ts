@@ -138,6 +138,13 @@ async function join(address: string, code: string, ref: string | undefined, opts
           offs.push(attended.detach);
         },
       }),
+    // The player's key turns following on and off; the room sees it through the reporter.
+    follow: {
+      get: () => reporter?.following ?? opts.follow,
+      set: (on) => {
+        if (reporter !== undefined) reporter.following = on;
+      },
+    },
     attach: (player) => {
       if (reporter === undefined) return;
       // Follow mode: the presenter's slide of this lesson opens that step here.

@@ -8,6 +8,7 @@
  */
 import type { Lesson } from '../lessons/lessons-api.js';
 import { LiveStore } from '../state/live-store.js';
+import type { FollowSwitch } from '../state/follow-switch.js';
 import { PlayerStore } from '../state/player-store.js';
 import { removePosition, writePosition } from '../state/present-link.js';
 import { EmbeddedTerminal, type OpenShell } from '../terminal/embedded-terminal.js';
@@ -40,6 +41,8 @@ export interface PlayOptions extends ScreenOptions {
   connect?: ConnectLab;
   /** Called with the player before its first step opens (classroom mode follows slides). */
   attach?: (player: PlayerStore) => void;
+  /** In a class: whether the player follows the instructor's slides, turned by a key. */
+  follow?: FollowSwitch;
 }
 
 /** The shell's first size: the window's, before the layout gives it its pane. */
@@ -125,6 +128,7 @@ export async function runPlayer(lesson: Lesson, options: PlayOptions = {}): Prom
       store: stage.store,
       terminal: stage.terminal,
       live: stage.live,
+      ...(options.follow === undefined ? {} : { follow: options.follow }),
     }),
   );
 }

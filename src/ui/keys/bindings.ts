@@ -145,6 +145,13 @@ export const BINDINGS: readonly Binding[] = [
     footer: 'live',
   },
   {
+    id: 'toggle-follow',
+    keys: ['w'],
+    description: "in a class (contlab class join): follow the instructor's slides on/off",
+    contexts: PLAYER,
+    command: { kind: 'toggle-follow' },
+  },
+  {
     id: 'next-panel',
     keys: [']'],
     description: 'next panel: processes, namespaces, cgroup, capabilities, mounts',

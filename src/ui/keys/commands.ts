@@ -27,6 +27,8 @@ export type Command =
   /** Type the step's command `index` (0-based) into the shell and run it. */
   | { kind: 'run-command'; index: number }
   | { kind: 'toggle-panels' }
+  /** Classroom mode: follow the instructor's slides, or stop following. */
+  | { kind: 'toggle-follow' }
   | { kind: 'panel'; delta: 1 | -1 }
   | { kind: 'scroll'; by: 'line' | 'page'; delta: 1 | -1 }
   | { kind: 'skip-typing' }

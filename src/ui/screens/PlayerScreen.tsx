@@ -19,6 +19,7 @@ import { useCommands } from '../hooks/use-commands.js';
 import { useWindowSize } from '../hooks/use-window-size.js';
 import { keyFor, PREFIX_CONTEXTS, PREFIX_LABEL, type Context } from '../keys/bindings.js';
 import { PANEL_TABS, type Command, type PanelTab } from '../keys/commands.js';
+import type { FollowSwitch } from '../state/follow-switch.js';
 import type { LiveStore } from '../state/live-store.js';
 import type { PlayerState, PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
@@ -55,10 +56,13 @@ export function PlayerScreen({
   store,
   terminal,
   live,
+  follow,
 }: {
   store: PlayerStore;
   terminal: EmbeddedTerminal;
   live: LiveStore;
+  /** In a class: the switch for following the instructor's slides. */
+  follow?: FollowSwitch;
 }): React.JSX.Element {
   const app = useAppControl();
   const theme = useTheme();
@@ -138,6 +142,16 @@ export function PlayerScreen({
         }
         case 'toggle-panels':
           return setPanelsFlipped((f) => !f);
+        case 'toggle-follow': {
+          if (follow === undefined)
+            return app.notify('not in a class: contlab class join HOST:PORT CODE first');
+          follow.set(!follow.get());
+          return app.notify(
+            follow.get()
+              ? "following the instructor's slides"
+              : "not following the instructor's slides",
+          );
+        }
         case 'panel': {
           const i = PANEL_TABS.indexOf(tab);
           const next = PANEL_TABS[(i + command.delta + PANEL_TABS.length) % PANEL_TABS.length];
@@ -154,7 +168,7 @@ export function PlayerScreen({
         }
       }
     },
-    [app, store, terminal, tab, panelsOn, pageRows, maxScroll],
+    [app, store, terminal, follow, tab, panelsOn, pageRows, maxScroll],
   );
   useCommands(context, run, !help, terminal);
 
