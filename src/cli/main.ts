@@ -17,12 +17,19 @@ import { registerInspect } from './commands/inspect.js';
 import { registerLint } from './commands/lint.js';
 import { registerProgress } from './commands/progress.js';
 import { registerReset } from './commands/reset.js';
+import { registerTranslate } from './commands/translate.js';
 import { registerVerify } from './commands/verify.js';
 import { registerVm } from './commands/vm.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
 import { chalk } from './output.js';
+import {
+  catalogueLanguages,
+  chooseLanguage,
+  languageOfLocale,
+  setLanguage,
+} from '../i18n/index.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -35,6 +42,10 @@ export function buildProgram(): Command {
   const program = new Command('contlab')
     .description('an interactive lab that teaches how Linux containers work, on your own kernel')
     .version(version(), '-V, --version', 'print the contlab version')
+    .option(
+      '--lang <language>',
+      'the language to speak (ru, zh...; default: from LC_ALL, LC_MESSAGES, LANG)',
+    )
     .showSuggestionAfterError(true)
     .exitOverride();
   registerHome(program);
@@ -43,6 +54,7 @@ export function buildProgram(): Command {
   registerImage(program);
   registerInspect(program);
   registerLint(program);
+  registerTranslate(program);
   registerVerify(program);
   registerProgress(program);
   registerReset(program);
@@ -72,8 +84,35 @@ function fail(err: unknown): never {
   process.exit(70);
 }
 
+/** The value of --lang (`--lang ru`, `--lang=ru`) anywhere on the command line, if given. */
+export function langArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return undefined;
+    if (arg === '--lang') return argv[i + 1] ?? '';
+    if (arg.startsWith('--lang=')) return arg.slice('--lang='.length);
+  }
+  return undefined;
+}
+
+/**
+ * Chooses the language before anything is said: --lang, else the locale variables. A
+ * language asked for by --lang that contlab does not speak is an error; one from the
+ * environment falls back to English quietly (a machine's LANG=de_DE is no mistake).
+ */
+function setLanguageFrom(argv: readonly string[]): void {
+  const asked = langArgument(argv);
+  const lang = chooseLanguage(asked);
+  if (asked !== undefined && languageOfLocale(asked) !== lang)
+    throw new LabError(`no "${asked}" edition of contlab`, {
+      remedy: `give --lang one of: ${catalogueLanguages().join(', ')}`,
+    });
+  setLanguage(lang);
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
+    setLanguageFrom(argv.slice(2));
     await buildProgram().parseAsync(argv);
   } catch (err) {
     fail(err);
