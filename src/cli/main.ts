@@ -24,12 +24,8 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
 import { chalk } from './output.js';
-import {
-  catalogueLanguages,
-  chooseLanguage,
-  languageOfLocale,
-  setLanguage,
-} from '../i18n/index.js';
+import { catalogueLanguages, chooseLanguage, languageOfLocale } from '../i18n/locale.js';
+import { setLanguage, t } from '../i18n/messages.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -74,7 +70,7 @@ function fail(err: unknown): never {
   }
   if (err instanceof LabError) {
     process.stderr.write(`${chalk.red('contlab:')} ${err.message}\n`);
-    if (err.remedy) process.stderr.write(`  ${chalk.dim('remedy:')} ${err.remedy}\n`);
+    if (err.remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${err.remedy}\n`);
     process.exit(err.exitCode);
   }
   // Unexpected: still one line, plus where to look, but no stack unless asked for.

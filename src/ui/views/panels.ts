@@ -3,6 +3,7 @@
  * lab made, its cgroup, and the capabilities and mounts of the newest "container" process.
  * One shows at a time, under a strip of their names.
  */
+import { t } from '../../i18n/messages.js';
 import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
 import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
 import type { LiveView } from '../state/live-view.js';
@@ -25,7 +26,7 @@ export function tabStrip(tab: PanelTab, width: number, mono: boolean): Line {
         ? seg(mono ? `[${name(t)}]` : ` ${name(t)} `, { bold: true, inverse: !mono })
         : seg(` ${name(t)} `, { color: 'muted' }),
     );
-  const full = strip((t) => t);
+  const full = strip((name) => t(`panels.tab.${name}`));
   return fitLine(lineWidth(full) <= width ? full : strip((t) => SHORT[t]), width);
 }
 
@@ -34,7 +35,7 @@ function fileName(path: string): string {
 }
 
 function processLines(view: LiveView, width: number, height: number): Line[] {
-  if (view.tree.length === 0) return [[seg('waiting for the lab shell…', { color: 'muted' })]];
+  if (view.tree.length === 0) return [[seg(t('panels.waitingShell'), { color: 'muted' })]];
   // Keep the newest (deepest, last) lines in view when the tree is taller than the panel.
   return view.tree.slice(Math.max(0, view.tree.length - height)).map((l) => {
     const isolated = l.newNamespaces.length > 0;
@@ -153,14 +154,9 @@ function capabilityLines(view: LiveView, width: number): Line[] {
     ),
     ...wrap(
       [
-        seg(
-          dropped.length > 0
-            ? `dropped vs host: ${dropped.join(' ')}`
-            : 'same capabilities as the host',
-          {
-            color: dropped.length > 0 ? 'warn' : 'ok',
-          },
-        ),
+        seg(dropped.length > 0 ? `dropped vs host: ${dropped.join(' ')}` : t('panels.sameCaps'), {
+          color: dropped.length > 0 ? 'warn' : 'ok',
+        }),
       ],
       width,
     ),
