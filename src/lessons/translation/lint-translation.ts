@@ -38,7 +38,7 @@ export function resolveMarkdown(markdown: string, mode: 'v1' | 'v2'): string {
 export function codeSpans(markdown: string): Set<string> {
   const text = markdown.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '');
   const out = new Set<string>();
-  for (const m of text.matchAll(/(`+)([^`](?:[\s\S]*?[^`])?)\1(?!`)/g))
+  for (const m of text.matchAll(/(`+)([^`](?:[\s\S]*?[^`])??)\1(?!`)/g))
     out.add((m[2] ?? '').replace(/\s+/g, ' ').trim());
   return out;
 }
