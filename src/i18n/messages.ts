@@ -45,6 +45,8 @@ export function setLanguage(lang: string): void {
 
 /** A message without arguments, plurals or quotes needs no formatter. */
 const PLAIN = /^[^{}']*$/;
+/** Nor does one whose arguments are all simple (`{count}`): they are put in as they are. */
+const SIMPLE = /^(?:[^{}']|\{\s*[A-Za-z_]\w*\s*\})*$/;
 
 /**
  * Message `id` in the current language (English when the catalogue lacks it), with
@@ -59,6 +61,12 @@ export function t(id: string, values?: MessageValues): string {
   }
   if (text === undefined) return id;
   if (PLAIN.test(text)) return text;
+  if (SIMPLE.test(text) && values !== undefined) {
+    const simple = text.replace(/\{\s*(\w+)\s*\}/g, (all, name: string) =>
+      name in values ? String(values[name]) : all,
+    );
+    if (!/\{\s*\w+\s*\}/.test(simple)) return simple;
+  }
   const key = `${lang}\0${id}`;
   let format = compiled.get(key);
   if (format === undefined) {
