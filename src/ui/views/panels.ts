@@ -59,7 +59,7 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
   if (view.namespaces.length === 0)
     return wrap(
       [
-        seg("every lab process still shares all of the host's namespaces — try unshare", {
+        seg(t('panels.noNamespaces'), {
           color: 'muted',
         }),
       ],
@@ -90,7 +90,7 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
 
 function cgroupLines(view: LiveView, width: number): Line[] {
   const stats = view.cgroup;
-  if (stats === undefined) return [[seg('reading the lab cgroup…', { color: 'muted' })]];
+  if (stats === undefined) return [[seg(t('panels.readingCgroup'), { color: 'muted' })]];
   const lines: Line[] = [[seg(stats.memory?.dir ?? 'no memory controller', { color: 'muted' })]];
   const mem = stats.memory;
   if (mem !== null) {
@@ -133,7 +133,7 @@ function cgroupLines(view: LiveView, width: number): Line[] {
 
 function capabilityLines(view: LiveView, width: number): Line[] {
   const focus = view.focus;
-  if (focus?.caps === undefined) return [[seg('no lab process yet', { color: 'muted' })]];
+  if (focus?.caps === undefined) return [[seg(t('panels.noProcess'), { color: 'muted' })]];
   const { effective, bounding } = focus.caps;
   const dropped = [
     ...new Set([...(bounding.vsHost?.dropped ?? []), ...(effective.vsHost?.dropped ?? [])]),
@@ -147,16 +147,25 @@ function capabilityLines(view: LiveView, width: number): Line[] {
     fitLine(
       [
         seg(
-          `effective ${effective.names.length} caps, bounding ${bounding.names.length} (host: ${host})`,
+          t('panels.capsCount', {
+            effective: effective.names.length,
+            bounding: bounding.names.length,
+            host,
+          }),
         ),
       ],
       width,
     ),
     ...wrap(
       [
-        seg(dropped.length > 0 ? `dropped vs host: ${dropped.join(' ')}` : t('panels.sameCaps'), {
-          color: dropped.length > 0 ? 'warn' : 'ok',
-        }),
+        seg(
+          dropped.length > 0
+            ? t('panels.dropped', { caps: dropped.join(' ') })
+            : t('panels.sameCaps'),
+          {
+            color: dropped.length > 0 ? 'warn' : 'ok',
+          },
+        ),
       ],
       width,
     ),
@@ -168,7 +177,7 @@ function mountLines(view: LiveView, width: number, height: number): Line[] {
   if (focus?.mounts === undefined)
     return wrap(
       [
-        seg('no lab process has a mount namespace of its own — try unshare --mount', {
+        seg(t('panels.noMountNs'), {
           color: 'muted',
         }),
       ],
@@ -179,7 +188,7 @@ function mountLines(view: LiveView, width: number, height: number): Line[] {
     fitLine(
       [
         seg(focus.command, { bold: true }),
-        seg(` (pid ${focus.pid}): ${added.length} mounts of its own, ${removed} host mounts gone`, {
+        seg(t('panels.mountsSummary', { pid: focus.pid, own: added.length, gone: removed }), {
           color: 'muted',
         }),
       ],
