@@ -11,7 +11,7 @@ import { wrap } from '../text/wrap.js';
 
 /** Title letters spaced out, when that fits. */
 function largeTitle(title: string, width: number): string {
-  const spaced = title.toUpperCase().split('').join(' ');
+  const spaced = Array.from(title.toUpperCase()).join(' ');
   return widthOf(spaced) <= width ? spaced : title.toUpperCase();
 }
 
