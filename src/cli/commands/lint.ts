@@ -40,13 +40,14 @@ export function registerLint(program: Command): void {
       }
       const errors = problems.filter((d) => d.severity !== 'warning');
       const warnings = problems.length - errors.length;
-      const what = [
-        plural(report.files.length, 'lesson'),
+      const lessons = plural(report.files.length, 'lesson');
+      const extra = [
         ...(report.translations.length > 0
           ? [plural(report.translations.length, 'translation')]
           : []),
         ...(catalogues.length > 0 ? [plural(catalogues.length, 'catalogue')] : []),
       ].join(', ');
+      const also = extra === '' ? '' : ` (and ${extra})`;
       if (opts.json) {
         printJson({
           files: report.files,
@@ -57,14 +58,18 @@ export function registerLint(program: Command): void {
         });
       } else {
         for (const d of problems) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        if (problems.length === 0) process.stdout.write(`${marks.ok} ${what}, no problems\n`);
+        if (problems.length === 0)
+          process.stdout.write(`${marks.ok} ${lessons}, no problems${also}\n`);
         else if (errors.length === 0)
-          process.stdout.write(`${marks.ok} ${what}, no errors (${plural(warnings, 'warning')})\n`);
+          process.stdout.write(
+            `${marks.ok} ${lessons}, no problems${also}, ${plural(warnings, 'warning')}\n`,
+          );
         else {
           const files = new Set(errors.map((d) => d.file)).size;
+          const n = report.files.length;
           process.stderr.write(
-            `${marks.fail} ${plural(errors.length, 'problem')} in ${files} of ${what}` +
-              (warnings > 0 ? ` (and ${plural(warnings, 'warning')})` : '') +
+            `${marks.fail} ${plural(errors.length, 'problem')} in ${files} of ${n} lesson file${n === 1 ? '' : 's'}${also}` +
+              (warnings > 0 ? `, and ${plural(warnings, 'warning')}` : '') +
               '\n',
           );
         }

@@ -85,7 +85,6 @@ export function lintTranslation(
     en.intro,
     proseFor(tr.intro, undefined),
     tr.headPos.title,
-    0,
     headFresh,
     'the introduction',
   );
@@ -192,32 +191,33 @@ class Checker {
     english: string,
     translated: string,
     pos: SourcePos,
-    _index: number,
     fresh: boolean,
     what: string,
   ): void {
-    const reported = new Set<string>();
-    for (const mode of ['v1', 'v2'] as const) {
-      const want = codeSpans(resolveMarkdown(english, mode));
-      const have = codeSpans(resolveMarkdown(translated, mode));
-      for (const c of have)
-        if (!want.has(c) && !reported.has(`+${c}`)) {
-          reported.add(`+${c}`);
-          this.drift(
-            fresh,
-            this.find(`\`${c}`, pos),
-            `\`${c}\` in ${what} is not in the English text (inline code is copied as it is)`,
-          );
-        }
-      for (const c of want)
-        if (!have.has(c) && !reported.has(`-${c}`)) {
-          reported.add(`-${c}`);
-          this.drift(
-            fresh,
-            pos,
-            `${what} lacks \`${c}\`, which the English text has (on cgroup ${mode})`,
-          );
-        }
+    const want = {
+      v1: codeSpans(resolveMarkdown(english, 'v1')),
+      v2: codeSpans(resolveMarkdown(english, 'v2')),
+    };
+    const have = {
+      v1: codeSpans(resolveMarkdown(translated, 'v1')),
+      v2: codeSpans(resolveMarkdown(translated, 'v2')),
+    };
+    const extra = new Set([...have.v1].filter((c) => !want.v1.has(c)));
+    for (const c of have.v2) if (!want.v2.has(c)) extra.add(c);
+    for (const c of extra)
+      this.drift(
+        fresh,
+        this.find(`\`${c}`, pos),
+        `\`${c}\` in ${what} is not in the English text (inline code is copied as it is)`,
+      );
+    const lacks = (mode: 'v1' | 'v2'): string[] =>
+      [...want[mode]].filter((c) => !have[mode].has(c));
+    const v1 = lacks('v1');
+    const v2 = lacks('v2');
+    for (const c of new Set([...v1, ...v2])) {
+      const only =
+        v1.includes(c) && v2.includes(c) ? '' : ` (on cgroup ${v1.includes(c) ? 'v1' : 'v2'})`;
+      this.drift(fresh, pos, `${what} lacks \`${c}\`, which the English text has${only}`);
     }
   }
 
@@ -231,7 +231,7 @@ class Checker {
       this.out.push(
         warning(this.file, tr.pos, `${what}: the text is still the English one: translate it`),
       );
-    this.spans(en.prose, prose, tr.pos, 0, fresh, `the text of ${what}`);
+    this.spans(en.prose, prose, tr.pos, fresh, `the text of ${what}`);
 
     // Code blocks shown as they are: the English ones, unchanged.
     tr.display.forEach((d, i) => {
@@ -259,7 +259,7 @@ class Checker {
     this.count(fresh, tr, en.hints.length, tr.hints, 'hint', what);
     tr.hints.forEach((h, i) => {
       const e = en.hints[i];
-      if (e !== undefined) this.spans(e, h.text, h.pos, i, fresh, `hint ${i + 1}`);
+      if (e !== undefined) this.spans(e, h.text, h.pos, fresh, `hint ${i + 1}`);
     });
     this.count(fresh, tr, en.notes.length, tr.notes, 'notes', what);
     this.count(fresh, tr, en.quizzes.length, tr.quizzes, 'quiz', what);
@@ -278,16 +278,15 @@ class Checker {
           this.find('answer:', q.pos),
           `answer: ${q.answer}, but the English quiz's answer is ${e.answer} (the answer is the English one's: keep the choices in its order)`,
         );
-      this.spans(e.question, q.question, q.pos, i, fresh, 'the quiz question');
+      this.spans(e.question, q.question, q.pos, fresh, 'the quiz question');
       q.choices.forEach((c, j) => {
         const ec = e.choices[j];
         if (ec === undefined) return;
-        this.spans(ec.text, c.text, q.pos, j, fresh, `quiz choice ${j + 1}`);
+        this.spans(ec.text, c.text, q.pos, fresh, `quiz choice ${j + 1}`);
         this.spans(
           ec.explain,
           c.explain,
           q.pos,
-          j,
           fresh,
           `the explanation of quiz choice ${j + 1}`,
         );
