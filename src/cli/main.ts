@@ -92,16 +92,19 @@ export function langArgument(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Chooses the language before anything is said: --lang, else the locale variables. A
- * language asked for by --lang that contlab does not speak is an error; one from the
- * environment falls back to English quietly (a machine's LANG=de_DE is no mistake).
+ * Chooses the language before anything is said: --lang, else the locale variables. Asked
+ * for by --lang, any language is taken (a translator starts a new one with `contlab
+ * translate --lang id` before it has a catalogue; what it lacks is said in English). From
+ * the environment, only a language contlab has a catalogue for (a machine's LANG=de_DE
+ * is no request for German lessons).
  */
 function setLanguageFrom(argv: readonly string[]): void {
   const asked = langArgument(argv);
-  const lang = chooseLanguage(asked);
-  if (asked !== undefined && languageOfLocale(asked) !== lang)
-    throw new LabError(`no "${asked}" edition of contlab`, {
-      remedy: `give --lang one of: ${catalogueLanguages().join(', ')}`,
+  if (asked === undefined) return setLanguage(chooseLanguage(undefined));
+  const lang = languageOfLocale(asked);
+  if (lang === undefined)
+    throw new LabError(`--lang ${asked}: not a language code`, {
+      remedy: `give a code like ${catalogueLanguages().join(', ')}`,
     });
   setLanguage(lang);
 }

@@ -84,3 +84,9 @@ export function t(id: string, values?: MessageValues): string {
     return text; // a value the message needs was not given
   }
 }
+
+/** The name of language `code` in the current language (the code itself when unknown). */
+export function languageName(code: string): string {
+  const name = t(`language.${code}`);
+  return name === `language.${code}` ? code : name;
+}

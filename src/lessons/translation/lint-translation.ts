@@ -187,13 +187,7 @@ class Checker {
   }
 
   /** The inline code of the English text is the inline code of the translation, per cgroup version. */
-  spans(
-    english: string,
-    translated: string,
-    pos: SourcePos,
-    fresh: boolean,
-    what: string,
-  ): void {
+  spans(english: string, translated: string, pos: SourcePos, fresh: boolean, what: string): void {
     const want = {
       v1: codeSpans(resolveMarkdown(english, 'v1')),
       v2: codeSpans(resolveMarkdown(english, 'v2')),
@@ -222,7 +216,7 @@ class Checker {
   }
 
   step(en: SourceStep, tr: TranslatedStep): void {
-    const fresh = this.hash(tr.source, en.hash, tr.metaPos, `step "${en.id}"`);
+    const fresh = this.hash(tr.source, en.hash, tr.sourcePos, `step "${en.id}"`);
     const what = `step "${en.id}"`;
     const prose = proseFor(tr.prose, undefined);
     if (prose === '' && en.prose !== '')
@@ -283,13 +277,7 @@ class Checker {
         const ec = e.choices[j];
         if (ec === undefined) return;
         this.spans(ec.text, c.text, q.pos, fresh, `quiz choice ${j + 1}`);
-        this.spans(
-          ec.explain,
-          c.explain,
-          q.pos,
-          fresh,
-          `the explanation of quiz choice ${j + 1}`,
-        );
+        this.spans(ec.explain, c.explain, q.pos, fresh, `the explanation of quiz choice ${j + 1}`);
       });
     });
 

@@ -56,8 +56,10 @@ export interface TranslatedStep {
   /** Code blocks shown as they are: copies of the English step's. */
   display: Located[];
   pos: SourcePos;
-  /** Where its ```step block is (where lint points for the id and the hash). */
+  /** Where its ```step block is (where lint points for the id). */
   metaPos: SourcePos;
+  /** Where its `source:` hash is (or its ```step block, without one). */
+  sourcePos: SourcePos;
 }
 
 export interface Translation {
@@ -156,6 +158,7 @@ export function parseTranslation(
         display: [],
         pos: startOf(node),
         metaPos: startOf(node),
+        sourcePos: startOf(node),
       });
       metaSeen = false;
       continue;
@@ -203,7 +206,10 @@ export function parseTranslation(
         }
         metaSeen = true;
         current.metaPos = pos;
-        const meta = yamlOf(node, origin, stepSchema, 'step');
+        current.sourcePos = pos;
+        const meta = yamlOf(node, origin, stepSchema, 'step', (at) => {
+          current.sourcePos = at(['source']);
+        });
         if (meta !== undefined) {
           current.id = meta.id;
           current.source = meta.source;
@@ -277,10 +283,12 @@ export function parseTranslation(
     origin: SourcePos,
     schema: z.ZodType<T>,
     what: string,
+    positions?: (posAt: (path: readonly PropertyKey[]) => SourcePos) => void,
   ): T | undefined {
     const y = parseYaml({ file, text: node.value, origin });
     diagnostics.push(...y.diagnostics);
     if (y.parsed === undefined) return undefined;
+    positions?.(y.parsed.posAt);
     const r = validate(file, y.parsed, schema, what);
     diagnostics.push(...r.diagnostics);
     return r.value;

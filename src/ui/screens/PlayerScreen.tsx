@@ -4,7 +4,7 @@
  * has the keys first (the app's keys follow Ctrl-T there); Ctrl-T Tab gives them to the
  * lesson, where single letters work.
  */
-import { t } from '../../i18n/messages.js';
+import { languageName, t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useAppControl } from '../app/app-control.js';
@@ -46,7 +46,7 @@ function lessonKeys(context: Context, state: PlayerState): LessonKeys {
 function languageNote(lesson: PlayerStore['lesson']): string | undefined {
   const l = lesson.language;
   if (l === undefined) return undefined;
-  const language = t(`language.${l.wanted}`);
+  const language = languageName(l.wanted);
   if (l.fallback === 'untranslated') return t('player.inEnglish', { language });
   if (l.fallback === 'broken') return t('player.translationBroken', { language });
   return undefined;
