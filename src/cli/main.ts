@@ -17,12 +17,15 @@ import { registerInspect } from './commands/inspect.js';
 import { registerLint } from './commands/lint.js';
 import { registerProgress } from './commands/progress.js';
 import { registerReset } from './commands/reset.js';
+import { registerTranslate } from './commands/translate.js';
 import { registerVerify } from './commands/verify.js';
 import { registerVm } from './commands/vm.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
 import { chalk } from './output.js';
+import { catalogueLanguages, chooseLanguage, languageOfLocale } from '../i18n/locale.js';
+import { setLanguage, t } from '../i18n/messages.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -35,6 +38,10 @@ export function buildProgram(): Command {
   const program = new Command('contlab')
     .description('an interactive lab that teaches how Linux containers work, on your own kernel')
     .version(version(), '-V, --version', 'print the contlab version')
+    .option(
+      '--lang <language>',
+      'the language to speak (ru, zh...; default: from LC_ALL, LC_MESSAGES, LANG)',
+    )
     .showSuggestionAfterError(true)
     .exitOverride();
   registerHome(program);
@@ -43,6 +50,7 @@ export function buildProgram(): Command {
   registerImage(program);
   registerInspect(program);
   registerLint(program);
+  registerTranslate(program);
   registerVerify(program);
   registerProgress(program);
   registerReset(program);
@@ -62,7 +70,7 @@ function fail(err: unknown): never {
   }
   if (err instanceof LabError) {
     process.stderr.write(`${chalk.red('contlab:')} ${err.message}\n`);
-    if (err.remedy) process.stderr.write(`  ${chalk.dim('remedy:')} ${err.remedy}\n`);
+    if (err.remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${err.remedy}\n`);
     process.exit(err.exitCode);
   }
   // Unexpected: still one line, plus where to look, but no stack unless asked for.
@@ -72,8 +80,38 @@ function fail(err: unknown): never {
   process.exit(70);
 }
 
+/** The value of --lang (`--lang ru`, `--lang=ru`) anywhere on the command line, if given. */
+export function langArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return undefined;
+    if (arg === '--lang') return argv[i + 1] ?? '';
+    if (arg.startsWith('--lang=')) return arg.slice('--lang='.length);
+  }
+  return undefined;
+}
+
+/**
+ * Chooses the language before anything is said: --lang, else the locale variables. Asked
+ * for by --lang, any language is taken (a translator starts a new one with `contlab
+ * translate --lang id` before it has a catalogue; what it lacks is said in English). From
+ * the environment, only a language contlab has a catalogue for (a machine's LANG=de_DE
+ * is no request for German lessons).
+ */
+function setLanguageFrom(argv: readonly string[]): void {
+  const asked = langArgument(argv);
+  if (asked === undefined) return setLanguage(chooseLanguage(undefined));
+  const lang = languageOfLocale(asked);
+  if (lang === undefined)
+    throw new LabError(`--lang ${asked}: not a language code`, {
+      remedy: `give a code like ${catalogueLanguages().join(', ')}`,
+    });
+  setLanguage(lang);
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
+    setLanguageFrom(argv.slice(2));
     await buildProgram().parseAsync(argv);
   } catch (err) {
     fail(err);

@@ -12,13 +12,15 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { messageOf } from '../engine/errors.js';
-import type { CgroupVersion, Lesson } from './format/model.js';
+import { language } from '../i18n/current.js';
+import type { CgroupVersion, Lesson, LessonLanguage } from './format/model.js';
 import { hostCgroupVersion } from './format/modes.js';
 import { lessonFiles, lessonsDir } from './discovery.js';
 import { stepMarks, summarise, type StepMark } from './progress/operations.js';
 import type { Progress } from './progress/schema.js';
 import { ProgressStore, progressDir } from './progress/store.js';
 import { unmetRequirements } from './session/requirements.js';
+import { translationFile } from './translation/files.js';
 
 export interface CatalogEntry {
   file: string;
@@ -34,6 +36,8 @@ export interface CatalogEntry {
   resumeStep: number;
   started: boolean;
   updatedAt: string | undefined;
+  /** Set when another language than English was asked for (see Lesson.language). */
+  language?: LessonLanguage;
 }
 
 export interface Catalog {
@@ -56,6 +60,7 @@ function entryOf(lesson: Lesson, progress: Progress, hostChecks: boolean): Catal
     resumeStep: summary.resume.number,
     started: lp !== undefined,
     updatedAt: lp?.updatedAt,
+    ...(lesson.language === undefined ? {} : { language: lesson.language }),
   };
 }
 
@@ -72,7 +77,7 @@ interface CacheFile {
   lessons: Record<string, { hash: string; parsed: Parsed }>;
 }
 
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 function cacheFile(): string {
   return join(progressDir(), 'cache', 'catalog.json');
@@ -81,7 +86,7 @@ function cacheFile(): string {
 /** Sizes and times of the lesson modules (compiled or source) under `root`. */
 function moduleStamps(root: string): string[] {
   const parts: string[] = [];
-  for (const sub of ['', 'format', 'checks']) {
+  for (const sub of ['', 'format', 'checks', 'translation']) {
     const dir = join(root, sub);
     for (const name of readdirSync(dir).sort()) {
       if (!/\.[jt]sx?$/.test(name)) continue;
@@ -106,13 +111,31 @@ function parserKey(): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
-/** The hash the cache keys a lesson file's content by (undefined: it cannot be read). */
-function contentHash(file: string): string | undefined {
+/**
+ * The hash the cache keys a lesson by: its file's content and, in another language than
+ * English, its translation's (or that there is none). Undefined: it cannot be read.
+ */
+function contentHash(file: string, lang: string): string | undefined {
+  const hash = createHash('sha256');
   try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
+    hash.update(readFileSync(file));
   } catch {
     return undefined; // loading it says why
   }
+  if (lang !== 'en') {
+    hash.update(`\0${lang}\0`);
+    try {
+      hash.update(readFileSync(translationFile(file, lang)));
+    } catch {
+      hash.update('untranslated');
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** Where the cache keeps a lesson file's entry in language `lang`. */
+function cacheKey(file: string, lang: string): string {
+  return lang === 'en' ? file : `${file}#${lang}`;
 }
 
 /**
@@ -121,7 +144,7 @@ function contentHash(file: string): string | undefined {
  * it): `contlab start` then opens a lesson without loading the parser. Otherwise parsed now
  * and kept in the cache; a lesson with problems is a LabError naming them.
  */
-export async function loadLessonCached(file: string): Promise<Lesson> {
+export async function loadLessonCached(file: string, lang: string = language()): Promise<Lesson> {
   let parser: string | undefined;
   try {
     parser = parserKey();
@@ -130,16 +153,17 @@ export async function loadLessonCached(file: string): Promise<Lesson> {
   }
   const mode = hostCgroupVersion();
   const cached = parser === undefined ? {} : readCache(parser, mode);
-  const hash = contentHash(file);
-  const hit = cached[file];
+  const hash = contentHash(file, lang);
+  const key = cacheKey(file, lang);
+  const hit = cached[key];
   if (hit !== undefined && hit.hash === hash && 'lesson' in hit.parsed) return hit.parsed.lesson;
-  const lesson = (await import('./load.js')).loadLessonFile(file);
+  const lesson = (await import('./load.js')).loadLessonFile(file, undefined, lang);
   if (parser !== undefined && hash !== undefined)
     writeCache({
       version: CACHE_VERSION,
       parser,
       mode,
-      lessons: { ...cached, [file]: { hash, parsed: { lesson } } },
+      lessons: { ...cached, [key]: { hash, parsed: { lesson } } },
     });
   return lesson;
 }
@@ -173,7 +197,7 @@ function writeCache(cache: CacheFile): void {
 }
 
 /** Every lesson file in `dir`, parsed or from the cache. */
-async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]> {
+async function parseAll(dir: string, lang: string): Promise<{ file: string; parsed: Parsed }[]> {
   let parser: string | undefined;
   try {
     parser = parserKey();
@@ -184,11 +208,12 @@ async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]
   const cached = parser === undefined ? {} : readCache(parser, mode);
   const fresh: CacheFile['lessons'] = {};
   let changed = false;
-  let load: ((file: string) => Lesson) | undefined;
+  let load: typeof import('./load.js').loadLessonFile | undefined;
   const out: { file: string; parsed: Parsed }[] = [];
   for (const file of lessonFiles(dir)) {
-    const hash = contentHash(file);
-    const hit = hash === undefined ? undefined : cached[file];
+    const hash = contentHash(file, lang);
+    const key = cacheKey(file, lang);
+    const hit = hash === undefined ? undefined : cached[key];
     let parsed: Parsed;
     if (hit !== undefined && hit.hash === hash) parsed = hit.parsed;
     else {
@@ -196,12 +221,12 @@ async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]
       // The parser, only when a lesson has to be parsed.
       load ??= (await import('./load.js')).loadLessonFile;
       try {
-        parsed = { lesson: load(file) };
+        parsed = { lesson: load(file, undefined, lang) };
       } catch (err) {
         parsed = { problem: messageOf(err).split('\n')[0] ?? 'cannot be read' };
       }
     }
-    if (hash !== undefined) fresh[file] = { hash, parsed };
+    if (hash !== undefined) fresh[key] = { hash, parsed };
     out.push({ file, parsed });
   }
   if (parser !== undefined && (changed || Object.keys(cached).length !== out.length))
@@ -216,8 +241,9 @@ async function parseAll(dir: string): Promise<{ file: string; parsed: Parsed }[]
  */
 export async function loadCatalog(
   dir: string = lessonsDir(),
-  options: { hostChecks?: boolean } = {},
+  options: { hostChecks?: boolean; lang?: string } = {},
 ): Promise<Catalog> {
+  const lang = options.lang ?? language();
   const store = new ProgressStore();
   let notice: string | undefined;
   let progress: Progress = { version: 1, lessons: {} };
@@ -229,7 +255,7 @@ export async function loadCatalog(
     notice = messageOf(err);
   }
   const entries: CatalogEntry[] = [];
-  for (const { file, parsed } of await parseAll(dir)) {
+  for (const { file, parsed } of await parseAll(dir, lang)) {
     try {
       if ('problem' in parsed) throw new Error(parsed.problem);
       entries.push(entryOf(parsed.lesson, progress, options.hostChecks !== false));

@@ -2,6 +2,7 @@
  * The key table (src/ui/keys/bindings.ts) and what is derived from it: dispatch per context,
  * the prefix, footers and the help. Pure: no terminal, no root.
  */
+import { readCatalogue } from '../../src/i18n/messages.js';
 import { describe, expect, test } from '@jest/globals';
 import {
   BINDINGS,
@@ -74,7 +75,10 @@ describe('the key table', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const b of BINDINGS) {
       expect(b.keys.length).toBeGreaterThan(0);
-      expect(b.description).not.toBe('');
+      // Its description is message key.ID in the catalogue (English the source).
+      expect(readCatalogue('en')[`key.${b.id}`] ?? '').not.toBe('');
+      if (b.footer !== undefined)
+        expect(readCatalogue('en')[`footer.${b.footer}`] ?? '').not.toBe('');
       expect(b.contexts.length).toBeGreaterThan(0);
     }
   });

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/messages.js';
 import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
@@ -28,8 +29,8 @@ export function registerHome(program: Command): void {
   program.allowExcessArguments(true).action(async (opts: { vm?: boolean }, cmd: Command) => {
     const [unknown] = cmd.args;
     if (unknown !== undefined) {
-      throw new LabError(`unknown command '${unknown}'`, {
-        remedy: 'run contlab --help to see the commands',
+      throw new LabError(t('cli.unknownCommand', { name: unknown }), {
+        remedy: t('cli.unknownCommandRemedy'),
       });
     }
     if (process.stdout.isTTY && process.stdin.isTTY) {
@@ -39,17 +40,16 @@ export function registerHome(program: Command): void {
     }
     await sweepAtStart();
     const lines = [
-      chalk.bold('contlab') +
-        ' — learn how Linux containers work by building them on your own kernel',
+      `${chalk.bold('contlab')} — ${t('cli.tagline')}`,
       '',
-      'Start here:',
-      `  ${chalk.cyan('contlab start')}         open a lesson (in a terminal, contlab alone shows the lessons)`,
-      `  ${chalk.cyan('contlab doctor')}        check that this host has everything the lab needs`,
-      `  ${chalk.cyan('contlab image build')}   build the offline busybox lab image (rootfs, OCI layout, docker tarball)`,
-      `  ${chalk.cyan('contlab inspect PID')}   show a process's namespaces, cgroups and capabilities`,
-      `  ${chalk.cyan('contlab cleanup')}       remove everything a stopped lab left behind`,
+      t('cli.startHere'),
+      `  ${chalk.cyan('contlab start')}         ${t('cli.start')}`,
+      `  ${chalk.cyan('contlab doctor')}        ${t('cli.doctor')}`,
+      `  ${chalk.cyan('contlab image build')}   ${t('cli.image')}`,
+      `  ${chalk.cyan('contlab inspect PID')}   ${t('cli.inspect')}`,
+      `  ${chalk.cyan('contlab cleanup')}       ${t('cli.cleanup')}`,
       '',
-      `Run ${chalk.cyan('contlab --help')} for every command.`,
+      t('cli.everyCommand', { command: chalk.cyan('contlab --help') }),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   });

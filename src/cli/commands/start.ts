@@ -2,6 +2,7 @@
  * `contlab start [LESSON]`: the lesson player. Without a lesson it continues the one the
  * learner last worked on (or the first lesson).
  */
+import { t } from '../../i18n/messages.js';
 import '../../ui/app/production-env.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
@@ -18,7 +19,7 @@ export async function lessonFor(ref: string | undefined): Promise<Lesson> {
   if (ref !== undefined) return loadLessonCached(findLessonFile(ref));
   const first = (await loadCatalog()).entries.find((e) => e.unmet.length === 0);
   if (first === undefined)
-    throw new LabError('this host can run none of the lessons', { remedy: 'run contlab doctor' });
+    throw new LabError(t('cli.noLessonRuns'), { remedy: 'run contlab doctor' });
   return loadLessonCached(first.file);
 }
 

@@ -10,14 +10,20 @@ export interface SourcePos {
 export interface Diagnostic extends SourcePos {
   file: string;
   message: string;
+  /** A warning (a translation behind the English) does not fail lint; undefined: an error. */
+  severity?: 'warning';
 }
 
 export function diagnostic(file: string, pos: SourcePos, message: string): Diagnostic {
   return { file, line: pos.line, col: pos.col, message };
 }
 
+export function warning(file: string, pos: SourcePos, message: string): Diagnostic {
+  return { file, line: pos.line, col: pos.col, message, severity: 'warning' };
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.message}`;
+  return `${d.file}:${d.line}:${d.col} ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
 }
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

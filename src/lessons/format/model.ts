@@ -111,4 +111,21 @@ export interface Lesson {
   /** Absolute path of lesson.md, and of its folder. */
   file: string;
   dir: string;
+  /**
+   * Set when a language other than English was asked for: the one the text is in, and why
+   * it is English when it is (no translation yet). Undefined: English, as asked.
+   */
+  language?: LessonLanguage;
+}
+
+/** In which language a lesson is shown, when another than English was asked for. */
+export interface LessonLanguage {
+  /** The language asked for. */
+  wanted: string;
+  /** The language the lesson is shown in: `wanted`, or `en` when there is no usable translation. */
+  shown: string;
+  /** Why it is English: no translation, or one that cannot be read. */
+  fallback?: 'untranslated' | 'broken';
+  /** Parts of the English changed since they were translated (shown translated anyway). */
+  stale?: boolean;
 }

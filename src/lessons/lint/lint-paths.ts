@@ -9,18 +9,31 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LabError } from '../../engine/errors.js';
 import { knownConcepts } from '../concepts.js';
-import { byPosition, diagnostic, type Diagnostic } from '../format/diagnostic.js';
+import { byPosition, diagnostic, warning, type Diagnostic } from '../format/diagnostic.js';
 import type { Lesson } from '../format/model.js';
 import { parseLesson } from '../format/parse-lesson.js';
 import { LESSON_FILE } from '../load.js';
+import { isTranslationFile, translationFile, translationsOf } from '../translation/files.js';
+import { lintTranslation } from '../translation/lint-translation.js';
 import { conceptMismatches } from './concept-rules.js';
 import { stepRules } from './step-rules.js';
 import { undeclaredTools } from './tool-refs.js';
 
 export interface LintReport {
   files: string[];
+  /** The translations linted beside the lessons. */
+  translations: string[];
   lessons: Lesson[];
   diagnostics: Diagnostic[];
+}
+
+export interface LintOptions {
+  /**
+   * Lint the translations into this language only, and hold them to be complete: a lesson
+   * without one, a part behind the English, are errors. Undefined: every translation, and
+   * being behind is a warning.
+   */
+  lang?: string;
 }
 
 /**
@@ -33,7 +46,9 @@ export function lessonFilesAt(path: string): string[] {
     throw new LabError(`${path}: no such file or directory`, {
       remedy: 'give a lesson.md, a lesson folder, or a folder of lessons (like lessons-content)',
     });
-  if (!statSync(abs).isDirectory()) return [abs];
+  // A translation stands for its lesson (whose translations are linted with it).
+  if (!statSync(abs).isDirectory())
+    return [isTranslationFile(abs) ? abs.replace(/\.[a-z]{2,3}\.md$/, '.md') : abs];
   if (existsSync(join(abs, LESSON_FILE))) return [join(abs, LESSON_FILE)];
   const files = readdirSync(abs, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(abs, e.name, LESSON_FILE)))
@@ -44,6 +59,7 @@ export function lessonFilesAt(path: string): string[] {
     files.push(
       ...readdirSync(abs)
         .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
+        .filter((f) => !isTranslationFile(f))
         .map((f) => join(abs, f))
         .sort(),
     );
@@ -55,9 +71,14 @@ export function lessonFilesAt(path: string): string[] {
 }
 
 /** Lints files; `display` turns an absolute path into the one shown (relative to cwd). */
-export function lintFiles(files: readonly string[], display = shownPath): LintReport {
+export function lintFiles(
+  files: readonly string[],
+  display = shownPath,
+  options: LintOptions = {},
+): LintReport {
   const concepts = knownConcepts().ids;
-  const report: LintReport = { files: [...files], lessons: [], diagnostics: [] };
+  const report: LintReport = { files: [...files], translations: [], lessons: [], diagnostics: [] };
+  const untranslated = new Map<string, string[]>();
   const ids = new Map<string, string>();
   for (const abs of files) {
     const file = display(abs);
@@ -90,15 +111,69 @@ export function lintFiles(files: readonly string[], display = shownPath): LintRe
         );
       else ids.set(lesson.id, file);
       if (found.length === 0) report.lessons.push(lesson);
+      found.push(...translationProblems(abs, lesson, display, options, report, untranslated));
     }
     report.diagnostics.push(...found);
   }
+  report.diagnostics.push(...untranslatedSummary(untranslated, options));
   report.diagnostics.sort(byPosition);
   return report;
 }
 
-export function lintPaths(paths: readonly string[]): LintReport {
-  return lintFiles([...new Set(paths.flatMap(lessonFilesAt))]);
+/** The translations of the lesson in `abs` (only into `options.lang`, if given), linted. */
+function translationProblems(
+  abs: string,
+  lesson: Lesson,
+  display: (abs: string) => string,
+  options: LintOptions,
+  report: LintReport,
+  untranslated: Map<string, string[]>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const all = translationsOf(abs);
+  const wanted = options.lang === undefined ? all : all.filter((t) => t.lang === options.lang);
+  if (options.lang !== undefined && wanted.length === 0)
+    untranslated.set(options.lang, [...(untranslated.get(options.lang) ?? []), abs]);
+  for (const { lang, file } of wanted) {
+    report.translations.push(file);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (err) {
+      out.push(
+        diagnostic(display(file), { line: 1, col: 1 }, `cannot read: ${(err as Error).message}`),
+      );
+      continue;
+    }
+    const r = lintTranslation(lesson, file, display(file), source);
+    // Held to be complete: being behind the English is an error too.
+    out.push(
+      ...(options.lang === lang ? r.diagnostics.map(({ severity: _, ...d }) => d) : r.diagnostics),
+    );
+  }
+  return out;
+}
+
+/** Lessons with no translation into the language lint was asked about: one error each. */
+function untranslatedSummary(
+  untranslated: Map<string, string[]>,
+  options: LintOptions,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [lang, files] of untranslated)
+    for (const file of files) {
+      const message = `not translated into "${lang}" yet: contlab translate ${shownPath(dirname(file))} --lang ${lang} writes ${basename(translationFile(file, lang))} to start from`;
+      out.push(
+        options.lang === lang
+          ? diagnostic(shownPath(file), { line: 1, col: 1 }, message)
+          : warning(shownPath(file), { line: 1, col: 1 }, message),
+      );
+    }
+  return out;
+}
+
+export function lintPaths(paths: readonly string[], options: LintOptions = {}): LintReport {
+  return lintFiles([...new Set(paths.flatMap(lessonFilesAt))], shownPath, options);
 }
 
 /** lessons-content/NN-slug/lesson.md: the folder's slug is the lesson's id. */

@@ -1,4 +1,5 @@
 /** Provides the window size, the theme, the notice line and the app controls to screens. */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { WindowSizeContext, type WindowSize } from '../hooks/use-window-size.js';
@@ -47,7 +48,7 @@ export function AppRoot({
         const { quit, guard: next } = pressCtrlC(guard.current, Date.now());
         guard.current = next;
         if (quit) onQuit();
-        else notify('press Ctrl-C again to quit');
+        else notify(t('keys.ctrlCAgain'));
         return quit;
       },
       redraw: () => {

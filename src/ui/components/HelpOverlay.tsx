@@ -9,6 +9,7 @@ import type { Context } from '../keys/bindings.js';
 import type { KeyPress } from '../keys/key-press.js';
 import { seg } from '../text/styled.js';
 import { helpLines } from '../views/help.js';
+import { t } from '../../i18n/messages.js';
 import { TextLines } from './TextLines.js';
 
 export function HelpOverlay({
@@ -25,11 +26,11 @@ export function HelpOverlay({
   const inner = Math.max(1, width - 4);
   const lines = useMemo(
     () => [
-      [seg('Keys', { bold: true })],
+      [seg(t('help.title'), { bold: true })],
       [],
       ...helpLines(contexts, inner),
       [],
-      [seg('↑/↓ scroll, any other key closes this', { color: 'muted' })],
+      [seg(t('help.scroll'), { color: 'muted' })],
     ],
     [contexts, inner],
   );

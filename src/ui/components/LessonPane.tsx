@@ -3,6 +3,7 @@
  * commands (lesson-doc.ts) scrolled to `scroll`, and the checkpoint's state pinned at the
  * bottom under a rule that says how much more there is to scroll.
  */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import type { PlayerState } from '../state/player-store.js';
 import { seg, widthOf, type Line } from '../text/styled.js';
@@ -23,7 +24,9 @@ export function textWidth(width: number): number {
 
 /** The header's text: the open step's number and title. */
 function paneTitle(state: PlayerState): string {
-  return state.step === undefined ? 'lesson' : `${state.step.number}. ${state.step.title}`;
+  return state.step === undefined
+    ? t('player.lessonPane')
+    : `${state.step.number}. ${state.step.title}`;
 }
 
 /** Whether the header (`width` wide) has to cut the title. */
@@ -34,7 +37,7 @@ export function titleCut(state: PlayerState, width: number): boolean {
 /** `── ↑ 12  ↓ 30 more (Ctrl-T ↑↓) ──`: how much of the text is out of view, and how to see it. */
 export function ruleLine(width: number, above: number, below: number, scrollKeys: string): Line {
   const up = above > 0 ? `↑ ${above}` : '';
-  const down = below > 0 ? `↓ ${below} more` : '';
+  const down = below > 0 ? t('lesson.more', { n: below }) : '';
   const both = [up, down].filter(Boolean).join('  ');
   const tight = [above > 0 ? `↑${above}` : '', below > 0 ? `↓${below}` : ''].filter(Boolean);
   // The most that fits with two dashes before it: with the keys, without, or tight.

@@ -1,4 +1,5 @@
 /** The live kernel panels: a strip of their names, and the one chosen below it. */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useTheme } from '../app/theme.js';
 import type { PanelTab } from '../keys/commands.js';
@@ -28,10 +29,10 @@ export function LivePanels({
   return (
     <Box width={width} height={height} flexDirection="column" flexShrink={0} overflow="hidden">
       <PaneHeader
-        text={[seg('live kernel')]}
+        text={[seg(t('panels.liveKernel'))]}
         focused={false}
         width={width}
-        right={[seg(`${nextKey}: next panel`)]}
+        right={[seg(t('panels.nextPanel', { key: nextKey }))]}
       />
       <Box paddingLeft={1} height={1} flexShrink={0}>
         <TextLines lines={[tabStrip(tab, inner, theme.mono)]} width={inner} height={1} />

@@ -1,6 +1,7 @@
 /** Shown instead of a screen when the window is smaller than the layouts need. */
 import { Box, Text } from 'ink';
 import { MIN_COLS, MIN_ROWS } from '../app/layout.js';
+import { t } from '../../i18n/messages.js';
 
 export function TooSmall({
   cols,
@@ -14,11 +15,9 @@ export function TooSmall({
   return (
     <Box width={cols} height={Math.max(1, rows - 1)} flexDirection="column" overflow="hidden">
       <Text bold wrap="wrap">
-        Please enlarge the window to at least {MIN_COLS}x{MIN_ROWS}
+        {t('app.tooSmall', { cols: MIN_COLS, rows: MIN_ROWS })}
       </Text>
-      <Text wrap="wrap">
-        It is {cols}x{rows} now. {quitKey} quits.
-      </Text>
+      <Text wrap="wrap">{t('app.tooSmallNow', { cols, rows, quitKey })}</Text>
     </Box>
   );
 }

@@ -4,6 +4,7 @@
  * app's keys follow the prefix Ctrl-T; Ctrl-C goes to the shell there. Quitting, Ctrl-C
  * twice and redrawing are the app's; every other command goes to `onCommand`.
  */
+import { t } from '../../i18n/messages.js';
 import { useCallback, useRef } from 'react';
 import { useAppControl } from '../app/app-control.js';
 import {
@@ -54,13 +55,13 @@ export function useCommands(
           const command = commandFor(context, key, true);
           if (command !== undefined) dispatch(command);
           else if (key.name !== 'escape')
-            app.notify(`${PREFIX_LABEL} ${key.name}: no such key (? lists them)`);
+            app.notify(t('keys.noSuchKey', { prefix: PREFIX_LABEL, key: key.name }));
         }
         return;
       }
       if (key.seq === PREFIX_SEQ) {
         prefixPending.current = true;
-        app.notify(`${PREFIX_LABEL} … (? for the keys)`);
+        app.notify(t('keys.prefixPressed', { prefix: PREFIX_LABEL }));
         return;
       }
       const direct = commandFor(context, key);
@@ -69,7 +70,7 @@ export function useCommands(
       if (key.seq === '\x03') {
         const now = Date.now();
         if (now - lastCtrlC.current <= CTRL_C_WINDOW_MS)
-          app.notify(`Ctrl-C goes to the shell here: ${PREFIX_LABEL} q quits`);
+          app.notify(t('keys.ctrlCToShell', { prefix: PREFIX_LABEL }));
         lastCtrlC.current = now;
       }
     },

@@ -8,6 +8,7 @@
  * prefix Ctrl-T there (as tmux's Ctrl-B): Ctrl-T and a letter pass through SSH, tmux and
  * screen unchanged, where F-keys often do not. Elsewhere plain keys work.
  */
+import { t } from '../../i18n/messages.js';
 import { describeKey, type KeyPress } from './key-press.js';
 import type { Command } from './commands.js';
 
@@ -34,11 +35,13 @@ export interface Binding {
   keys: readonly KeySpec[];
   /** In prefix contexts: keys that work without the prefix (F11). */
   direct?: readonly KeySpec[];
-  description: string;
   contexts: readonly Context[];
   /** The command; for a range key, made from the number the key stands for (1-based). */
   command: Command | ((n: number) => Command);
-  /** Shown in the footer with this label; bindings with the same label share one entry. */
+  /**
+   * Shown in the footer with this label (message `footer.LABEL`); bindings with the same
+   * label share one entry. What it does, for the help, is message `key.ID`.
+   */
   footer?: string;
   /** Where the footer shows it (default: every context of the binding). */
   footerIn?: readonly Context[];
@@ -51,7 +54,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'check',
     keys: ['c'],
-    description: 'check this step now (checkpoint)',
     contexts: PLAYER,
     command: { kind: 'check' },
     footer: 'check',
@@ -59,7 +61,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'hint',
     keys: ['h'],
-    description: 'the next hint',
     contexts: PLAYER,
     command: { kind: 'hint' },
     footer: 'hint',
@@ -67,7 +68,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'run-command',
     keys: ['1-9'],
-    description: 'type command N of the step into the shell and run it',
     contexts: PLAYER,
     command: (n) => ({ kind: 'run-command', index: n - 1 }),
     footer: 'run',
@@ -75,7 +75,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'next-step',
     keys: ['n', 'right'],
-    description: 'next step',
     contexts: PLAYER,
     command: { kind: 'step', delta: 1 },
     footer: 'step',
@@ -83,7 +82,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'prev-step',
     keys: ['p', 'left'],
-    description: 'previous step',
     contexts: PLAYER,
     command: { kind: 'step', delta: -1 },
     footer: 'step',
@@ -91,7 +89,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'solution',
     keys: ['s'],
-    description: 'the solution (after a hint, or once passed)',
     contexts: PLAYER,
     command: { kind: 'solution' },
     footer: 'solution',
@@ -100,7 +97,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'answer',
     keys: ['A-I'],
-    description: 'answer the quiz',
     contexts: PLAYER,
     command: (n) => ({ kind: 'answer', choice: n - 1 }),
     footer: 'answer',
@@ -109,7 +105,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'scroll-down',
     keys: ['down', 'j'],
-    description: 'scroll the lesson down',
     contexts: PLAYER,
     command: { kind: 'scroll', by: 'line', delta: 1 },
     footer: 'scroll',
@@ -117,7 +112,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'scroll-up',
     keys: ['up', 'k'],
-    description: 'scroll the lesson up',
     contexts: PLAYER,
     command: { kind: 'scroll', by: 'line', delta: -1 },
     footer: 'scroll',
@@ -125,21 +119,18 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'page-down',
     keys: ['pagedown', 'space'],
-    description: 'scroll the lesson down a page',
     contexts: PLAYER,
     command: { kind: 'scroll', by: 'page', delta: 1 },
   },
   {
     id: 'page-up',
     keys: ['pageup'],
-    description: 'scroll the lesson up a page',
     contexts: PLAYER,
     command: { kind: 'scroll', by: 'page', delta: -1 },
   },
   {
     id: 'toggle-panels',
     keys: ['l'],
-    description: 'live kernel panels on/off (in place of the lesson on small screens)',
     contexts: PLAYER,
     command: { kind: 'toggle-panels' },
     footer: 'live',
@@ -154,21 +145,18 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'next-panel',
     keys: [']'],
-    description: 'next panel: processes, namespaces, cgroup, capabilities, mounts',
     contexts: PLAYER,
     command: { kind: 'panel', delta: 1 },
   },
   {
     id: 'prev-panel',
     keys: ['['],
-    description: 'previous panel',
     contexts: PLAYER,
     command: { kind: 'panel', delta: -1 },
   },
   {
     id: 'focus-lesson',
     keys: ['tab', 'o'],
-    description: 'keys to the lesson (single letters work there)',
     contexts: ['player-shell'],
     command: { kind: 'focus', to: 'lesson' },
     footer: 'lesson',
@@ -176,7 +164,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'focus-shell',
     keys: ['tab', 'escape'],
-    description: 'keys to the shell',
     contexts: ['player-lesson'],
     command: { kind: 'focus', to: 'shell' },
     footer: 'shell',
@@ -185,7 +172,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'next-slide',
     keys: ['right', 'down', 'pagedown', 'space', 'n'],
-    description: 'next slide (clickers send PageDown)',
     contexts: ['slides'],
     command: { kind: 'slide', to: 'next' },
     footer: 'next',
@@ -193,7 +179,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'prev-slide',
     keys: ['left', 'up', 'pageup', 'backspace', 'p'],
-    description: 'previous slide',
     contexts: ['slides'],
     command: { kind: 'slide', to: 'prev' },
     footer: 'back',
@@ -201,21 +186,18 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'first-slide',
     keys: ['home'],
-    description: 'the title slide',
     contexts: ['slides'],
     command: { kind: 'slide', to: 'first' },
   },
   {
     id: 'last-slide',
     keys: ['end'],
-    description: 'the last slide',
     contexts: ['slides'],
     command: { kind: 'slide', to: 'last' },
   },
   {
     id: 'slide-down',
     keys: ['j'],
-    description: 'scroll a long slide down',
     contexts: ['slides'],
     command: { kind: 'scroll', by: 'line', delta: 1 },
     footer: 'scroll',
@@ -223,7 +205,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'slide-up',
     keys: ['k'],
-    description: 'scroll a long slide up',
     contexts: ['slides'],
     command: { kind: 'scroll', by: 'line', delta: -1 },
     footer: 'scroll',
@@ -231,7 +212,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'demo',
     keys: ['d', 'enter'],
-    description: "type the slide's demo commands into the shell",
     contexts: ['slides'],
     command: { kind: 'demo' },
     footer: 'demo',
@@ -239,15 +219,13 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'skip-typing',
     keys: ['s'],
-    description: 'finish typing the demo at once',
     contexts: ['slides', 'present-shell'],
     command: { kind: 'skip-typing' },
-    footer: 'skip typing',
+    footer: 'skip',
   },
   {
     id: 'focus-present-shell',
     keys: ['tab'],
-    description: 'keys to the shell',
     contexts: ['slides'],
     command: { kind: 'focus', to: 'shell' },
     footer: 'shell',
@@ -255,7 +233,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'focus-slides',
     keys: ['tab', 'o'],
-    description: 'keys to the slides',
     contexts: ['present-shell'],
     command: { kind: 'focus', to: 'lesson' },
     footer: 'slides',
@@ -264,7 +241,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'select-down',
     keys: ['down', 'j'],
-    description: 'next lesson',
     contexts: ['home'],
     command: { kind: 'select', delta: 1 },
     footer: 'choose',
@@ -272,7 +248,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'select-up',
     keys: ['up', 'k'],
-    description: 'previous lesson',
     contexts: ['home'],
     command: { kind: 'select', delta: -1 },
     footer: 'choose',
@@ -280,7 +255,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'open-player',
     keys: ['enter'],
-    description: 'start the lesson',
     contexts: ['home'],
     command: { kind: 'open', mode: 'start' },
     footer: 'start',
@@ -288,7 +262,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'open-present',
     keys: ['p'],
-    description: 'present the lesson (slides and a shell)',
     contexts: ['home'],
     command: { kind: 'open', mode: 'present' },
     footer: 'present',
@@ -298,7 +271,6 @@ export const BINDINGS: readonly Binding[] = [
     id: 'fullscreen',
     keys: ['f'],
     direct: ['f11'],
-    description: 'shell full screen on/off',
     contexts: ['player-shell', 'player-lesson', 'slides', 'present-shell'],
     command: { kind: 'fullscreen' },
     footer: 'full',
@@ -306,14 +278,12 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'redraw',
     keys: ['r'],
-    description: 'draw the whole screen again',
     contexts: ['player-shell', 'player-lesson', 'slides', 'present-shell', 'shell', 'home'],
     command: { kind: 'redraw' },
   },
   {
     id: 'help',
     keys: ['?'],
-    description: 'these keys',
     contexts: ['player-shell', 'player-lesson', 'slides', 'present-shell', 'shell', 'home'],
     command: { kind: 'help' },
     footer: 'keys',
@@ -321,7 +291,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'quit',
     keys: ['q'],
-    description: 'quit (the lab is cleaned up)',
     contexts: ['player-shell', 'player-lesson', 'slides', 'present-shell', 'shell', 'notes'],
     command: { kind: 'quit' },
     footer: 'quit',
@@ -329,7 +298,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'quit-home',
     keys: ['q', 'escape'],
-    description: 'quit',
     contexts: ['home'],
     command: { kind: 'quit' },
     footer: 'quit',
@@ -337,7 +305,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'interrupt',
     keys: ['ctrl-c'],
-    description: 'twice within a second: quit',
     contexts: ['player-lesson', 'slides', 'home', 'notes'],
     command: { kind: 'interrupt' },
   },
@@ -407,11 +374,13 @@ function keyLabel(binding: Binding, context: Context, all = false): string {
   const keys = all ? binding.keys : binding.keys.slice(0, 1);
   const main = `${prefix}${keys.map(describeSpec).join('/')}`;
   const direct = all && binding.direct !== undefined ? binding.direct.map(describeSpec) : [];
-  return [main, ...direct].join(' or ');
+  return [main, ...direct].reduce((a, b) => t('help.or', { a, b }));
 }
 
 export interface FooterHint {
   keys: string;
+  /** The label's message ID suffix (`quit`), the same in every language. */
+  id: string;
   label: string;
 }
 
@@ -424,9 +393,9 @@ export function footerHints(context: Context): FooterHint[] {
   for (const b of BINDINGS) {
     if (b.footer === undefined || !(b.footerIn ?? b.contexts).includes(context)) continue;
     const key = describeSpec(b.keys[0] ?? '');
-    const same = hints.find((h) => h.label === b.footer);
+    const same = hints.find((h) => h.id === b.footer);
     if (same !== undefined) same.keys += `/${key}`;
-    else hints.push({ keys: key, label: b.footer });
+    else hints.push({ keys: key, id: b.footer, label: t(`footer.${b.footer}`) });
   }
   return hints;
 }
@@ -440,7 +409,7 @@ export interface HelpRow {
 export function helpRows(context: Context): HelpRow[] {
   return BINDINGS.filter((b) => b.contexts.includes(context)).map((b) => ({
     keys: keyLabel(b, context, true),
-    description: b.description,
+    description: t(`key.${b.id}`),
   }));
 }
 

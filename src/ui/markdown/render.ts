@@ -9,7 +9,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { seg, widthOf, type Line, type Role, type Segment, type Style } from '../text/styled.js';
-import { wrap } from '../text/wrap.js';
+import { isWide, wrap } from '../text/wrap.js';
 import { highlightShell, type TokenKind } from './highlight.js';
 import { renderTable } from './table.js';
 
@@ -90,7 +90,7 @@ function inline(nodes: readonly PhrasingContent[], style: Style, mono: boolean):
   for (const n of nodes) {
     switch (n.type) {
       case 'text':
-        out.push(seg(n.value.replace(/\s*\n\s*/g, ' '), style));
+        out.push(seg(joinLines(n.value), style));
         break;
       case 'inlineCode':
         out.push(seg(mono ? `\`${n.value}\`` : n.value, { ...style, color: 'string' }));
@@ -131,6 +131,18 @@ function inline(nodes: readonly PhrasingContent[], style: Style, mono: boolean):
     }
   }
   return out;
+}
+
+/**
+ * A paragraph's source lines joined: with a space, except between two wide (Chinese,
+ * Japanese) characters, which are written without one.
+ */
+function joinLines(text: string): string {
+  return text.replace(/\s*\n\s*/g, (gap: string, at: number) => {
+    const before = Array.from(text.slice(0, at)).pop() ?? '';
+    const after = Array.from(text.slice(at + gap.length))[0] ?? '';
+    return isWide(before) && isWide(after) ? '' : ' ';
+  });
 }
 
 interface Context {

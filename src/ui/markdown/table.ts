@@ -4,7 +4,7 @@
  * then is shown as records ("Header: value" per cell, one block per row).
  */
 import { seg, widthOf, type Line, type Segment } from '../text/styled.js';
-import { wrap } from '../text/wrap.js';
+import { longestUnbreakable, wrap } from '../text/wrap.js';
 
 export type Align = 'left' | 'right' | 'center' | null;
 
@@ -31,11 +31,7 @@ function naturalWidth(cell: Segment[]): number {
 }
 
 function longestWord(cell: Segment[]): number {
-  const words = cell
-    .map((s) => s.text)
-    .join('')
-    .split(/\s+/);
-  return Math.max(1, ...words.map(widthOf));
+  return Math.max(1, longestUnbreakable(cell.map((s) => s.text).join('')));
 }
 
 /**

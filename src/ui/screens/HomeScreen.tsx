@@ -2,6 +2,7 @@
  * The home screen: every lesson with its minutes and progress (✓ per step); a lesson this
  * host cannot run is greyed out with the reason; the one to continue comes first.
  */
+import { t } from '../../i18n/messages.js';
 import { Box, Text } from 'ink';
 import { useCallback, useState } from 'react';
 import { useAppControl } from '../app/app-control.js';
@@ -44,19 +45,27 @@ function Row({
   const blocked = entry.unmet.length > 0;
   const cont = first && entry.started && !blocked && entry.steps.some((s) => s !== 'done');
   const dim = blocked ? theme.muted : undefined;
+  // Another language was asked for, and this lesson has no translation into it.
+  const english = entry.language !== undefined && entry.language.shown !== entry.language.wanted;
   return (
     <Box flexDirection="column" width={width} marginBottom={1}>
       <Text wrap="truncate-end" inverse={selected && !theme.mono} bold={selected} color={dim}>
         {`${selected ? '›' : ' '} ${entry.title}`}
-        <Text color={selected ? undefined : theme.muted}>{`  ${entry.minutes} min  `}</Text>
+        <Text color={selected ? undefined : theme.muted}>
+          {`  ${t('home.minutes', { minutes: entry.minutes })}  `}
+        </Text>
         {!selected && <StepMarks entry={entry} />}
         {selected &&
-          `${entry.steps.filter((s) => s === 'done').length}/${entry.steps.length} steps`}
-        {cont ? `  ← continue at step ${entry.resumeStep}` : ''}
+          t('home.stepsDone', {
+            done: entry.steps.filter((s) => s === 'done').length,
+            total: entry.steps.length,
+          })}
+        {english ? `  ${t('home.inEnglish')}` : ''}
+        {cont ? `  ${t('home.continueAt', { step: entry.resumeStep })}` : ''}
       </Text>
       <Box paddingLeft={2}>
         <Text wrap="truncate-end" color={theme.muted}>
-          {blocked ? `not on this host: ${entry.unmet[0] ?? ''}` : entry.summary}
+          {blocked ? t('home.notOnHost', { reason: entry.unmet[0] ?? '' }) : entry.summary}
         </Text>
       </Box>
     </Box>
@@ -86,7 +95,8 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
       else if (command.kind === 'select')
         setIndex((i) => Math.max(0, Math.min(entries.length - 1, i + command.delta)));
       else if (command.kind === 'open' && entry !== undefined) {
-        if (entry.unmet.length > 0) app.notify(`cannot start: ${entry.unmet[0] ?? ''}`);
+        if (entry.unmet.length > 0)
+          app.notify(t('home.cannotStart', { reason: entry.unmet[0] ?? '' }));
         else {
           const choice: HomeChoice = `${command.mode}:${entry.file}`;
           app.quit(choice);
@@ -97,10 +107,7 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
   );
   useCommands('home', run, !help);
 
-  const title = [
-    seg('contlab', { bold: true }),
-    seg(' — learn how Linux containers work, on your own kernel'),
-  ];
+  const title = [seg('contlab', { bold: true }), seg(` — ${t('app.tagline')}`)];
   return (
     <AppShell title={title} context="home">
       {({ cols, bodyRows }) =>
@@ -118,7 +125,7 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
                 {catalog.notice}
               </Text>
             )}
-            {entries.length === 0 && <Text>no lessons found</Text>}
+            {entries.length === 0 && <Text>{t('home.noLessons')}</Text>}
             {visibleRange(index, entries.length, bodyRows - 1 - (catalog.notice ? 2 : 0)).map(
               (i) => {
                 const e = entries[i];

@@ -2,6 +2,7 @@
  * Presenter notes for a second terminal (`contlab present --notes`): follows the slide the
  * presenter shows and prints that step's notes, the demo commands and what comes next.
  */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
 import { useTheme } from '../app/theme.js';
@@ -23,21 +24,27 @@ function notesLines(
   mono: boolean,
 ): Line[] {
   if (position === undefined || lesson === undefined)
-    return [[seg('waiting for contlab present in another terminal…', { color: 'muted' })]];
+    return [[seg(t('notes.waiting'), { color: 'muted' })]];
   const step = lesson.steps[position.slide - 1];
   const next = lesson.steps[position.slide];
   const lines: Line[] = [
-    ...wrap([seg(step === undefined ? 'title slide' : step.title, { bold: true })], width),
+    ...wrap([seg(step === undefined ? t('notes.titleSlide') : step.title, { bold: true })], width),
     [],
   ];
   if (step !== undefined && step.notes.length === 0)
-    lines.push([seg('no notes for this slide', { color: 'muted' })]);
+    lines.push([seg(t('notes.none'), { color: 'muted' })]);
   for (const n of step?.notes ?? []) lines.push(...renderMarkdown(n, width, { mono }), []);
   if (step !== undefined && step.demo.length > 0) {
-    lines.push([seg('demo (d):', { color: 'muted' })]);
+    lines.push([seg(t('notes.demo'), { color: 'muted' })]);
     for (const d of step.demo) lines.push(...codeLines(d.text.trimEnd(), width));
   }
-  lines.push([], ...wrap([seg(`next: ${next?.title ?? 'the end'}`, { color: 'muted' })], width));
+  lines.push(
+    [],
+    ...wrap(
+      [seg(t('notes.next', { title: next?.title ?? t('notes.theEnd') }), { color: 'muted' })],
+      width,
+    ),
+  );
   return lines;
 }
 
@@ -75,11 +82,19 @@ export function NotesScreen(): React.JSX.Element {
     true,
   );
 
-  const title = [seg('contlab', { bold: true }), seg('  notes')];
+  const title = [seg('contlab', { bold: true }), seg(`  ${t('notes.title')}`)];
   const status =
     position === undefined || lesson === undefined
       ? []
-      : [seg(`${lesson.title} — slide ${position.slide}/${lesson.steps.length}`)];
+      : [
+          seg(
+            t('notes.status', {
+              title: lesson.title,
+              slide: position.slide,
+              total: lesson.steps.length,
+            }),
+          ),
+        ];
   return (
     <AppShell title={title} status={status} context="notes">
       {({ cols, bodyRows }) => (

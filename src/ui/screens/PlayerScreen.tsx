@@ -4,6 +4,7 @@
  * has the keys first (the app's keys follow Ctrl-T there); Ctrl-T Tab gives them to the
  * lesson, where single letters work.
  */
+import { languageName, t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useAppControl } from '../app/app-control.js';
@@ -40,6 +41,16 @@ function lessonKeys(context: Context, state: PlayerState): LessonKeys {
     run: `${prefix}N`,
     answer: `${prefix}${letters}`,
   };
+}
+
+/** What the lesson says about its language: English in place of a missing translation. */
+function languageNote(lesson: PlayerStore['lesson']): string | undefined {
+  const l = lesson.language;
+  if (l === undefined) return undefined;
+  const language = languageName(l.wanted);
+  if (l.fallback === 'untranslated') return t('player.inEnglish', { language });
+  if (l.fallback === 'broken') return t('player.translationBroken', { language });
+  return undefined;
 }
 
 /** The part of the lesson text that just appeared and should be scrolled into view. */
@@ -84,9 +95,10 @@ export function PlayerScreen({
   const keys = lessonKeys(context, state);
   const inner = textWidth(layout.left.width);
   const cut = titleCut(state, layout.left.width);
+  const note = languageNote(store.lesson);
   const doc = useMemo(
-    () => lessonDocument(state, inner, keys, { mono: theme.mono, titleCut: cut }),
-    [state, inner, cut, keys.check, keys.next, keys.hint, keys.run, keys.answer, theme.mono],
+    () => lessonDocument(state, inner, keys, { mono: theme.mono, titleCut: cut, note }),
+    [state, inner, cut, keys.check, keys.next, keys.hint, keys.run, keys.answer, theme.mono, note],
   );
   const pageRows = textRows(layout.left.height, statusLines(state, inner, keys).length);
   const maxScroll = Math.max(0, doc.lines.length - pageRows);
@@ -136,9 +148,9 @@ export function PlayerScreen({
         case 'run-command': {
           const text = store.getState().commands[command.index];
           if (text === undefined)
-            return app.notify(`this step has no command ${command.index + 1}`);
+            return app.notify(t('player.noCommand', { n: command.index + 1 }));
           terminal.run(text);
-          return app.notify(`ran command ${command.index + 1}`);
+          return app.notify(t('player.ranCommand', { n: command.index + 1 }));
         }
         case 'toggle-panels':
           return setPanelsFlipped((f) => !f);
@@ -195,8 +207,8 @@ export function PlayerScreen({
               width={width}
               height={bodyRows}
               focused={focus === 'shell'}
-              title="lab shell"
-              right={[seg(`${keyFor('fullscreen', context)}: back`)]}
+              title={t('player.labShell')}
+              right={[seg(t('player.back', { key: keyFor('fullscreen', context) }))]}
             />
           );
         const panelsNext = keyFor('next-panel', 'player-shell');
@@ -231,9 +243,13 @@ export function PlayerScreen({
                 width={layout.shell.width}
                 height={layout.shell.height}
                 focused={focus === 'shell'}
-                title="lab shell"
+                title={t('player.labShell')}
                 right={[
-                  seg(`${focusKey}: ${focus === 'shell' ? 'keys to the lesson' : 'keys here'}`),
+                  seg(
+                    t(focus === 'shell' ? 'player.keysToLesson' : 'player.keysHere', {
+                      key: focusKey,
+                    }),
+                  ),
                 ]}
               />
               {layout.panels !== undefined && (

@@ -3,6 +3,7 @@
  * commands into the shell at a readable pace (s finishes at once); Tab hands the keys to
  * the shell (Ctrl-T Tab takes them back). A second terminal can show the presenter notes.
  */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { frameSize } from '../app/layout.js';
@@ -79,7 +80,7 @@ export function PresentScreen({
         case 'scroll':
           return setScroll((s) => Math.max(0, Math.min(maxScroll, s + command.delta)));
         case 'demo':
-          if (step === undefined || step.demo.length === 0) app.notify('this slide has no demo');
+          if (step === undefined || step.demo.length === 0) app.notify(t('present.noDemo'));
           else terminal.typeText(step.demo.map((d) => d.text.trimEnd()).join('\n') + '\n');
           return;
         case 'skip-typing':
@@ -98,7 +99,7 @@ export function PresentScreen({
 
   const passed = slide > 0 && state.step?.number === slide && state.passed;
   const title = lessonTitle(lesson.title);
-  const status = [seg(`slide ${slide}/${total}`)];
+  const status = [seg(t('present.slide', { slide, total }))];
   return (
     <AppShell title={title} status={status} context={context}>
       {({ bodyRows }) => {
@@ -118,14 +119,14 @@ export function PresentScreen({
               width={cols}
               height={bodyRows}
               focused={focus === 'shell'}
-              title="lab shell"
+              title={t('player.labShell')}
             />
           );
         const top = bodyRows - 1;
         const note = passed
-          ? seg('  ✓ checkpoint passed', { color: 'ok' })
+          ? seg(t('present.passed'), { color: 'ok' })
           : terminal.isTyping
-            ? seg(`  typing the demo… (${keyFor('skip-typing', 'slides')}: all at once)`, {
+            ? seg(t('present.typing', { key: keyFor('skip-typing', 'slides') }), {
                 color: 'muted',
               })
             : seg(' ');
@@ -147,12 +148,12 @@ export function PresentScreen({
                 width={cols - slideWidth}
                 height={top}
                 focused={focus === 'shell'}
-                title="lab shell"
+                title={t('player.labShell')}
                 right={[
                   seg(
                     focus === 'shell'
-                      ? `${keyFor('focus-slides', 'present-shell')}: slides`
-                      : `${keyFor('focus-present-shell', 'slides')}: type here`,
+                      ? t('present.slides', { key: keyFor('focus-slides', 'present-shell') })
+                      : t('present.typeHere', { key: keyFor('focus-present-shell', 'slides') }),
                   ),
                 ]}
               />

@@ -4,6 +4,7 @@
  * connection's LessonControl); this keeps what the screen shows and lets React subscribe
  * (useSyncExternalStore).
  */
+import { t } from '../../i18n/messages.js';
 import { messageOf } from '../../engine/errors.js';
 import type { EnteredStep, LessonControl, StepMark } from '../app/lab-connection.js';
 import type {
@@ -122,7 +123,7 @@ export class PlayerStore {
   async hint(): Promise<void> {
     await this.guard(async () => {
       const hint = await this.run.hint();
-      if (hint === undefined) this.set({ message: 'this step has no hints' });
+      if (hint === undefined) this.set({ message: t('player.noHints') });
       else this.set({ hint, hintNumber: this.state.hintNumber + 1 });
     });
   }
@@ -133,7 +134,7 @@ export class PlayerStore {
 
   async answer(choice: number): Promise<void> {
     const quiz = this.state.step?.quizzes[0];
-    if (quiz === undefined) return this.set({ message: 'this step has no quiz' });
+    if (quiz === undefined) return this.set({ message: t('player.noQuiz') });
     if (choice >= quiz.choices.length) return;
     await this.guard(async () => {
       const outcome = await this.run.answerQuiz(0, choice);

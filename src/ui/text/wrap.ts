@@ -1,8 +1,11 @@
 /**
- * Word wrapping of styled text. Breaks only at spaces (a word longer than the line is cut
- * where it must be), never starts or ends a line with the space it broke at, and keeps
- * each piece's style: an inline code span wraps like any other words, with no stray space
- * at the start of the next line. A `\n` in the text is a forced line break.
+ * Word wrapping of styled text. Breaks at spaces (a word longer than the line is cut where
+ * it must be), never starts or ends a line with the space it broke at, and keeps each
+ * piece's style: an inline code span wraps like any other words, with no stray space at
+ * the start of the next line. A `\n` in the text is a forced line break. Chinese and
+ * Japanese have no spaces between words: a line may break between two wide (East Asian)
+ * characters, or between one and a narrow one, except before closing punctuation (，。）)
+ * or after opening punctuation (（「), which stay with their neighbour.
  */
 import { widthOf, type Line, type Segment, type Style } from './styled.js';
 
@@ -14,12 +17,38 @@ interface Word {
 /** A paragraph's pieces: words (runs of non-space), the spaces between them, and breaks. */
 type Token = { kind: 'word'; word: Word } | { kind: 'space'; style?: Style } | { kind: 'break' };
 
+/** Punctuation a line must not start with (it closes what came before). */
+const NO_START = new Set(
+  Array.from('、。，．：；？！）」』】〕〉》〗〙’”・ー…‥～〜%),.:;?!]}｝］）％'),
+);
+/** Punctuation a line must not end with (it opens what comes after). */
+const NO_END = new Set(Array.from('（「『【〔〈《〖〘‘“([{｛［'));
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** A wide (East Asian) character: two cells, and a place a line may break beside. */
+export function isWide(ch: string): boolean {
+  return ch !== '' && !ASCII.test(ch) && widthOf(ch) >= 2;
+}
+
+/** Whether a line may break between `a` and `b`, two characters with no space between. */
+function mayBreak(a: string, b: string): boolean {
+  return (isWide(a) || isWide(b)) && !NO_START.has(b) && !NO_END.has(a);
+}
+
 function tokenize(segments: readonly Segment[]): Token[] {
   const tokens: Token[] = [];
   let word: Word | undefined;
+  /** The last character of the word being collected ('' when there is none). */
+  let last = '';
   const endWord = (): void => {
     if (word !== undefined) tokens.push({ kind: 'word', word });
     word = undefined;
+    last = '';
+  };
+  const add = (text: string, style: Style | undefined): void => {
+    word ??= { parts: [], width: 0 };
+    word.parts.push(style === undefined ? { text } : { text, style });
+    word.width += widthOf(text);
   };
   for (const s of segments) {
     for (const piece of s.text.split(/(\n|[ \t\r]+)/)) {
@@ -30,15 +59,35 @@ function tokenize(segments: readonly Segment[]): Token[] {
       } else if (/^[ \t\r]+$/.test(piece)) {
         endWord();
         tokens.push(s.style === undefined ? { kind: 'space' } : { kind: 'space', style: s.style });
+      } else if (ASCII.test(piece) && !isWide(last)) {
+        // Plain ASCII after no wide character: one word, as written.
+        add(piece, s.style);
+        last = piece[piece.length - 1] ?? '';
       } else {
-        word ??= { parts: [], width: 0 };
-        word.parts.push(s.style === undefined ? { text: piece } : { text: piece, style: s.style });
-        word.width += widthOf(piece);
+        let run = '';
+        for (const ch of piece) {
+          if (last !== '' && mayBreak(last, ch)) {
+            if (run !== '') add(run, s.style);
+            run = '';
+            endWord();
+          }
+          run += ch;
+          last = ch;
+        }
+        if (run !== '') add(run, s.style);
       }
     }
   }
   endWord();
   return tokens;
+}
+
+/** The widest piece of `text` a line cannot break inside (a word; one wide character). */
+export function longestUnbreakable(text: string): number {
+  let widest = 0;
+  for (const t of tokenize([{ text }]))
+    if (t.kind === 'word') widest = Math.max(widest, t.word.width);
+  return widest;
 }
 
 /** Cuts `word` into pieces of at most `width` cells (the first at most `first`). */

@@ -29,7 +29,7 @@ export function footerLine(
     ...list.flatMap((h, i) => [...(i > 0 ? [seg('  ')] : []), ...hintSegments(h)]),
   ];
   while (shown.length > 0 && lineWidth(build(shown)) > room) {
-    const drop = shown.map((h) => ESSENTIAL.has(h.label)).lastIndexOf(false);
+    const drop = shown.map((h) => ESSENTIAL.has(h.id)).lastIndexOf(false);
     shown = drop < 0 ? shown.slice(0, -1) : shown.filter((_, i) => i !== drop);
   }
   const left = fitLine(build(shown), room);

@@ -2,16 +2,26 @@
 import { helpRows, PREFIX_CONTEXTS, PREFIX_LABEL, type Context } from '../keys/bindings.js';
 import { seg, widthOf, type Line } from '../text/styled.js';
 import { wrap } from '../text/wrap.js';
+import { t } from '../../i18n/messages.js';
 
-const HEADINGS: Record<Context, string> = {
-  home: 'The lesson list',
-  'player-shell': `While the shell has the keys (the app's keys follow ${PREFIX_LABEL})`,
-  'player-lesson': 'While the lesson has the keys',
-  slides: 'While the slides have the keys',
-  'present-shell': `While the shell has the keys (the app's keys follow ${PREFIX_LABEL})`,
-  shell: `The app's keys follow ${PREFIX_LABEL}`,
-  notes: 'Notes',
-};
+function heading(context: Context): string {
+  const prefix = PREFIX_LABEL;
+  switch (context) {
+    case 'home':
+      return t('help.home');
+    case 'player-shell':
+    case 'present-shell':
+      return t('help.shellHasKeys', { prefix });
+    case 'player-lesson':
+      return t('help.lessonHasKeys');
+    case 'slides':
+      return t('help.slidesHaveKeys');
+    case 'shell':
+      return t('help.shell', { prefix });
+    case 'notes':
+      return t('help.notes');
+  }
+}
 
 /** The keys of `contexts`, a heading over each, as lines of `width` cells. */
 export function helpLines(contexts: readonly Context[], width: number): Line[] {
@@ -19,13 +29,16 @@ export function helpLines(contexts: readonly Context[], width: number): Line[] {
   for (const context of contexts) {
     const rows = helpRows(context);
     if (lines.length > 0) lines.push([]);
-    lines.push(...wrap([seg(HEADINGS[context], { bold: true })], width));
+    lines.push(...wrap([seg(heading(context), { bold: true })], width));
     const keyWidth = Math.min(
       Math.floor(width / 2),
       Math.max(...rows.map((r) => widthOf(r.keys))) + 2,
     );
     for (const r of rows) {
-      const keys = seg(r.keys.padEnd(keyWidth), { bold: true, color: 'accent' });
+      const keys = seg(r.keys + ' '.repeat(Math.max(0, keyWidth - widthOf(r.keys))), {
+        bold: true,
+        color: 'accent',
+      });
       if (widthOf(r.keys) + 2 > keyWidth) {
         lines.push([keys]);
         lines.push(
@@ -46,15 +59,7 @@ export function helpLines(contexts: readonly Context[], width: number): Line[] {
   if (PREFIX_CONTEXTS.has(contexts[0] ?? 'home')) {
     lines.push([]);
     lines.push(
-      ...wrap(
-        [
-          seg(
-            `${PREFIX_LABEL} ${PREFIX_LABEL} types a ${PREFIX_LABEL} into the shell. Ctrl-D or exit ends the shell: a new one starts.`,
-            { color: 'muted' },
-          ),
-        ],
-        width,
-      ),
+      ...wrap([seg(t('help.prefix', { prefix: PREFIX_LABEL }), { color: 'muted' })], width),
     );
   }
   return lines;

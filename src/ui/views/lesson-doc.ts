@@ -5,6 +5,7 @@
  * part starts, so the pane can bring a new hint or result into view. `statusLines` is the
  * checkpoint line pinned under them.
  */
+import { t } from '../../i18n/messages.js';
 import { renderMarkdown, codeLines } from '../markdown/render.js';
 import type { PlayerState } from '../state/player-store.js';
 import { seg, type Line, type Segment } from '../text/styled.js';
@@ -43,10 +44,7 @@ function resultLines(state: PlayerState, width: number): Line[] {
   if (result === undefined || !state.detailed) return [];
   if (state.passed)
     return result.results.flatMap((r) => wrap([seg(`✓ ${r.saw}`, { color: 'muted' })], width));
-  const lines: Line[] = wrap(
-    [seg('✗ checkpoint not passed yet', { bold: true, color: 'fail' })],
-    width,
-  );
+  const lines: Line[] = wrap([seg(t('lesson.notPassed'), { bold: true, color: 'fail' })], width);
   for (const r of result.results) {
     const name = r.check.name ?? r.check.kind;
     lines.push(
@@ -54,9 +52,14 @@ function resultLines(state: PlayerState, width: number): Line[] {
     );
     if (r.ok) continue;
     const indent = [seg('    ')];
-    lines.push(...wrap([seg(`saw: ${r.saw}`)], width, { first: [seg('  ')], rest: indent }));
     lines.push(
-      ...wrap([seg(`expected: ${r.expected}`)], width, { first: [seg('  ')], rest: indent }),
+      ...wrap([seg(t('lesson.saw', { text: r.saw }))], width, { first: [seg('  ')], rest: indent }),
+    );
+    lines.push(
+      ...wrap([seg(t('lesson.expected', { text: r.expected }))], width, {
+        first: [seg('  ')],
+        rest: indent,
+      }),
     );
     if (r.check.explain !== undefined)
       lines.push(
@@ -72,7 +75,7 @@ function resultLines(state: PlayerState, width: number): Line[] {
 function quizLines(state: PlayerState, width: number, keys: LessonKeys, mono: boolean): Line[] {
   const quiz = state.step?.quizzes[0];
   if (quiz === undefined) return [];
-  const lines: Line[] = renderMarkdown(`**quiz:** ${quiz.question}`, width, { mono });
+  const lines: Line[] = renderMarkdown(`**${t('lesson.quiz')}** ${quiz.question}`, width, { mono });
   quiz.choices.forEach((c, i) => {
     const chosen = state.quiz?.choice === i;
     const colour = state.quiz?.outcome.correct ? 'ok' : 'fail';
@@ -85,7 +88,9 @@ function quizLines(state: PlayerState, width: number, keys: LessonKeys, mono: bo
     );
   });
   if (state.quiz === undefined)
-    lines.push(...wrap([seg(`answer with ${keys.answer}`, { color: 'muted' })], width));
+    lines.push(
+      ...wrap([seg(t('lesson.answerWith', { keys: keys.answer }), { color: 'muted' })], width),
+    );
   else {
     const { correct, explain } = state.quiz.outcome;
     lines.push(
@@ -106,7 +111,7 @@ export function lessonDocument(
   state: PlayerState,
   width: number,
   keys: LessonKeys,
-  options: { mono?: boolean; titleCut?: boolean } = {},
+  options: { mono?: boolean; titleCut?: boolean; note?: string } = {},
 ): LessonDoc {
   const mono = options.mono ?? false;
   const step = state.step;
@@ -119,6 +124,8 @@ export function lessonDocument(
     if (anchor !== undefined) anchors[anchor] = lines.length;
     lines.push(...part);
   };
+  if (options.note !== undefined)
+    section(undefined, wrap([seg(options.note, { color: 'muted', italic: true })], width));
   if (options.titleCut === true)
     section(undefined, wrap([seg(`${step.number}. ${step.title}`, { bold: true })], width));
   section(undefined, renderMarkdown(step.prose, width, { mono }));
@@ -127,21 +134,21 @@ export function lessonDocument(
     const runs =
       n === 1 ? keys.run.replace('N', '1') : keys.run.replace('N', `1…${Math.min(9, n)}`);
     const head: Segment[] = [
-      seg('type in the shell ', { color: 'muted' }),
-      seg(`(${runs} runs one)`, { color: 'muted' }),
+      seg(t('lesson.typeInShell'), { color: 'muted' }),
+      seg(t('lesson.runsOne', { keys: runs }), { color: 'muted' }),
     ];
     section('commands', [...wrap(head, width), ...commandLines(state.commands, width)]);
   }
   section('quiz', quizLines(state, width, keys, mono));
   if (state.solution !== undefined)
     section('solution', [
-      [seg('solution', { bold: true, color: 'accent' })],
+      [seg(t('lesson.solution'), { bold: true, color: 'accent' })],
       ...state.solution.flatMap((c) => codeLines(c.text, width)),
     ]);
   section('result', resultLines(state, width));
   if (state.hint !== undefined)
     section('hint', [
-      [seg(`hint ${state.hintNumber}`, { bold: true, color: 'warn' })],
+      [seg(t('lesson.hint', { n: state.hintNumber }), { bold: true, color: 'warn' })],
       ...renderMarkdown(state.hint.text, width, { mono }),
     ]);
   if (state.message !== undefined)
@@ -153,24 +160,24 @@ export function lessonDocument(
 export function statusLines(state: PlayerState, width: number, keys: LessonKeys): Line[] {
   const step = state.step;
   const last = step !== undefined && step.number >= state.marks.length;
-  const next = last ? '— lesson complete' : `— ${keys.next} for the next step`;
+  const next = last ? t('lesson.complete') : t('lesson.nextStep', { key: keys.next });
   let text: Segment[];
-  if (step === undefined || state.entering) text = [seg('preparing the step…', { color: 'muted' })];
+  if (step === undefined || state.entering) text = [seg(t('lesson.preparing'), { color: 'muted' })];
   else if (step.checkpoint === undefined)
     text =
       step.quizzes.length > 0 && state.quiz?.outcome.correct !== true
-        ? [seg(`answer the quiz (${keys.answer})`, { color: 'muted' })]
-        : [seg(`nothing to check here ${next}`, { color: 'muted' })];
-  else if (state.checking) text = [seg('checking the system…', { color: 'accent' })];
-  else if (state.passed) text = [seg(`✓ checkpoint passed ${next}`, { bold: true, color: 'ok' })];
+        ? [seg(t('lesson.answerQuiz', { keys: keys.answer }), { color: 'muted' })]
+        : [seg(t('lesson.nothingToCheck', { next }), { color: 'muted' })];
+  else if (state.checking) text = [seg(t('lesson.checking'), { color: 'accent' })];
+  else if (state.passed) text = [seg(t('lesson.passed', { next }), { bold: true, color: 'ok' })];
   else if (state.detailed && state.result !== undefined) {
     const failing = state.result.results.filter((r) => !r.ok).length;
     text = [
-      seg(`✗ not passed yet: ${failing} of ${state.result.results.length} checks fail`, {
+      seg(t('lesson.failing', { failing, total: state.result.results.length }), {
         color: 'fail',
       }),
-      seg(` — ${keys.hint} for a hint`, { color: 'muted' }),
+      seg(t('lesson.forHint', { key: keys.hint }), { color: 'muted' }),
     ];
-  } else text = [seg(`checkpoint: not passed yet — ${keys.check} checks now`, { color: 'muted' })];
+  } else text = [seg(t('lesson.notPassedYet', { key: keys.check }), { color: 'muted' })];
   return wrap(text, width);
 }

@@ -3,6 +3,7 @@
  * lab made, its cgroup, and the capabilities and mounts of the newest "container" process.
  * One shows at a time, under a strip of their names.
  */
+import { t } from '../../i18n/messages.js';
 import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
 import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
 import type { LiveView } from '../state/live-view.js';
@@ -25,7 +26,7 @@ export function tabStrip(tab: PanelTab, width: number, mono: boolean): Line {
         ? seg(mono ? `[${name(t)}]` : ` ${name(t)} `, { bold: true, inverse: !mono })
         : seg(` ${name(t)} `, { color: 'muted' }),
     );
-  const full = strip((t) => t);
+  const full = strip((name) => t(`panels.tab.${name}`));
   return fitLine(lineWidth(full) <= width ? full : strip((t) => SHORT[t]), width);
 }
 
@@ -34,7 +35,7 @@ function fileName(path: string): string {
 }
 
 function processLines(view: LiveView, width: number, height: number): Line[] {
-  if (view.tree.length === 0) return [[seg('waiting for the lab shell…', { color: 'muted' })]];
+  if (view.tree.length === 0) return [[seg(t('panels.waitingShell'), { color: 'muted' })]];
   // Keep the newest (deepest, last) lines in view when the tree is taller than the panel.
   return view.tree.slice(Math.max(0, view.tree.length - height)).map((l) => {
     const isolated = l.newNamespaces.length > 0;
@@ -58,7 +59,7 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
   if (view.namespaces.length === 0)
     return wrap(
       [
-        seg("every lab process still shares all of the host's namespaces — try unshare", {
+        seg(t('panels.noNamespaces'), {
           color: 'muted',
         }),
       ],
@@ -89,7 +90,7 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
 
 function cgroupLines(view: LiveView, width: number): Line[] {
   const stats = view.cgroup;
-  if (stats === undefined) return [[seg('reading the lab cgroup…', { color: 'muted' })]];
+  if (stats === undefined) return [[seg(t('panels.readingCgroup'), { color: 'muted' })]];
   const lines: Line[] = [[seg(stats.memory?.dir ?? 'no memory controller', { color: 'muted' })]];
   const mem = stats.memory;
   if (mem !== null) {
@@ -132,7 +133,7 @@ function cgroupLines(view: LiveView, width: number): Line[] {
 
 function capabilityLines(view: LiveView, width: number): Line[] {
   const focus = view.focus;
-  if (focus?.caps === undefined) return [[seg('no lab process yet', { color: 'muted' })]];
+  if (focus?.caps === undefined) return [[seg(t('panels.noProcess'), { color: 'muted' })]];
   const { effective, bounding } = focus.caps;
   const dropped = [
     ...new Set([...(bounding.vsHost?.dropped ?? []), ...(effective.vsHost?.dropped ?? [])]),
@@ -146,7 +147,11 @@ function capabilityLines(view: LiveView, width: number): Line[] {
     fitLine(
       [
         seg(
-          `effective ${effective.names.length} caps, bounding ${bounding.names.length} (host: ${host})`,
+          t('panels.capsCount', {
+            effective: effective.names.length,
+            bounding: bounding.names.length,
+            host,
+          }),
         ),
       ],
       width,
@@ -155,8 +160,8 @@ function capabilityLines(view: LiveView, width: number): Line[] {
       [
         seg(
           dropped.length > 0
-            ? `dropped vs host: ${dropped.join(' ')}`
-            : 'same capabilities as the host',
+            ? t('panels.dropped', { caps: dropped.join(' ') })
+            : t('panels.sameCaps'),
           {
             color: dropped.length > 0 ? 'warn' : 'ok',
           },
@@ -172,7 +177,7 @@ function mountLines(view: LiveView, width: number, height: number): Line[] {
   if (focus?.mounts === undefined)
     return wrap(
       [
-        seg('no lab process has a mount namespace of its own — try unshare --mount', {
+        seg(t('panels.noMountNs'), {
           color: 'muted',
         }),
       ],
@@ -183,7 +188,7 @@ function mountLines(view: LiveView, width: number, height: number): Line[] {
     fitLine(
       [
         seg(focus.command, { bold: true }),
-        seg(` (pid ${focus.pid}): ${added.length} mounts of its own, ${removed} host mounts gone`, {
+        seg(t('panels.mountsSummary', { pid: focus.pid, own: added.length, gone: removed }), {
           color: 'muted',
         }),
       ],

@@ -3,6 +3,7 @@
  * then the step's text in full Markdown (the same renderer as the player's) and the demo
  * commands. Slide 0 is the lesson's title slide.
  */
+import { t } from '../../i18n/messages.js';
 import type { Lesson } from '../lessons/lessons-api.js';
 import { codeLines, renderMarkdown } from '../markdown/render.js';
 import { seg, widthOf, type Line } from '../text/styled.js';
@@ -10,7 +11,7 @@ import { wrap } from '../text/wrap.js';
 
 /** Title letters spaced out, when that fits. */
 function largeTitle(title: string, width: number): string {
-  const spaced = title.toUpperCase().split('').join(' ');
+  const spaced = Array.from(title.toUpperCase()).join(' ');
   return widthOf(spaced) <= width ? spaced : title.toUpperCase();
 }
 
@@ -25,12 +26,16 @@ export function slideLines(lesson: Lesson, slide: number, width: number, mono = 
   ];
   if (step === undefined) {
     lines.push(...renderMarkdown(lesson.summary, width, { mono }), []);
-    lines.push([seg(`${lesson.steps.length} steps · ${lesson.minutes} min`, { color: 'muted' })]);
+    lines.push([
+      seg(t('present.summary', { steps: lesson.steps.length, minutes: lesson.minutes }), {
+        color: 'muted',
+      }),
+    ]);
     return lines;
   }
   lines.push(...renderMarkdown(step.prose, width, { mono }));
   if (step.demo.length > 0) {
-    lines.push([], [seg('demo', { color: 'muted' })]);
+    lines.push([], [seg(t('present.demo'), { color: 'muted' })]);
     for (const d of step.demo) lines.push(...codeLines(d.text.trimEnd(), width));
   }
   return lines;

@@ -1,0 +1,76 @@
+/**
+ * `contlab translate LESSON... --lang LANG`: starts a translation, lesson.LANG.md beside
+ * the lesson, from a skeleton holding every part to translate (still in English) with the
+ * English hashes; `--stamp` records the English hashes in an existing translation once it
+ * is up to date. See lessons-content/README.md, "Translating a lesson".
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import { marks } from '../output.js';
+
+const shown = (abs: string): string => {
+  const rel = relative(process.cwd(), abs);
+  return rel.startsWith('..') ? abs : rel;
+};
+
+export function registerTranslate(program: Command): void {
+  program
+    .command('translate [lessons...]')
+    .description(
+      'start a translation of lessons (lesson.LANG.md beside lesson.md) with --lang LANG; --stamp records the English hashes once it is up to date',
+    )
+    .option('--all', 'every lesson')
+    .option(
+      '--stamp',
+      "write the English text's hashes into existing translations (after updating them)",
+    )
+    .action(async (refs: string[], _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ all?: boolean; stamp?: boolean; lang?: string }>();
+      const { languageOfLocale } = await import('../../i18n/locale.js');
+      const lang = opts.lang === undefined ? undefined : languageOfLocale(opts.lang);
+      if (lang === undefined || lang === 'en')
+        throw new LabError('contlab translate needs the language to translate into', {
+          remedy: 'give --lang and a language code: contlab translate cgroups --lang zh',
+        });
+      const { findLessonFile, lessonFiles } = await import('../../lessons/index.js');
+      const { parseLesson } = await import('../../lessons/format/parse-lesson.js');
+      const { translationFile } = await import('../../lessons/translation/files.js');
+      const { translationSkeleton } = await import('../../lessons/translation/skeleton.js');
+      const { stampTranslation } = await import('../../lessons/translation/stamp.js');
+      if (refs.length === 0 && opts.all !== true)
+        throw new LabError('which lessons?', {
+          remedy: 'name them (contlab translate cgroups --lang zh), or give --all',
+        });
+      const files = opts.all === true ? lessonFiles() : refs.map((r) => findLessonFile(r));
+      for (const file of files) {
+        const parsed = parseLesson(file, readFileSync(file, 'utf8'));
+        if (parsed.lesson === undefined)
+          throw new LabError(`${shown(file)} has problems`, {
+            remedy: `run contlab lint ${shown(file)}`,
+          });
+        const target = translationFile(file, lang);
+        if (opts.stamp === true) {
+          if (!existsSync(target)) {
+            process.stdout.write(`${marks.warn} ${shown(target)}: no translation to stamp\n`);
+            continue;
+          }
+          const stamped = stampTranslation(parsed.lesson, target, readFileSync(target, 'utf8'));
+          if (stamped === undefined)
+            throw new LabError(`${shown(target)} cannot be read`, {
+              remedy: `run contlab lint ${shown(file)}`,
+            });
+          writeFileSync(target, stamped);
+          process.stdout.write(`${marks.ok} ${shown(target)}: English hashes recorded\n`);
+        } else if (existsSync(target)) {
+          process.stdout.write(`${marks.warn} ${shown(target)} exists: left as it is\n`);
+        } else {
+          writeFileSync(target, translationSkeleton(parsed.lesson));
+          process.stdout.write(
+            `${marks.ok} ${shown(target)}: translate the words, keep the rest\n`,
+          );
+        }
+      }
+    });
+}
