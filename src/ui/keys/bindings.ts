@@ -138,7 +138,6 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'toggle-follow',
     keys: ['w'],
-    description: "in a class (contlab class join): follow the instructor's slides on/off",
     contexts: PLAYER,
     command: { kind: 'toggle-follow' },
   },
