@@ -10,6 +10,7 @@
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { repoRoot } from '../../src/engine/repo.js';
 import { hostCgroupVersion } from '../../src/lessons/format/modes.js';
@@ -69,10 +70,7 @@ function head(text: string, cells: number): string {
 function framesOf(raw: string): string[][] {
   const frames = raw.split('\x1b[?2026h').slice(1);
   return frames.map((f) => {
-    const text = (f.split('\x1b[?2026l')[0] ?? '')
-      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-      .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-      .replace(/\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMc]/g, '');
+    const text = stripVTControlCharacters(f.split('\x1b[?2026l')[0] ?? '');
     const lines = text.split(/\r?\n/);
     if (lines[lines.length - 1] === '') lines.pop();
     return lines;
