@@ -144,6 +144,17 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
       expect(player.replace(/\s+/g, '')).toContain(head(note, 20).replace(/\s+/g, ''));
     }
     expect(frameProblems(ui)).toEqual([]);
+
+    // The live kernel panels in place of the lesson (80x24 has no room for both): the
+    // cgroup panel, third of the strip, in the language too.
+    ui.press('\x14l');
+    await ui.waitForText(say(lang, 'panels.liveKernel'));
+    ui.press('\x14]');
+    // The namespaces panel: the lab has made none yet (the strip's marker shows no colour here).
+    await ui.waitForText(head(say(lang, 'panels.noNamespaces'), 12));
+    ui.press('\x14]');
+    await ui.waitForText(say(lang, 'panels.oomKills', { count: 0 }));
+    expect(frameProblems(ui)).toEqual([]);
     await quitAndCheck(ui, '\x14q');
   });
 });
