@@ -243,6 +243,8 @@ describe('message catalogues', () => {
       expect(r.stderr).toContain(`locales/xx.json:${line('home.minutes')}:`);
       expect(r.stderr).toMatch(/"home.minutes" uses \{minuten\}; the English message \{minutes\}/);
       expect(r.stderr).toContain(`locales/xx.json:${line('home.nope')}:`);
+      // The summary counts the lesson and the catalogue each where it belongs.
+      expect(r.stderr).toMatch(/problems in 1 of 1 lesson file and 1 of 2 catalogues/);
     } finally {
       rmSync(file, { force: true });
     }
