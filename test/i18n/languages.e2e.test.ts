@@ -8,7 +8,7 @@
  * Russian; `--lang xx` is one clear error. Build first (npm run build:ts).
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
@@ -20,6 +20,7 @@ import { makeTempLab } from '../helpers/lab-env.js';
 import { terminalRestored, type UiRun } from '../ui/harness.js';
 import { endAll, liveOf, processesUnder, sessionCgroups, startContlab } from '../ui/lab-check.js';
 import { ensureBuilt } from '../lessons/helpers/build.js';
+import { copySamples } from '../lessons/helpers/samples.js';
 
 ensureBuilt();
 const lab = makeTempLab();
@@ -134,7 +135,8 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
     if (step === undefined) throw new Error('00-process has no steps');
     expect(player).toContain(`1. ${head(step.title, 18)}`);
     if (lang === 'ru') {
-      // Russian lesson words, not the English ones.
+      // Russian lesson words, not the English ones, and up to date: no note.
+      expect(player).not.toContain(head(say(lang, 'player.translationStale'), 16));
       expect(step.title).not.toBe(en.steps[0]?.title);
       expect(step.title).toMatch(/[а-яё]/i);
     } else if (!translated) {
@@ -155,6 +157,33 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
     ui.press('\x14]');
     await ui.waitForText(say(lang, 'panels.oomKills', { count: 0 }));
     expect(frameProblems(ui)).toEqual([]);
+    await quitAndCheck(ui, '\x14q');
+  });
+});
+
+describe('a translation behind the English', () => {
+  test('is shown translated, with a note that the English changed since', async () => {
+    const lessons = copySamples(join(lab.home, '..'));
+    const en = join(lessons, '90-sample-namespaces', 'lesson.md');
+    writeFileSync(
+      en,
+      readFileSync(en, 'utf8').replace(
+        'Leave the shell of the last step.',
+        'Leave the shell of the last step first.',
+      ),
+    );
+    const ui = startContlab(['--lang', 'ru', 'start', 'sample-namespaces'], {
+      env: env({ CONTLAB_LESSONS: lessons }),
+      cols: COLS,
+      rows: ROWS,
+    });
+    const ru = loadLessonFile(en, hostCgroupVersion(), 'ru');
+    expect(ru.language?.stale).toBe(true);
+    const screen = await ui.waitForText(say('ru', 'player.labShell'), 30_000);
+    expect(screen).toContain(`1. ${head(ru.steps[0]?.title ?? '?', 18)}`);
+    expect(screen.replace(/\s+/g, '')).toContain(
+      head(say('ru', 'player.translationStale'), 30).replace(/\s+/g, ''),
+    );
     await quitAndCheck(ui, '\x14q');
   });
 });
