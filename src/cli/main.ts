@@ -127,7 +127,7 @@ function setLanguageFrom(argv: readonly string[]): void {
     });
   if (!hasCatalogue(lang) && !TRANSLATOR_COMMANDS.has(commandName(argv) ?? ''))
     throw new LabError(`--lang ${asked}: contlab does not speak "${lang}"`, {
-      remedy: `give one of: ${known} (to start a translation: contlab translate --lang ${lang})`,
+      remedy: `give one of: ${known} (to add one: contlab translate LESSON --lang ${lang}, and locales/${lang}.json from a copy of locales/en.json)`,
     });
   setLanguage(lang);
 }
