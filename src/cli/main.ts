@@ -24,7 +24,12 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
 import { chalk } from './output.js';
-import { catalogueLanguages, chooseLanguage, languageOfLocale } from '../i18n/locale.js';
+import {
+  catalogueLanguages,
+  chooseLanguage,
+  hasCatalogue,
+  languageOfLocale,
+} from '../i18n/locale.js';
 import { setLanguage, t } from '../i18n/messages.js';
 
 function version(): string {
@@ -91,20 +96,38 @@ export function langArgument(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The command named on the command line (`lint` in `contlab --lang ru lint x`), if any. */
+function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--lang') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** Commands for translators: they work on a language before it has a catalogue. */
+const TRANSLATOR_COMMANDS = new Set(['translate', 'lint']);
+
 /**
  * Chooses the language before anything is said: --lang, else the locale variables. Asked
- * for by --lang, any language is taken (a translator starts a new one with `contlab
- * translate --lang id` before it has a catalogue; what it lacks is said in English). From
- * the environment, only a language contlab has a catalogue for (a machine's LANG=de_DE
- * is no request for German lessons).
+ * for by --lang, a language needs a catalogue (locales/LANG.json), except for the
+ * translators' commands: a translator starts a new language with `contlab translate --lang
+ * pt` before it has one. From the environment, only a language contlab has a catalogue
+ * for (a machine's LANG=de_DE is no request for German lessons); any other is English.
  */
 function setLanguageFrom(argv: readonly string[]): void {
   const asked = langArgument(argv);
   if (asked === undefined) return setLanguage(chooseLanguage(undefined));
   const lang = languageOfLocale(asked);
+  const known = catalogueLanguages().join(', ');
   if (lang === undefined)
     throw new LabError(`--lang ${asked}: not a language code`, {
-      remedy: `give a code like ${catalogueLanguages().join(', ')}`,
+      remedy: `give one of: ${known}`,
+    });
+  if (!hasCatalogue(lang) && !TRANSLATOR_COMMANDS.has(commandName(argv) ?? ''))
+    throw new LabError(`--lang ${asked}: contlab does not speak "${lang}"`, {
+      remedy: `give one of: ${known} (to add one: contlab translate LESSON --lang ${lang}, and locales/${lang}.json from a copy of locales/en.json)`,
     });
   setLanguage(lang);
 }

@@ -5,7 +5,7 @@
  * English one's; every message must parse. An ID it lacks is said in English: a warning
  * (an error with --lang, for a translator who wants the edition complete).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { Diagnostic } from '../lessons/format/diagnostic.js';
@@ -102,6 +102,15 @@ export function lintCatalogues(
     const file = join(localesDir, `${lang}.json`);
     const shown = display(file);
     files.push(file);
+    if (!existsSync(file)) {
+      out.push({
+        file: shown,
+        line: 1,
+        col: 1,
+        message: `no "${lang}" catalogue yet: copy ${display(enFile)} to ${shown} and translate its messages (the IDs and {arguments} stay)`,
+      });
+      continue;
+    }
     const cat = readFile(file, shown, out);
     if (cat === undefined || en === undefined) continue;
     for (const [id, text] of cat.messages) {

@@ -65,10 +65,21 @@ export function registerLint(program: Command): void {
             `${marks.ok} ${lessons}, no problems${also}, ${plural(warnings, 'warning')}\n`,
           );
         else {
-          const files = new Set(errors.map((d) => d.file)).size;
+          // A lesson and its translations count as one lesson file; a catalogue as a catalogue.
+          const isLesson = (file: string): boolean => /(^|\/)lesson(\.[a-z]{2,3})?\.md$/.test(file);
+          const inLessons = new Set(
+            errors.filter((d) => isLesson(d.file)).map((d) => d.file.replace(/[^/]*$/, '')),
+          ).size;
+          const inCatalogues = new Set(errors.filter((d) => !isLesson(d.file)).map((d) => d.file))
+            .size;
           const n = report.files.length;
+          const where =
+            `${inLessons} of ${n} lesson file${n === 1 ? '' : 's'}` +
+            (inCatalogues > 0
+              ? ` and ${inCatalogues} of ${plural(catalogues.length, 'catalogue')}`
+              : '');
           process.stderr.write(
-            `${marks.fail} ${plural(errors.length, 'problem')} in ${files} of ${n} lesson file${n === 1 ? '' : 's'}${also}` +
+            `${marks.fail} ${plural(errors.length, 'problem')} in ${where}${also}` +
               (warnings > 0 ? `, and ${plural(warnings, 'warning')}` : '') +
               '\n',
           );

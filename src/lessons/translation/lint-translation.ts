@@ -100,14 +100,14 @@ export function lintTranslation(
       out.push(
         diagnostic(
           shown,
-          step.metaPos,
+          step.idPos,
           `step "${step.id}" is not in the English lesson (its steps: ${enIds.join(', ')})`,
         ),
       );
       continue;
     }
     if (seen.has(step.id)) {
-      out.push(diagnostic(shown, step.metaPos, `step "${step.id}" is translated twice`));
+      out.push(diagnostic(shown, step.idPos, `step "${step.id}" is translated twice`));
       continue;
     }
     seen.set(step.id, step);
@@ -115,7 +115,7 @@ export function lintTranslation(
       out.push(
         diagnostic(
           shown,
-          step.metaPos,
+          step.idPos,
           `step "${step.id}" is out of order: keep the English order (${enIds.join(', ')})`,
         ),
       );

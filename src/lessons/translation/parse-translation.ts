@@ -56,10 +56,12 @@ export interface TranslatedStep {
   /** Code blocks shown as they are: copies of the English step's. */
   display: Located[];
   pos: SourcePos;
-  /** Where its ```step block is (where lint points for the id). */
+  /** Where its ```step block is (where `--stamp` writes the hash). */
   metaPos: SourcePos;
   /** Where its `source:` hash is (or its ```step block, without one). */
   sourcePos: SourcePos;
+  /** Where its `id:` is (or its ```step block, without one): where lint points for the id. */
+  idPos: SourcePos;
 }
 
 export interface Translation {
@@ -159,6 +161,7 @@ export function parseTranslation(
         pos: startOf(node),
         metaPos: startOf(node),
         sourcePos: startOf(node),
+        idPos: startOf(node),
       });
       metaSeen = false;
       continue;
@@ -207,8 +210,10 @@ export function parseTranslation(
         metaSeen = true;
         current.metaPos = pos;
         current.sourcePos = pos;
+        current.idPos = pos;
         const meta = yamlOf(node, origin, stepSchema, 'step', (at) => {
           current.sourcePos = at(['source']);
+          current.idPos = at(['id']);
         });
         if (meta !== undefined) {
           current.id = meta.id;

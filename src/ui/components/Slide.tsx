@@ -1,4 +1,5 @@
 /** One slide (views/slide.ts), scrolled to `scroll` when it is taller than the screen. */
+import { t } from '../../i18n/messages.js';
 import { Box } from 'ink';
 import { seg, type Line } from '../text/styled.js';
 import { TextLines } from './TextLines.js';
@@ -32,7 +33,8 @@ export function Slide({
   const rows = slideTextRows(height);
   const from = Math.max(0, Math.min(scroll, lines.length - rows));
   const below = lines.length - from - rows;
-  const more: Line = below > 0 ? [seg(`↓ ${below} more (${scrollKeys})`, { color: 'muted' })] : [];
+  const more: Line =
+    below > 0 ? [seg(`${t('lesson.more', { n: below })} (${scrollKeys})`, { color: 'muted' })] : [];
   return (
     <Box
       width={width}

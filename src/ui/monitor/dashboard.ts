@@ -13,6 +13,7 @@ import contrib, {
   type TableWidget,
 } from 'blessed-contrib';
 import { isTooSmall, MIN_COLS, MIN_ROWS } from '../app/layout.js';
+import { t } from '../../i18n/messages.js';
 import { memoryLabel, type MonitorView } from './monitor-model.js';
 
 interface Widgets_ {
@@ -53,7 +54,12 @@ export class Dashboard {
         left: 0,
         width: '100%',
         height: '100%',
-        content: `Please enlarge the window to at least ${MIN_COLS}x${MIN_ROWS}\nIt is ${cols}x${rows} now. q quits.`,
+        content: t('monitor.tooSmall', {
+          cols: MIN_COLS,
+          rows: MIN_ROWS,
+          cols2: cols,
+          rows2: rows,
+        }),
       });
       return;
     }
@@ -61,7 +67,7 @@ export class Dashboard {
     const colour = (c: string): string | undefined => (this.mono ? undefined : c);
     this.widgets = {
       chart: grid.set<LineWidget>(0, 0, 6, 8, contrib.line, {
-        label: 'memory',
+        label: t('monitor.memory'),
         showLegend: true,
         legend: { width: 12 },
         minY: 0,
@@ -74,7 +80,7 @@ export class Dashboard {
         wholeNumbersOnly: false,
       }),
       tree: grid.set<Widgets.BoxElement>(0, 8, 6, 4, blessed.box, {
-        label: 'processes',
+        label: t('monitor.processes'),
         tags: false,
         style: boldLabel(),
       }),
@@ -85,21 +91,21 @@ export class Dashboard {
         fill: colour('white'),
       }),
       cpu: grid.set<BarWidget>(6, 4, 2, 4, contrib.bar, {
-        label: 'cpu throttling (periods)',
+        label: t('monitor.throttling'),
         style: boldLabel(),
         barWidth: 8,
         barSpacing: 4,
         maxHeight: 100,
       }),
       table: grid.set<TableWidget>(8, 0, 4, 8, contrib.table, {
-        label: 'namespaces (not the host’s)',
+        label: t('monitor.namespaces'),
         style: boldLabel(),
         columnWidth: [7, 12, 7, 30],
         columnSpacing: 2,
         interactive: false,
       }),
       log: grid.set<LogWidget>(6, 8, 6, 4, contrib.log, {
-        label: 'events',
+        label: t('monitor.events'),
         style: boldLabel(),
         fg: colour('green'),
       }),
@@ -115,23 +121,28 @@ export class Dashboard {
     const n = view.memory.length;
     const x = view.memory.map((_, i) => `${i - n + 1}s`);
     const series = [
-      { title: 'used MiB', x, y: view.memory.map((b) => b / MIB), style: { line: 'yellow' } },
+      {
+        title: t('monitor.usedMib'),
+        x,
+        y: view.memory.map((b) => b / MIB),
+        style: { line: 'yellow' },
+      },
     ];
     if (view.limit !== undefined)
       series.push({
-        title: 'limit',
+        title: t('monitor.limit'),
         x,
         y: view.memory.map(() => (view.limit ?? 0) / MIB),
         style: { line: 'red' },
       });
     if (n > 0) w.chart.setData(series);
     w.chart.setLabel(memoryLabel(view));
-    w.tree.setContent(view.tree.join('\n') || '(no process in this cgroup)');
+    w.tree.setContent(view.tree.join('\n') || t('monitor.noProcess'));
     const pct = view.pids.max === undefined ? 0 : (view.pids.current / view.pids.max) * 100;
     w.pids.setPercent(Math.min(100, Math.round(pct)));
     w.pids.setLabel(`pids ${view.pids.current} / ${view.pids.max ?? 'max'}`);
     w.cpu.setData({
-      titles: ['periods', 'throttled'],
+      titles: [t('monitor.periods'), t('monitor.throttled')],
       data: [view.throttled.periods, view.throttled.throttled],
     });
     w.table.setData({

@@ -14,6 +14,7 @@ import {
   type ProcessInfo,
   type TreeNode,
 } from '../../engine/observer/index.js';
+import { t } from '../../i18n/messages.js';
 import { formatBytes } from '../format/units.js';
 
 export type MonitorTarget = { kind: 'pid'; pid: number } | { kind: 'cgroup'; path: string };
@@ -204,6 +205,10 @@ export class MonitorModel {
 /** `12.0 MiB / 64.0 MiB (peak 63.9 MiB)` */
 export function memoryLabel(view: MonitorView): string {
   const current = view.memory[view.memory.length - 1] ?? 0;
-  const limit = view.limit === undefined ? 'no limit' : formatBytes(view.limit);
-  return `memory ${formatBytes(current)} / ${limit} (peak ${formatBytes(view.peak)})`;
+  const limit = view.limit === undefined ? t('monitor.noLimit') : formatBytes(view.limit);
+  return t('monitor.memoryLabel', {
+    current: formatBytes(current),
+    limit,
+    peak: formatBytes(view.peak),
+  });
 }

@@ -43,13 +43,15 @@ function lessonKeys(context: Context, state: PlayerState): LessonKeys {
   };
 }
 
-/** What the lesson says about its language: English in place of a missing translation. */
+/** What the lesson says about its language: English in place of a missing translation, or a stale one. */
 function languageNote(lesson: PlayerStore['lesson']): string | undefined {
   const l = lesson.language;
   if (l === undefined) return undefined;
   const language = languageName(l.wanted);
   if (l.fallback === 'untranslated') return t('player.inEnglish', { language });
   if (l.fallback === 'broken') return t('player.translationBroken', { language });
+  // Shown translated anyway: the learner knows the English may say more.
+  if (l.stale === true) return t('player.translationStale');
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import { keyFor } from '../keys/bindings.js';
 import type { Command } from '../keys/commands.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
 import { seg } from '../text/styled.js';
+import { t } from '../../i18n/messages.js';
 
 export function ShellScreen({ terminal }: { terminal: EmbeddedTerminal }): React.JSX.Element {
   const [help, setHelp] = useState(false);
@@ -20,7 +21,10 @@ export function ShellScreen({ terminal }: { terminal: EmbeddedTerminal }): React
   }, []);
   useCommands('shell', onCommand, !help, terminal);
   return (
-    <AppShell title={[seg('contlab', { bold: true }), seg('  lab shell')]} context="shell">
+    <AppShell
+      title={[seg('contlab', { bold: true }), seg(`  ${t('player.labShell')}`)]}
+      context="shell"
+    >
       {({ cols, bodyRows }) =>
         help ? (
           <HelpOverlay

@@ -8,6 +8,7 @@
  */
 import xterm from '@xterm/headless';
 import type { Terminal as XTerm } from '@xterm/headless';
+import { t } from '../../i18n/messages.js';
 import type { LabShell } from '../app/lab-connection.js';
 import { typeInto, type TypingHandle, type TypingOptions } from './typing.js';
 
@@ -161,12 +162,12 @@ export class EmbeddedTerminal {
   private restartAfterExit(exitCode: number, signal: number | undefined): void {
     const quick = Date.now() - this.startedAt < RESTART_WINDOW_MS;
     this.quickExits = quick ? this.quickExits + 1 : 0;
-    const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+    const how = signal ? t('shell.signal', { n: signal }) : t('shell.code', { n: exitCode });
     if (this.quickExits >= MAX_QUICK_RESTARTS) {
-      this.term.write(`\r\n\x1b[1m[the shell keeps ending (${how}): not restarting it]\x1b[0m\r\n`);
+      this.term.write(`\r\n\x1b[1m[${t('shell.keepsEnding', { how })}]\x1b[0m\r\n`);
       return;
     }
-    this.term.write(`\r\n\x1b[1m[the shell ended (${how}): a new one starts]\x1b[0m\r\n`);
+    this.term.write(`\r\n\x1b[1m[${t('shell.ended', { how })}]\x1b[0m\r\n`);
     this.spawn();
   }
 }

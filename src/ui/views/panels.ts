@@ -7,16 +7,8 @@ import { t } from '../../i18n/messages.js';
 import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
 import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
 import type { LiveView } from '../state/live-view.js';
-import { fitLine, lineWidth, seg, type Line } from '../text/styled.js';
+import { fitLine, lineWidth, seg, widthOf, type Line, type Segment } from '../text/styled.js';
 import { wrap } from '../text/wrap.js';
-
-const SHORT: Record<PanelTab, string> = {
-  processes: 'procs',
-  namespaces: 'ns',
-  cgroup: 'cgroup',
-  capabilities: 'caps',
-  mounts: 'mounts',
-};
 
 /** ` processes  namespaces …` (shorter names where those do not fit), the one shown marked. */
 export function tabStrip(tab: PanelTab, width: number, mono: boolean): Line {
@@ -27,7 +19,10 @@ export function tabStrip(tab: PanelTab, width: number, mono: boolean): Line {
         : seg(` ${name(t)} `, { color: 'muted' }),
     );
   const full = strip((name) => t(`panels.tab.${name}`));
-  return fitLine(lineWidth(full) <= width ? full : strip((t) => SHORT[t]), width);
+  return fitLine(
+    lineWidth(full) <= width ? full : strip((name) => t(`panels.short.${name}`)),
+    width,
+  );
 }
 
 function fileName(path: string): string {
@@ -91,7 +86,13 @@ function namespaceLines(view: LiveView, width: number, height: number): Line[] {
 function cgroupLines(view: LiveView, width: number): Line[] {
   const stats = view.cgroup;
   if (stats === undefined) return [[seg(t('panels.readingCgroup'), { color: 'muted' })]];
-  const lines: Line[] = [[seg(stats.memory?.dir ?? 'no memory controller', { color: 'muted' })]];
+  const lines: Line[] = [
+    [seg(stats.memory?.dir ?? t('panels.noMemoryController'), { color: 'muted' })],
+  ];
+  // The labels in a column: the widest one (in this language) sets it.
+  const names = [t('panels.memory'), t('panels.history'), 'pids', 'cpu'];
+  const column = Math.max(...names.map(widthOf)) + 1;
+  const label = (name: string): Segment => seg(name + ' '.repeat(column - widthOf(name)));
   const mem = stats.memory;
   if (mem !== null) {
     const current = mem.current.value ?? 0;
@@ -99,32 +100,38 @@ function cgroupLines(view: LiveView, width: number): Line[] {
     const limited = typeof max === 'number';
     const bar = Math.min(30, Math.max(10, width - 40));
     lines.push([
-      seg('memory '),
+      label(t('panels.memory')),
       seg(limited ? gauge(current / max, bar) : '', { color: 'ok' }),
       seg(` ${formatBytes(current)} / ${limited ? formatBytes(max) : 'max'}  `),
       seg(fileName(mem.max.file), { color: 'muted' }),
     ]);
     lines.push([
-      seg('history '),
+      label(t('panels.history')),
       seg(sparkline(view.memory, Math.max(10, width - 10)), { color: 'accent' }),
     ]);
   }
   const pids = stats.pids;
   if (pids !== null)
     lines.push([
-      seg(`pids   ${pids.current.value ?? '?'} / ${pids.max.value ?? 'max'}  `),
+      label('pids'),
+      seg(`${pids.current.value ?? '?'} / ${pids.max.value ?? 'max'}  `),
       seg(fileName(pids.max.file), { color: 'muted' }),
     ]);
   const cpu = stats.cpu;
   if (cpu !== null)
     lines.push([
+      label('cpu'),
       seg(
-        `cpu    quota ${cpu.quota.value ?? 'max'} per ${cpu.period.value ?? '?'} µs, throttled ${cpu.throttledPeriods.value ?? 0} periods`,
+        t('panels.cpuQuota', {
+          quota: cpu.quota.value ?? 'max',
+          period: cpu.period.value ?? '?',
+          throttled: cpu.throttledPeriods.value ?? 0,
+        }),
       ),
     ]);
   lines.push([
     seg(
-      `OOM kills ${view.oomKills}`,
+      t('panels.oomKills', { count: view.oomKills }),
       view.oomKills > 0 ? { bold: true, color: 'fail' } : undefined,
     ),
   ]);
