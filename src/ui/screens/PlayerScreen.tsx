@@ -157,14 +157,9 @@ export function PlayerScreen({
         case 'toggle-panels':
           return setPanelsFlipped((f) => !f);
         case 'toggle-follow': {
-          if (follow === undefined)
-            return app.notify('not in a class: contlab class join HOST:PORT CODE first');
+          if (follow === undefined) return app.notify(t('player.notInClass'));
           follow.set(!follow.get());
-          return app.notify(
-            follow.get()
-              ? "following the instructor's slides"
-              : "not following the instructor's slides",
-          );
+          return app.notify(t(follow.get() ? 'player.following' : 'player.notFollowing'));
         }
         case 'panel': {
           const i = PANEL_TABS.indexOf(tab);
