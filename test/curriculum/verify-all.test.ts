@@ -22,8 +22,9 @@ interface StepReport {
   number: number;
   ok: boolean;
   problem?: string;
+  transcript?: string;
   before?: { ok: boolean };
-  after?: { ok: boolean };
+  after?: { ok: boolean; results?: { ok: boolean; saw?: string; check?: { name?: string } }[] };
   wrong?: { title: string; rejected: boolean }[];
 }
 
@@ -125,6 +126,18 @@ describe('contlab verify --all --auto', () => {
           .map((s) => `${x.lesson} step ${s.number}: ${s.problem ?? 'failed'}`),
         ...x.cleanupErrors.map((e) => `${x.lesson}: cleanup: ${e}`),
       ]);
+      // What a failing step's shell showed and which checks failed, for whoever reads the log.
+      for (const x of reports)
+        for (const st of x.steps.filter((y) => !y.ok))
+          process.stderr.write(
+            `${x.lesson} step ${st.number}: ${st.problem ?? 'failed'}\n` +
+              (st.after?.results ?? [])
+                .filter((c) => !c.ok)
+                .map((c) => `  ✗ ${c.check?.name ?? '?'}: ${c.saw ?? ''}\n`)
+                .join('') +
+              (st.transcript ?? '').replace(/^/gm, '  | ') +
+              '\n',
+          );
       expect(failures).toEqual([]);
       expect(reports.every((x) => x.ok)).toBe(true);
       expect(r.code).toBe(0);
