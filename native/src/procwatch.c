@@ -65,7 +65,9 @@ static void command(const char *line, int cn, const char *cgroup_text)
 			pids_remove(pid);
 	} else if (strncmp(line, "sync ", 5) == 0) {
 		cn_drain(cn, cgroup_text);
-		printf("sync %s\n", line + 5);
+		/* The clocks again: the wall clock may have been set since (an NTP step). */
+		printf("clock %llu %llu\nsync %s\n", clock_ns(CLOCK_REALTIME, "CLOCK_REALTIME"),
+		       clock_ns(CLOCK_MONOTONIC, "CLOCK_MONOTONIC"), line + 5);
 	} else {
 		pw_error("unknown command \"%s\" (ignored)", line);
 	}

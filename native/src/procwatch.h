@@ -13,8 +13,9 @@
  * descendants from then on, and any process that execs while a line of its
  * /proc/PID/cgroup contains TEXT (the lab's cgroup). Everything else is not reported.
  *
- * stdin, one command a line: "watch PID", "unwatch PID", "sync N" (answered "sync N" once
- * every event the kernel queued before it was read has been written). End of file: exit.
+ * stdin, one command a line: "watch PID", "unwatch PID", "sync N" (answered "clock R M"
+ * and "sync N" once every event the kernel queued before it was read has been written).
+ * End of file: exit.
  *
  * stdout, one event a line, fields separated by single spaces (T: the event's time in ns
  * on CLOCK_MONOTONIC, which the first line "clock REALTIME_NS MONOTONIC_NS" relates to
