@@ -50,10 +50,14 @@ function choose(ref: string | undefined): Found {
       });
     return found;
   }
-  const match = all.filter((s) => s.id === ref || s.id.startsWith(ref) || s.id.startsWith(`session-${ref}-`));
+  const match = all.filter(
+    (s) => s.id === ref || s.id.startsWith(ref) || s.id.startsWith(`session-${ref}-`),
+  );
   if (match.length === 1 && match[0] !== undefined) return match[0];
   throw new LabError(
-    match.length === 0 ? `no lab session "${ref}" with a timeline` : `"${ref}" names ${match.length} sessions`,
+    match.length === 0
+      ? `no lab session "${ref}" with a timeline`
+      : `"${ref}" names ${match.length} sessions`,
     {
       remedy:
         all.length === 0
@@ -65,7 +69,9 @@ function choose(ref: string | undefined): Found {
 
 function lessonOf(sessionDir: string): string | undefined {
   try {
-    const info = JSON.parse(readFileSync(join(sessionDir, 'lab.json'), 'utf8')) as { lesson?: unknown };
+    const info = JSON.parse(readFileSync(join(sessionDir, 'lab.json'), 'utf8')) as {
+      lesson?: unknown;
+    };
     return typeof info.lesson === 'string' ? info.lesson : undefined;
   } catch {
     return undefined;
@@ -97,7 +103,8 @@ export function registerTimeline(program: Command): void {
       let entries = readTimeline(found.file) ?? [];
       if (opts.last !== undefined) {
         const n = Number(opts.last);
-        if (!Number.isInteger(n) || n < 1) throw new LabError(`--last needs a positive number, not "${opts.last}"`);
+        if (!Number.isInteger(n) || n < 1)
+          throw new LabError(`--last needs a positive number, not "${opts.last}"`);
         entries = entries.slice(-n);
       }
       if (opts.json) printJson({ session: found.id, live: found.live, entries });

@@ -25,13 +25,27 @@ export type CgroupWrite =
       command: string;
     }
   /** The kernel changed an event file (v2 memory.events, pids.events, cgroup.events). */
-  | { kind: 'event'; at: number; mountPoint: string; hierarchy: string; path: string; file: string };
+  | {
+      kind: 'event';
+      at: number;
+      mountPoint: string;
+      hierarchy: string;
+      path: string;
+      file: string;
+    };
 
-const EVENT_FILES = new Set(['memory.events', 'memory.events.local', 'pids.events', 'cgroup.events']);
+const EVENT_FILES = new Set([
+  'memory.events',
+  'memory.events.local',
+  'pids.events',
+  'cgroup.events',
+]);
 
 function readProcs(dir: string): Set<number> {
   try {
-    return new Set(readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
+    return new Set(
+      readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number),
+    );
   } catch {
     return new Set();
   }
@@ -125,16 +139,23 @@ export class CgroupWatch {
     const w = this.watched.get(dir);
     if (w === undefined) return;
     const at = Date.now();
-    const where = { at, mountPoint: w.hierarchy.mountPoint, hierarchy: hierarchyName(w.hierarchy), path: w.path };
+    const where = {
+      at,
+      mountPoint: w.hierarchy.mountPoint,
+      hierarchy: hierarchyName(w.hierarchy),
+      path: w.path,
+    };
     if (type === 'rename') {
       // A child group made or removed (or this one removed): watch what is there now.
       if (name === '' || !this.exists(dir)) {
-        for (const d of [...this.watched.keys()]) if (d === dir || d.startsWith(`${dir}/`)) this.remove(d);
+        for (const d of [...this.watched.keys()])
+          if (d === dir || d.startsWith(`${dir}/`)) this.remove(d);
         return;
       }
       const child = join(dir, name);
       if (!this.exists(child)) {
-        for (const d of [...this.watched.keys()]) if (d === child || d.startsWith(`${child}/`)) this.remove(d);
+        for (const d of [...this.watched.keys()])
+          if (d === child || d.startsWith(`${child}/`)) this.remove(d);
       } else this.add(w.hierarchy, child, w.path === '.' ? name : `${w.path}/${name}`);
       return;
     }

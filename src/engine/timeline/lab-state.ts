@@ -89,7 +89,12 @@ export function hierarchyName(h: Hierarchy): string {
   return h.version === 2 ? 'unified' : h.controllers.join(',');
 }
 
-async function readCgroup(h: Hierarchy, dir: string, rel: string, files: string[]): Promise<StateCgroup> {
+async function readCgroup(
+  h: Hierarchy,
+  dir: string,
+  rel: string,
+  files: string[],
+): Promise<StateCgroup> {
   const limits: Record<string, string> = {};
   const events: Record<string, number> = {};
   const [procs, ...values] = await Promise.all([
@@ -140,7 +145,9 @@ async function walkCgroups(h: Hierarchy, base: string): Promise<StateCgroup[]> {
     out.push(own);
   };
   await visit(join(h.mountPoint, base), '.');
-  return out.sort((a, b) => a.mountPoint.localeCompare(b.mountPoint) || a.path.localeCompare(b.path));
+  return out.sort(
+    (a, b) => a.mountPoint.localeCompare(b.mountPoint) || a.path.localeCompare(b.path),
+  );
 }
 
 async function selfNamespaces(): Promise<NamespaceInodes> {
@@ -290,9 +297,7 @@ async function readNamedNetns(): Promise<Map<number, string[]>> {
   return byInode;
 }
 
-function toStateProcess(
-  p: NonNullable<Awaited<ReturnType<typeof readProcess>>>,
-): StateProcess {
+function toStateProcess(p: NonNullable<Awaited<ReturnType<typeof readProcess>>>): StateProcess {
   return {
     pid: p.pid,
     start: p.start,
@@ -306,7 +311,10 @@ function toStateProcess(
   };
 }
 
-export async function readLabState(scope: LabScope, options: ReadStateOptions = {}): Promise<LabState> {
+export async function readLabState(
+  scope: LabScope,
+  options: ReadStateOptions = {},
+): Promise<LabState> {
   const at = Date.now();
   const hierarchies = options.hierarchies ?? labHierarchies();
   const [hostNs, cgroupLists, hostMounts, named] = await Promise.all([

@@ -214,7 +214,8 @@ export class ProcWatch extends TypedEmitter<ProcWatchEvents> {
   }
 
   private send(line: string): void {
-    if (this.child !== undefined && !this.child.stdin.destroyed) this.child.stdin.write(`${line}\n`);
+    if (this.child !== undefined && !this.child.stdin.destroyed)
+      this.child.stdin.write(`${line}\n`);
   }
 
   private finish(ok: boolean): void {

@@ -84,7 +84,12 @@ export function unshareTypes(args: readonly string[]): NsType[] {
   return [...out];
 }
 
-function capChanges(pid: number, command: string, from: CapSetsHex, to: CapSetsHex): TimelineItem[] {
+function capChanges(
+  pid: number,
+  command: string,
+  from: CapSetsHex,
+  to: CapSetsHex,
+): TimelineItem[] {
   const groups = new Map<string, { sets: string[]; dropped: string[]; added: string[] }>();
   for (const set of ['bounding', 'permitted', 'effective', 'inheritable', 'ambient'] as const) {
     const a = parseCapMask(from[set]);
@@ -133,7 +138,8 @@ export function processItems(w: ProcessWindow): TimelineItem[] {
 
   for (const e of w.events) {
     if (e.kind === 'fork') {
-      const parent = procs.get(e.parent) ?? (before.has(e.parent) ? get(e.parent, null) : undefined);
+      const parent =
+        procs.get(e.parent) ?? (before.has(e.parent) ? get(e.parent, null) : undefined);
       const p = get(e.pid, e.parent);
       p.forked = !p.existed;
       p.seen.push(e.ns);
@@ -212,7 +218,9 @@ function processLines(
       else continue; // forked from, nothing else
     } else change = p.end !== null ? 'ran' : 'started';
     const commands =
-      p.commands.length > 0 ? p.commands : [commandOfState(before.get(pid) ?? after.get(pid)) ?? '?'];
+      p.commands.length > 0
+        ? p.commands
+        : [commandOfState(before.get(pid) ?? after.get(pid)) ?? '?'];
     if (items.length >= MAX_PROCESS_ITEMS) {
       skipped++;
       if (change === 'ran') skippedRan++;
@@ -253,7 +261,10 @@ function namespaceItems(
   const existed = (inode: number): boolean =>
     host.has(inode) || heldBefore.has(inode) || w.known.has(inode);
 
-  const found = new Map<string, { type: NsType; inode: number; pids: number[]; command: string; joined: boolean }>();
+  const found = new Map<
+    string,
+    { type: NsType; inode: number; pids: number[]; command: string; joined: boolean }
+  >();
   for (const pid of order) {
     const p = procs.get(pid);
     if (p === undefined) continue;
@@ -282,7 +293,14 @@ function namespaceItems(
   const items: TimelineItem[] = [];
   for (const f of found.values()) {
     const change = f.joined ? 'joined' : heldAfter.has(f.inode) ? 'created' : 'created and gone';
-    items.push({ kind: 'namespace', change, type: f.type, inode: f.inode, pids: f.pids, command: f.command });
+    items.push({
+      kind: 'namespace',
+      change,
+      type: f.type,
+      inode: f.inode,
+      pids: f.pids,
+      command: f.command,
+    });
   }
   // What `unshare` asked for, when its process ended before its namespaces could be read.
   for (const pid of order) {

@@ -56,6 +56,10 @@ function isNetworkTool(args: readonly string[], comm: string): boolean {
   return NET_TOOLS.has(name) || /^(ip6?tables|iptables)/.test(name);
 }
 
+/** Arrow keys and the like, as typed: `ESC [ A`, `ESC O H`. */
+// eslint-disable-next-line no-control-regex -- the escape character is what is matched
+const ESCAPES = /\x1b\[[0-9;]*[A-Za-z~]|\x1bO[A-Za-z]/g;
+
 /** Typed keys: after Enter, how long until a shell that marks nothing counts as done. */
 const TYPED_WAIT_MS = 300;
 const QUIET_MS = 1500;
@@ -119,7 +123,8 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
   /** Processes the prompt hooks started: left out, with their children. */
   private readonly hooks = new Set<number>();
   /** What waits for a shell's "ready" (its prompt hooks ran): a done command's entry. */
-  private done: { shell: string; fallback: boolean; then: () => void; timer: NodeJS.Timeout } | undefined;
+  private done:
+    { shell: string; fallback: boolean; then: () => void; timer: NodeJS.Timeout } | undefined;
 
   constructor(private readonly options: RecorderOptions) {
     super();
@@ -193,7 +198,7 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
       else if (ch >= ' ' && ch !== '\x7f') this.line += ch;
     }
     // Escape sequences (arrows, history) leave a line the keys cannot tell: '[A' and the like.
-    this.line = this.line.replace(/\x1b\[[0-9;]*[A-Za-z~]|\x1bO[A-Za-z]/g, '');
+    this.line = this.line.replace(ESCAPES, '');
   }
 
   /**
@@ -312,7 +317,8 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
         return;
       }
     } else if (e.kind === 'exec') {
-      if (e.read && e.ppid === this.options.scope.ownerPid && !this.shells.has(e.pid)) this.own.add(e.pid);
+      if (e.read && e.ppid === this.options.scope.ownerPid && !this.shells.has(e.pid))
+        this.own.add(e.pid);
     }
     if (this.own.has(e.pid)) {
       if (e.kind === 'exit') this.own.delete(e.pid);
@@ -330,7 +336,10 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
   private withoutHooks(events: ProcEvent[]): ProcEvent[] {
     return events.filter((e) => {
       if (e.kind === 'fork') {
-        if (this.hooks.has(e.parent) || this.phases.some((p) => e.at > p.from && e.at <= p.to + 1)) {
+        if (
+          this.hooks.has(e.parent) ||
+          this.phases.some((p) => e.at > p.from && e.at <= p.to + 1)
+        ) {
           this.hooks.add(e.pid);
           return false;
         }
@@ -364,7 +373,9 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
       const looked = await this.look(before, (ns) => netTool || !this.detailed(ns.inode));
       const after = {
         ...looked,
-        processes: looked.processes.filter((p) => !this.hooks.has(p.pid) && !this.hooks.has(p.ppid)),
+        processes: looked.processes.filter(
+          (p) => !this.hooks.has(p.pid) && !this.hooks.has(p.ppid),
+        ),
       };
       this.before = after;
       if (this.stopped) return;
@@ -374,7 +385,10 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
         ...stateItems({ before, after, writes }),
       ];
       if (this.lost) {
-        items.push({ kind: 'note', text: 'the kernel dropped some process events: the list may miss processes' });
+        items.push({
+          kind: 'note',
+          text: 'the kernel dropped some process events: the list may miss processes',
+        });
         this.lost = false;
       }
       // A line typed into a program (not a shell) changed nothing: no entry for it.
@@ -401,7 +415,10 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
         // One write of a whole line with O_APPEND: a reader sees whole entries only.
         appendFileSync(this.options.file, `${JSON.stringify(full)}\n`);
       } catch (err) {
-        this.emit('problem', `could not write the timeline to ${this.options.file}: ${messageOf(err)}`);
+        this.emit(
+          'problem',
+          `could not write the timeline to ${this.options.file}: ${messageOf(err)}`,
+        );
       }
     }
     this.emit('entry', full);
@@ -413,7 +430,10 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
     return this.before?.netns.some((n) => n.inode === inode && n.interfaces !== null) === true;
   }
 
-  private look(previous: LabState | undefined, network: (ns: StateNetns) => boolean): Promise<LabState> {
+  private look(
+    previous: LabState | undefined,
+    network: (ns: StateNetns) => boolean,
+  ): Promise<LabState> {
     return readLabState(this.options.scope, { previous, network, hierarchies: this.hierarchies });
   }
 }

@@ -42,7 +42,9 @@ function cgroupItems(w: StateWindow): TimelineItem[] {
   });
   for (const [key, c] of after) if (!before.has(key)) items.push(base(c, 'made'));
   for (const [key, c] of before) if (!after.has(key)) items.push(base(c, 'removed'));
-  const written = new Set(w.writes.filter((x) => x.kind === 'write').map((x) => `${cgKey(x)}\0${x.file}`));
+  const written = new Set(
+    w.writes.filter((x) => x.kind === 'write').map((x) => `${cgKey(x)}\0${x.file}`),
+  );
   for (const [key, c] of after) {
     const old = before.get(key);
     for (const [file, value] of Object.entries(c.limits)) {
@@ -123,7 +125,8 @@ function cgroupItems(w: StateWindow): TimelineItem[] {
   return items;
 }
 
-const mountLabel = (m: StateMount): string => `${m.mountPoint}\0${m.fstype}\0${m.source}\0${m.root}`;
+const mountLabel = (m: StateMount): string =>
+  `${m.mountPoint}\0${m.fstype}\0${m.source}\0${m.root}`;
 
 function mountItem(
   ns: StateMountNs,
@@ -156,7 +159,8 @@ function mountItems(w: StateWindow): TimelineItem[] {
     if (old === undefined) {
       // A new mount namespace: what it has that the host does not.
       const hostLabels = new Set((host?.mounts ?? []).map(mountLabel));
-      for (const m of ns.mounts) if (!hostLabels.has(mountLabel(m))) items.push(mountItem(ns, m, 'added'));
+      for (const m of ns.mounts)
+        if (!hostLabels.has(mountLabel(m))) items.push(mountItem(ns, m, 'added'));
       continue;
     }
     const oldById = new Map(old.mounts.map((m) => [m.id, m]));
@@ -173,7 +177,9 @@ function mountItems(w: StateWindow): TimelineItem[] {
       items.push({
         kind: 'note',
         text: `${propagation.length} mounts changed their propagation${ns.host ? '' : ` in mount namespace ${ns.inode}`} (the first: ${
-          propagation[0]?.kind === 'mount' ? `${propagation[0].mountPoint} ${propagation[0].before} → ${propagation[0].propagation}` : ''
+          propagation[0]?.kind === 'mount'
+            ? `${propagation[0].mountPoint} ${propagation[0].before} → ${propagation[0].propagation}`
+            : ''
         })`,
       });
     } else items.push(...propagation);
@@ -240,7 +246,9 @@ function networkItems(w: StateWindow): TimelineItem[] {
         if (o === undefined || o.ifindex !== i.ifindex)
           items.push(iface(i, 'added', detailOf(i), w.after, ns));
         else if (detailOf(o) !== detailOf(i))
-          items.push(iface(i, 'changed', `${detailOf(o) || '-'} → ${detailOf(i) || '-'}`, w.after, ns));
+          items.push(
+            iface(i, 'changed', `${detailOf(o) || '-'} → ${detailOf(i) || '-'}`, w.after, ns),
+          );
       }
       for (const o of old.interfaces)
         if (!now.has(o.name)) items.push(iface(o, 'removed', '', w.before, old));
@@ -250,7 +258,8 @@ function networkItems(w: StateWindow): TimelineItem[] {
       // Only the names are known (nothing that changes interfaces ran).
       const was = new Set(old?.devices ?? []);
       const now = new Set(ns.devices);
-      for (const name of ns.devices) if (!was.has(name)) items.push(iface({ name }, 'added', '', w.after, ns));
+      for (const name of ns.devices)
+        if (!was.has(name)) items.push(iface({ name }, 'added', '', w.after, ns));
       for (const name of old?.devices ?? [])
         if (!now.has(name)) items.push(iface({ name }, 'removed', '', w.before, ns));
     }
@@ -265,7 +274,12 @@ function networkItems(w: StateWindow): TimelineItem[] {
       for (const line of b) if (!was.has(line)) items.push(make('added', line));
       for (const line of a ?? []) if (!now.has(line)) items.push(make('removed', line));
     };
-    setItems(old?.routes, ns.routes, (change, route) => ({ kind: 'route', change, netns: ns.inode, route }));
+    setItems(old?.routes, ns.routes, (change, route) => ({
+      kind: 'route',
+      change,
+      netns: ns.inode,
+      route,
+    }));
     setItems(old?.rules, ns.rules, (change, rule) => ({
       kind: 'rule',
       change,

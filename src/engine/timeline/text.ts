@@ -23,7 +23,9 @@ const NS_NAMES: Record<string, string> = {
 };
 
 function pids(list: number[]): string {
-  return list.length === 1 ? `pid ${list[0]}` : `pids ${list.slice(0, 4).join(', ')}${list.length > 4 ? '…' : ''}`;
+  return list.length === 1
+    ? `pid ${list[0]}`
+    : `pids ${list.slice(0, 4).join(', ')}${list.length > 4 ? '…' : ''}`;
 }
 
 /** `1234` or `1234 (1 inside)`: the host PID and the innermost one. */
@@ -69,13 +71,19 @@ export function itemText(item: TimelineItem): ItemText {
       const pid = `pid ${pidText(item.pid, item.nspid)}`;
       switch (item.change) {
         case 'ran':
-          return { text: `${pid} ran ${what}${item.end === null ? '' : `, ${item.end}`}`, tone: 'info' };
+          return {
+            text: `${pid} ran ${what}${item.end === null ? '' : `, ${item.end}`}`,
+            tone: 'info',
+          };
         case 'started':
           return { text: `${pid} started ${what}, still running`, tone: 'new' };
         case 'exec':
           return { text: `${pid} now runs ${what}`, tone: 'change' };
         case 'exited':
-          return { text: `${pid} ${what} ended${item.end === null || item.end === 'ended' ? '' : ` (${item.end})`}`, tone: 'gone' };
+          return {
+            text: `${pid} ${what} ended${item.end === null || item.end === 'ended' ? '' : ` (${item.end})`}`,
+            tone: 'gone',
+          };
       }
       break;
     }
@@ -92,7 +100,10 @@ export function itemText(item: TimelineItem): ItemText {
         case 'removed':
           return { text: `${name} removed`, tone: 'gone' };
         case 'moved':
-          return { text: `pid ${item.pid} (${short(item.command ?? '?', 30)}) moved into ${name}`, tone: 'change' };
+          return {
+            text: `pid ${item.pid} (${short(item.command ?? '?', 30)}) moved into ${name}`,
+            tone: 'change',
+          };
         case 'limit':
           return {
             text: `${item.file} of ${name}: ${item.before === null ? '' : `${short(item.before, 30)} → `}${short(item.after ?? '', 40)}`,
@@ -108,8 +119,12 @@ export function itemText(item: TimelineItem): ItemText {
     }
     case 'capabilities': {
       const parts = [
-        item.dropped.length > 0 ? `dropped ${item.dropped.length > 8 ? `${item.dropped.length} capabilities` : item.dropped.join(' ')}` : '',
-        item.added.length > 0 ? `gained ${item.added.length > 8 ? `${item.added.length} capabilities` : item.added.join(' ')}` : '',
+        item.dropped.length > 0
+          ? `dropped ${item.dropped.length > 8 ? `${item.dropped.length} capabilities` : item.dropped.join(' ')}`
+          : '',
+        item.added.length > 0
+          ? `gained ${item.added.length > 8 ? `${item.added.length} capabilities` : item.added.join(' ')}`
+          : '',
       ].filter(Boolean);
       return {
         text: `pid ${item.pid} (${short(item.command, 30)}) ${parts.join(', ')} (${item.sets.join(', ')})`,
@@ -138,7 +153,10 @@ export function itemText(item: TimelineItem): ItemText {
       const detail = item.detail === '' ? '' : ` (${item.detail})`;
       switch (item.change) {
         case 'added':
-          return { text: `${item.type} ${item.name} added in ${where}${peer}${detail}`, tone: 'new' };
+          return {
+            text: `${item.type} ${item.name} added in ${where}${peer}${detail}`,
+            tone: 'new',
+          };
         case 'removed':
           return { text: `${item.type} ${item.name} removed from ${where}`, tone: 'gone' };
         case 'changed':
@@ -164,7 +182,8 @@ export function itemText(item: TimelineItem): ItemText {
 
 /** The entry's first line: `$ unshare --net true  (exit 0, 12 ms)`. */
 export function entryHeading(entry: TimelineEntry): string {
-  if (entry.kind === 'undo') return `undo: step ${entry.step?.number ?? '?'} back to where it began`;
+  if (entry.kind === 'undo')
+    return `undo: step ${entry.step?.number ?? '?'} back to where it began`;
   const ms = Math.max(0, entry.endedAt - entry.startedAt);
   const took = ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
   const status = entry.exitStatus === null ? '' : `exit ${entry.exitStatus}, `;
@@ -174,9 +193,14 @@ export function entryHeading(entry: TimelineEntry): string {
 /** The entry's other lines (items; for an undo, what it removed). */
 export function entryLines(entry: TimelineEntry): ItemText[] {
   if (entry.kind === 'undo') {
-    const lines: ItemText[] = (entry.undone ?? []).map((text) => ({ text: `removed ${text}`, tone: 'gone' }));
-    for (const e of entry.errors ?? []) lines.push({ text: `could not remove ${e}`, tone: 'change' });
-    if (lines.length === 0) lines.push({ text: 'nothing to undo: the kernel was as the step found it', tone: 'info' });
+    const lines: ItemText[] = (entry.undone ?? []).map((text) => ({
+      text: `removed ${text}`,
+      tone: 'gone',
+    }));
+    for (const e of entry.errors ?? [])
+      lines.push({ text: `could not remove ${e}`, tone: 'change' });
+    if (lines.length === 0)
+      lines.push({ text: 'nothing to undo: the kernel was as the step found it', tone: 'info' });
     return lines;
   }
   if (entry.items.length === 0) return [{ text: 'no kernel object changed', tone: 'info' }];

@@ -67,7 +67,8 @@ function isUnder(path: string, dir: string): boolean {
 /** The mount point of the hierarchy a `/proc/PID/cgroup` line is about. */
 function mountPointOf(line: string, hierarchies: Hierarchy[]): string | undefined {
   const [hid, controllers] = line.split(':');
-  if (hid === '0' && controllers === '') return hierarchies.find((h) => h.version === 2)?.mountPoint;
+  if (hid === '0' && controllers === '')
+    return hierarchies.find((h) => h.version === 2)?.mountPoint;
   const names = (controllers ?? '').split(',');
   return hierarchies.find((h) => h.version === 1 && names.every((c) => h.controllers.includes(c)))
     ?.mountPoint;
@@ -109,17 +110,34 @@ export interface UndoPlan {
   network: Resource[];
 }
 
-export function planUndo(mark: LabState, now: LabState, scope: UndoScope, options: UndoOptions = {}): UndoPlan {
+export function planUndo(
+  mark: LabState,
+  now: LabState,
+  scope: UndoScope,
+  options: UndoOptions = {},
+): UndoPlan {
   const hierarchies = options.hierarchies ?? labHierarchies();
   const keep = options.keep ?? ((p: StateProcess) => p.ppid === scope.ownerPid);
   const marked = new Map(mark.processes.map((p) => [id(p), p]));
-  const plan: UndoPlan = { thaw: [], kill: [], moveBack: [], unmount: [], cgroups: [], limits: [], network: [] };
-  const markFrozen = new Map(mark.cgroups.map((c) => [`${c.mountPoint}\0${c.path}`, frozen(c.limits)]));
+  const plan: UndoPlan = {
+    thaw: [],
+    kill: [],
+    moveBack: [],
+    unmount: [],
+    cgroups: [],
+    limits: [],
+    network: [],
+  };
+  const markFrozen = new Map(
+    mark.cgroups.map((c) => [`${c.mountPoint}\0${c.path}`, frozen(c.limits)]),
+  );
   for (const c of now.cgroups) {
     if (!frozen(c.limits) || markFrozen.get(`${c.mountPoint}\0${c.path}`) === true) continue;
     const dir = join(c.mountPoint, scope.cgroupPath, c.path === '.' ? '' : c.path);
-    if (c.limits['freezer.state'] !== undefined) plan.thaw.push({ file: join(dir, 'freezer.state'), value: 'THAWED' });
-    if (c.limits['cgroup.freeze'] !== undefined) plan.thaw.push({ file: join(dir, 'cgroup.freeze'), value: '0' });
+    if (c.limits['freezer.state'] !== undefined)
+      plan.thaw.push({ file: join(dir, 'freezer.state'), value: 'THAWED' });
+    if (c.limits['cgroup.freeze'] !== undefined)
+      plan.thaw.push({ file: join(dir, 'cgroup.freeze'), value: '0' });
   }
 
   for (const p of now.processes) {
@@ -136,7 +154,12 @@ export function planUndo(mark: LabState, now: LabState, scope: UndoScope, option
       const mp = mountPointOf(line, hierarchies);
       const path = line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
       if (mp === undefined || !isUnder(path, scope.cgroupPath)) continue;
-      plan.moveBack.push({ pid: p.pid, start: p.start, file: join(mp, path, 'cgroup.procs'), to: path });
+      plan.moveBack.push({
+        pid: p.pid,
+        start: p.start,
+        file: join(mp, path, 'cgroup.procs'),
+        to: path,
+      });
     }
   }
 
@@ -159,13 +182,19 @@ export function planUndo(mark: LabState, now: LabState, scope: UndoScope, option
       }
       const holder = ns.pid === null ? undefined : alive.get(ns.pid);
       if (holder !== undefined)
-        plan.unmount.push({ kind: 'mount', target: m.mountPoint, ns: { pid: holder.pid, start: holder.start } });
+        plan.unmount.push({
+          kind: 'mount',
+          target: m.mountPoint,
+          ns: { pid: holder.pid, start: holder.start },
+        });
     }
   }
 
   // Cgroups made since: the topmost of each (removing it removes what is below).
   const markCg = new Set(mark.cgroups.map((c) => `${c.mountPoint}\0${c.path}`));
-  const made = now.cgroups.filter((c) => c.path !== '.' && !markCg.has(`${c.mountPoint}\0${c.path}`));
+  const made = now.cgroups.filter(
+    (c) => c.path !== '.' && !markCg.has(`${c.mountPoint}\0${c.path}`),
+  );
   for (const c of made) {
     const parent = c.path.includes('/') ? c.path.slice(0, c.path.lastIndexOf('/')) : '.';
     if (made.some((x) => x.mountPoint === c.mountPoint && x.path === parent)) continue;
@@ -183,7 +212,11 @@ export function planUndo(mark: LabState, now: LabState, scope: UndoScope, option
       const old = was[file];
       if (old === undefined || old === value || !RESTORABLE.has(file)) continue;
       const dir = join(c.mountPoint, scope.cgroupPath, c.path === '.' ? '' : c.path);
-      plan.limits.push({ file: join(dir, file), value: old, what: `${file} of ${c.path === '.' ? "the lab's cgroup" : c.path} back to ${old}` });
+      plan.limits.push({
+        file: join(dir, file),
+        value: old,
+        what: `${file} of ${c.path === '.' ? "the lab's cgroup" : c.path} back to ${old}`,
+      });
     }
   }
 
@@ -201,7 +234,11 @@ export function planUndo(mark: LabState, now: LabState, scope: UndoScope, option
   return plan;
 }
 
-async function removeAll(resources: Resource[], report: UndoReport, parallel: boolean): Promise<void> {
+async function removeAll(
+  resources: Resource[],
+  report: UndoReport,
+  parallel: boolean,
+): Promise<void> {
   const one = async (r: Resource): Promise<void> => {
     const outcome = await removeResource(r, { hurry: true });
     if (outcome.error !== undefined) report.errors.push(`${describe(r)}: ${outcome.error}`);
@@ -245,7 +282,11 @@ export async function carryOut(plan: UndoPlan): Promise<UndoReport> {
 }
 
 /** Looks at the lab now, and takes it back to `mark`. */
-export async function undoToMark(mark: LabState, scope: UndoScope, options: UndoOptions = {}): Promise<UndoReport> {
+export async function undoToMark(
+  mark: LabState,
+  scope: UndoScope,
+  options: UndoOptions = {},
+): Promise<UndoReport> {
   const hierarchies = options.hierarchies ?? labHierarchies();
   const now = await readLabState(scope, { hierarchies });
   return carryOut(planUndo(mark, now, scope, { ...options, hierarchies }));

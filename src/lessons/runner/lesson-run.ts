@@ -284,7 +284,10 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     try {
       writeMark(this.lab.session.dir, this.mark);
     } catch (err) {
-      this.emit('notice', `could not keep the step's mark for contlab reset: ${(err as Error).message}`);
+      this.emit(
+        'notice',
+        `could not keep the step's mark for contlab reset: ${(err as Error).message}`,
+      );
     }
   }
 
