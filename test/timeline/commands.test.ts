@@ -5,6 +5,12 @@
  * one entry saying what it did to the kernel.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJournal } from '../../src/engine/journal.js';
+import { journalDir } from '../../src/engine/paths.js';
+import { listPids } from '../../src/engine/procfs.js';
+import { processExists } from '../helpers/host.js';
 import type { TimelineEntry, TimelineItem } from '../../src/engine/timeline/types.js';
 import { describeEntry, openTimelineLab, type TimelineLab } from './lab-shell.js';
 
@@ -13,14 +19,41 @@ beforeAll(async () => {
   t = await openTimelineLab();
 }, 60_000);
 afterAll(async () => {
+  const helpers = procwatchPids();
   if (process.env.TIMELINE_DUMP)
     for (const e of t.lab.timeline.entries()) process.stderr.write(`${describeEntry(e)}\n`);
   await t?.close();
+  // Closing the lab ends it.
+  expect(helpers.filter((pid) => processExists(pid))).toEqual([]);
 });
 
 type Of<K extends TimelineItem['kind']> = Extract<TimelineItem, { kind: K }>;
 const itemsOf = <K extends TimelineItem['kind']>(e: TimelineEntry, kind: K): Of<K>[] =>
   e.items.filter((i): i is Of<K> => i.kind === kind);
+
+/** The lab's contlab-procwatch: a child of this process (comm is cut at 15 characters). */
+function procwatchPids(): number[] {
+  return listPids().filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return ppid === process.pid && stat.includes('(contlab-procwat');
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('the process-event helper', () => {
+  it('is journaled while it runs (cleanup ends it after a crash)', () => {
+    const pids = procwatchPids();
+    expect(pids).toHaveLength(1);
+    const journaled = readdirSync(journalDir()).flatMap((f) =>
+      parseJournal(readFileSync(join(journalDir(), f), 'utf8'), f).live.map((l) => l.resource),
+    );
+    expect(journaled).toContainEqual(expect.objectContaining({ kind: 'process', pid: pids[0] }));
+  });
+});
 
 describe('the timeline of a command', () => {
   it('shows the net namespace `unshare --net true` made, and that it is gone', async () => {
@@ -80,9 +113,17 @@ describe('the timeline of a command', () => {
 
   it('shows the OOM kill of a memory hog in a 32 MiB cgroup', async () => {
     const cg = '"$LAB_CGROUP_MEMORY/contlab-hog"';
-    await t.run(
+    const made = await t.run(
       `mkdir ${cg} && echo 32M > ${cg}/"$LAB_MEMORY_MAX" && echo 0 > ${cg}/memory.swappiness 2>/dev/null; true`,
     );
+    const limits = itemsOf(made, 'cgroup').filter(
+      (i) => i.change === 'limit' && i.path === 'contlab-hog',
+    );
+    expect({ why: describeEntry(made), limits }).toMatchObject({
+      limits: [
+        { file: expect.stringMatching(/^memory\.(max|limit_in_bytes)$/), after: String(32 << 20) },
+      ],
+    });
     const e = await t.run(
       `sh -c 'echo $$ > ${cg}/cgroup.procs && exec python3 -c "b = bytearray(256 * 1024 * 1024)"'`,
     );

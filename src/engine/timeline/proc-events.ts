@@ -139,6 +139,11 @@ export interface ProcWatchOptions {
   /** Text of the lab's cgroup path: processes that exec inside it are reported too. */
   cgroup?: string;
   bin?: string;
+  /**
+   * Journals the helper the moment it is spawned (before it listens), so cleanup ends it
+   * even if the lab dies before it is ready (it also dies with the lab: PR_SET_PDEATHSIG).
+   */
+  record?: (pid: number) => Promise<void>;
 }
 
 /**
@@ -173,7 +178,17 @@ export class ProcWatch extends TypedEmitter<ProcWatchEvents> {
     child.stdin.on('error', () => undefined);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
-    return new Promise((resolve) => {
+    const recorded =
+      child.pid === undefined || this.options.record === undefined
+        ? Promise.resolve()
+        : this.options.record(child.pid).catch((err: unknown) => {
+            this.emit(
+              'error',
+              `could not journal contlab-procwatch: ${err instanceof Error ? err.message : String(err)}`,
+            );
+            this.stop();
+          });
+    const ready = new Promise<boolean>((resolve) => {
       this.ready = resolve;
       child.on('error', (err) => {
         this.emit('error', `${bin}: ${err.message}`);
@@ -186,6 +201,7 @@ export class ProcWatch extends TypedEmitter<ProcWatchEvents> {
         this.child = undefined;
       });
     });
+    return Promise.all([ready, recorded]).then(([ok]) => ok && this.child !== undefined);
   }
 
   /** Reports `pid` and, from now on, the processes it starts. */

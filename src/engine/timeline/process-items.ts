@@ -147,7 +147,7 @@ export function processItems(w: ProcessWindow): TimelineItem[] {
       if (p.commands.length === 0 && parent !== undefined) {
         const last = parent.commands[parent.commands.length - 1];
         const was = last ?? commandOfState(before.get(e.parent));
-        if (was !== undefined) p.commands.push(`${was} (fork)`);
+        if (was !== undefined) p.commands.push(was.endsWith(' (fork)') ? was : `${was} (fork)`);
       }
     } else if (e.kind === 'exec') {
       const p = get(e.pid, e.read ? e.ppid : null);

@@ -25,6 +25,27 @@ export interface StateWindow {
 
 const cgKey = (c: { mountPoint: string; path: string }): string => `${c.mountPoint}\0${c.path}`;
 
+/** Limit files whose value in a new group says something (not the kernel's "no limit"). */
+const LIMITS = new Set([
+  'memory.max',
+  'memory.high',
+  'memory.limit_in_bytes',
+  'memory.memsw.limit_in_bytes',
+  'cpu.max',
+  'cpu.cfs_quota_us',
+  'pids.max',
+  'io.max',
+  'blkio.throttle.read_bps_device',
+  'blkio.throttle.write_bps_device',
+  'blkio.throttle.read_iops_device',
+  'blkio.throttle.write_iops_device',
+]);
+const UNLIMITED = /^(max|-1|9223372036854771712|9223372036854775807|max \d+|)$/;
+
+function limiting(file: string, value: string): boolean {
+  return LIMITS.has(file) && !UNLIMITED.test(value.trim());
+}
+
 function cgroupItems(w: StateWindow): TimelineItem[] {
   const items: TimelineItem[] = [];
   const before = new Map(w.before.cgroups.map((c) => [cgKey(c), c]));
@@ -50,7 +71,9 @@ function cgroupItems(w: StateWindow): TimelineItem[] {
     for (const [file, value] of Object.entries(c.limits)) {
       const was = old?.limits[file];
       const wrote = written.has(`${key}\0${file}`);
-      if (old === undefined ? !wrote : was === value && !wrote) continue;
+      // A group made during the command was watched only once the kernel said it was there:
+      // a limit written right after the mkdir may come before; one that limits is shown.
+      if (old === undefined ? !wrote && !limiting(file, value) : was === value && !wrote) continue;
       items.push({
         kind: 'cgroup',
         change: 'limit',

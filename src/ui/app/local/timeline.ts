@@ -36,11 +36,12 @@ export class LocalTimeline implements LabTimeline {
   static async open(options: LocalTimelineOptions): Promise<LocalTimeline> {
     const { run } = options;
     const scope = run.scope;
-    const procWatch = new ProcWatch({ cgroup: scope.cgroupPath });
+    const procWatch = new ProcWatch({
+      cgroup: scope.cgroupPath,
+      record: (pid) => run.recordProcess(pid),
+    });
     procWatch.on('error', (message) => options.notice(`timeline: ${message}`));
-    if (await procWatch.start()) {
-      if (procWatch.pid !== undefined) await run.recordProcess(procWatch.pid);
-    } else
+    if (!(await procWatch.start()))
       options.notice(
         'timeline: without the kernel process events (contlab-procwatch), commands that end at once may show less',
       );
