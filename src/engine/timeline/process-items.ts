@@ -261,6 +261,13 @@ function namespaceItems(
   const existed = (inode: number): boolean =>
     host.has(inode) || heldBefore.has(inode) || w.known.has(inode);
 
+  const unshareAsked = (pid: number, type: NsType): boolean => {
+    const p = procs.get(pid);
+    const parent = p?.ppid == null ? undefined : procs.get(p.ppid);
+    return [...(p?.commands ?? []), ...(parent?.commands ?? [])].some(
+      (c) => /^(\S*\/)?unshare( |$)/.test(c) && unshareTypes(c.split(' ')).includes(type),
+    );
+  };
   const found = new Map<
     string,
     { type: NsType; inode: number; pids: number[]; command: string; joined: boolean }
@@ -280,7 +287,9 @@ function namespaceItems(
           if (!f.pids.includes(pid)) f.pids.push(pid);
           continue;
         }
-        const isNew = !existed(inode);
+        // The observer's last look may be a second old: an inode it saw may have been freed
+        // and given to this namespace since. What `unshare` asked for is new all the same.
+        const isNew = !existed(inode) || unshareAsked(pid, type);
         // Joined: an existing namespace this process was not in a moment ago.
         const joined = !isNew && previous !== undefined && previous[link] !== inode;
         if (!isNew && !joined) continue;
