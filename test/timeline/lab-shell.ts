@@ -4,7 +4,7 @@
  * tests: type a line, get the timeline entry the lab made of it.
  */
 import { join } from 'node:path';
-import { loadLesson } from '../../src/lessons/index.js';
+import { loadLesson, type LessonRun } from '../../src/lessons/index.js';
 import type { TimelineEntry } from '../../src/engine/timeline/types.js';
 import { itemText } from '../../src/engine/timeline/text.js';
 import type { LabConnection, LabShell } from '../../src/ui/app/lab-connection.js';
@@ -35,6 +35,8 @@ export function nextEntry(lab: LabConnection, command: string, ms: number): Prom
         ),
       );
     }, ms);
+    // A caller that stopped waiting (the terminal went quiet) must not keep the test alive.
+    timer.unref();
     const off = lab.timeline.onEntry((e) => {
       if (e.command !== command) {
         others.push(e);
@@ -47,13 +49,18 @@ export function nextEntry(lab: LabConnection, command: string, ms: number): Prom
   });
 }
 
+/**
+ * Opens `lesson` (from `dir`, the samples by default) in a temp lab home; `onRun` sees the
+ * lesson run itself (its scope, for looks at the lab).
+ */
 export async function openTimelineLab(
   lesson = 'sample-namespaces',
   dir?: string,
+  onRun?: (run: LessonRun) => void,
 ): Promise<TimelineLab> {
   const temp = useTempLab();
   process.env.CONTLAB_LESSONS = dir ?? copySamples(join(temp.home, '..'));
-  const lab = await openLocalLab(loadLesson(lesson));
+  const lab = await openLocalLab(loadLesson(lesson), onRun === undefined ? {} : { onRun });
   let out = '';
   try {
     await lab.run.resume();

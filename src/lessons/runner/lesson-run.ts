@@ -208,11 +208,11 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
   }
 
   /**
-   * Takes the lab back to the kernel state the open step began with: its cleanup runs, what
-   * was made since the step began is removed (what the journal recorded since its mark, and
-   * what the learner made by hand: processes, cgroups, mounts, netns and veths; `entries` is
-   * the lab's timeline since then, which says which named network objects the lab made),
-   * then the step opens again (its setup runs). The learner's progress is not touched.
+   * Takes the lab back to the kernel state the open step began with: what was made since
+   * the step began is removed (what the journal recorded since its mark, and what the
+   * learner made by hand: processes, cgroups, mounts, netns and veths; `entries` is the
+   * lab's timeline since then, which says which named network objects the lab made), then
+   * the step opens again (its setup runs). The learner's progress is not touched.
    */
   async undo(entries: readonly TimelineEntry[] = []): Promise<StepUndo> {
     const step = this.requireStep();
@@ -220,8 +220,8 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     if (mark === undefined) throw new LabError('this step has no mark to go back to');
     this.watcher?.stop();
     this.watcher = undefined;
-    const failed = await this.runScripts(step.cleanup, 'cleanup');
-    if (failed !== undefined) this.emit('notice', failed);
+    // Not the step's cleanup: that is for leaving the step, and may remove what earlier
+    // steps made (which the step found, and must find again).
     const keep = (pid: number, start: number): boolean => this.shells.has(`${pid}:${start}`);
     const journal = await this.lab.session.undoSince(
       mark.seq,
