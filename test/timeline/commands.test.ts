@@ -129,7 +129,7 @@ describe('the timeline of a command', () => {
       ]),
     });
     const e = await t.run(
-      `sh -c 'echo $$ > ${cg}/cgroup.procs && exec python3 -c "b = bytearray(256 * 1024 * 1024)"'`,
+      `bash -c 'echo $$ > ${cg}/cgroup.procs && head -c 256M /dev/zero | tail'`,
     );
     const why = describeEntry(e);
     const events = itemsOf(e, 'cgroup').filter(

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabState } from './types.js';
+import type { UndoScope } from './undo.js';
 
 export interface LabMark {
   /** The journal's mark: what the journal recorded after it was made since. */
@@ -13,6 +14,8 @@ export interface LabMark {
   at: number;
   lesson: string;
   step: { number: number; id: string };
+  /** The lab's cgroup, owner and directories: what an undo from another process needs. */
+  scope: UndoScope;
   state: LabState;
 }
 
@@ -39,6 +42,9 @@ function isMark(v: unknown): v is LabMark {
     typeof m.seq === 'number' &&
     typeof m.lesson === 'string' &&
     typeof m.step?.id === 'string' &&
+    typeof m.scope?.cgroupPath === 'string' &&
+    typeof m.scope.ownerPid === 'number' &&
+    Array.isArray(m.scope.dirs) &&
     typeof m.state === 'object' &&
     m.state !== null &&
     Array.isArray(m.state.processes) &&

@@ -166,6 +166,15 @@ export function processItems(w: ProcessWindow): TimelineItem[] {
     }
   }
 
+  // A child that had not exec'd yet when the prompt came (`sleep 9 &`): what it runs now.
+  for (const [pid, p] of procs) {
+    const now = after.get(pid);
+    const only = p.commands.length === 1 && p.commands[0]?.endsWith(' (fork)') === true;
+    if (!p.forked || now === undefined || !(p.commands.length === 0 || only)) continue;
+    const line = commandLine(now.args, now.comm);
+    if (p.commands[0] !== `${line} (fork)`) p.commands = [line];
+  }
+
   // Processes the events missed (not started from a lab shell, or events lost).
   for (const p of w.after.processes)
     if (!before.has(p.pid) && !procs.has(p.pid)) {

@@ -382,7 +382,7 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
       const knownNs = new Set<number>(this.options.knownNamespaces?.() ?? []);
       const items: TimelineItem[] = [
         ...processItems({ before, after, events, known: knownNs }),
-        ...stateItems({ before, after, writes }),
+        ...stateItems({ before, after, writes }).filter((i) => !this.othersMount(i)),
       ];
       if (this.lost) {
         items.push({
@@ -423,6 +423,17 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
     }
     this.emit('entry', full);
     return full;
+  }
+
+  /**
+   * A mount in the host's namespace under another lab session's directory: another lab on
+   * this machine (its containers' overlays) did it, not this command.
+   */
+  private othersMount(item: TimelineItem): boolean {
+    if (item.kind !== 'mount' || !item.host) return false;
+    const own = basename(this.options.scope.cgroupPath);
+    const m = /\/(session-\d+-\d+)(\/|$)/.exec(item.mountPoint);
+    return m !== null && m[1] !== own;
   }
 
   /** Whether the last look read this network namespace's interfaces (or one before it did). */

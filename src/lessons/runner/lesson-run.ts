@@ -279,6 +279,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
       at: Date.now(),
       lesson: this.lesson.id,
       step: { number: step.number, id: step.id },
+      scope: this.scope,
       state,
     };
     try {
