@@ -73,6 +73,7 @@ async function openStage(lesson: Lesson, options: PlayOptions): Promise<Stage> {
   }
   const live = new LiveStore(lab.observer);
   live.start();
+  live.followTimeline(lab.timeline);
   const store = new PlayerStore(lab.lesson, lab.run);
   options.attach?.(store);
   let closing: Promise<void> | undefined;
@@ -125,6 +126,7 @@ export async function runPlayer(lesson: Lesson, options: PlayOptions = {}): Prom
       store: stage.store,
       terminal: stage.terminal,
       live: stage.live,
+      timeline: stage.lab.timeline,
     }),
   );
 }

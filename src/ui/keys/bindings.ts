@@ -137,6 +137,15 @@ export const BINDINGS: readonly Binding[] = [
     command: { kind: 'scroll', by: 'page', delta: -1 },
   },
   {
+    id: 'undo',
+    keys: ['u'],
+    description: 'undo this step: the lab back to the kernel state the step began with',
+    contexts: PLAYER,
+    command: { kind: 'undo' },
+    footer: 'undo',
+    footerIn: ['player-lesson'],
+  },
+  {
     id: 'toggle-panels',
     keys: ['l'],
     description: 'live kernel panels on/off (in place of the lesson on small screens)',
@@ -147,7 +156,7 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'next-panel',
     keys: [']'],
-    description: 'next panel: processes, namespaces, cgroup, capabilities, mounts',
+    description: 'next panel: processes, namespaces, cgroup, capabilities, mounts, timeline',
     contexts: PLAYER,
     command: { kind: 'panel', delta: 1 },
   },

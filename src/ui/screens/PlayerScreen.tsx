@@ -19,6 +19,7 @@ import { useCommands } from '../hooks/use-commands.js';
 import { useWindowSize } from '../hooks/use-window-size.js';
 import { keyFor, PREFIX_CONTEXTS, PREFIX_LABEL, type Context } from '../keys/bindings.js';
 import { PANEL_TABS, type Command, type PanelTab } from '../keys/commands.js';
+import type { LabTimeline } from '../app/lab-connection.js';
 import type { LiveStore } from '../state/live-store.js';
 import type { PlayerState, PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
@@ -55,10 +56,13 @@ export function PlayerScreen({
   store,
   terminal,
   live,
+  timeline,
 }: {
   store: PlayerStore;
   terminal: EmbeddedTerminal;
   live: LiveStore;
+  /** The lab's timeline: undo goes through it (none: no undo). */
+  timeline?: LabTimeline;
 }): React.JSX.Element {
   const app = useAppControl();
   const theme = useTheme();
@@ -136,6 +140,22 @@ export function PlayerScreen({
           terminal.run(text);
           return app.notify(`ran command ${command.index + 1}`);
         }
+        case 'undo': {
+          if (timeline === undefined) return app.notify('this lab has no undo');
+          app.notify('undoing this step…');
+          // The timeline panel says what was undone.
+          setTab('timeline');
+          if (!panelsOn) setPanelsFlipped((f) => !f);
+          timeline.undo().then(
+            (e) =>
+              app.notify(
+                `undone: ${e.undone?.length ?? 0} removed or set back${e.errors?.length ? `, ${e.errors.length} could not be` : ''}`,
+              ),
+            (err: unknown) =>
+              app.notify(`could not undo: ${err instanceof Error ? err.message : String(err)}`),
+          );
+          return;
+        }
         case 'toggle-panels':
           return setPanelsFlipped((f) => !f);
         case 'panel': {
@@ -154,7 +174,7 @@ export function PlayerScreen({
         }
       }
     },
-    [app, store, terminal, tab, panelsOn, pageRows, maxScroll],
+    [app, store, terminal, timeline, tab, panelsOn, pageRows, maxScroll],
   );
   useCommands(context, run, !help, terminal);
 
