@@ -61,7 +61,7 @@ function isNetworkTool(args: readonly string[], comm: string): boolean {
 const ESCAPES = /\x1b\[[0-9;]*[A-Za-z~]|\x1bO[A-Za-z]/g;
 
 /** Typed keys: after Enter, how long until a shell that marks nothing counts as done. */
-const TYPED_WAIT_MS = 300;
+const TYPED_WAIT_MS = 1000;
 const QUIET_MS = 1500;
 /** How long the learner's own prompt hooks may take before the entry is made without them. */
 const READY_WAIT_MS = 2000;
@@ -258,7 +258,19 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
   private onRun(m: Extract<ShellMarker, { kind: 'run' }>): void {
     this.runSince = Date.now();
     this.finish();
-    if (this.open?.fallback === true) this.closeFallback();
+    const w = this.open;
+    if (w?.fallback === true) {
+      // The shell marks after all, only late (a busy machine): the window the typed line
+      // opened is this command's, not one of its own.
+      clearTimeout(this.quietTimer);
+      this.open = {
+        startedAt: Math.min(w.startedAt, m.at),
+        shell: m.shell,
+        typed: w.typed,
+        fallback: false,
+      };
+      return;
+    }
     this.open ??= { startedAt: m.at, shell: m.shell, typed: this.lastTyped, fallback: false };
   }
 

@@ -15,7 +15,7 @@ const SHORT: Record<PanelTab, string> = {
   namespaces: 'ns',
   cgroup: 'cgroup',
   capabilities: 'caps',
-  mounts: 'mounts',
+  mounts: 'mnt',
   timeline: 'time',
 };
 
