@@ -55,3 +55,18 @@ test('the timeline panel shows what a command did, and Ctrl-T u undoes the step'
   await ui.exited(30_000);
   expect(sessionCgroups(ui.pid)).toEqual([]);
 }, 180_000);
+
+test("the presenter shows the demo's last command's kernel changes under the slide", async () => {
+  const ui = startContlab(['present', 'sample-namespaces'], { env, cols: 120, rows: 36 });
+  await ui.waitForText(/ 0\/\d+\s*$/m, 60_000);
+  ui.press('\x1b[6~');
+  await ui.waitForText(/slide 1\/\d+/);
+  ui.press('d');
+  ui.press('s');
+  // The demo's last line (`hostname`, in the new UTS namespace's shell) ran: its entry shows.
+  await ui.waitForText(/kernel: \$ hostname {2}\(exit 0/, 30_000);
+  await ui.waitForText(/pid \d+ ran hostname, exit 0/);
+  ui.press('q');
+  await ui.exited(30_000);
+  expect(sessionCgroups(ui.pid)).toEqual([]);
+}, 180_000);

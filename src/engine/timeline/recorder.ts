@@ -348,10 +348,7 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
   private withoutHooks(events: ProcEvent[]): ProcEvent[] {
     return events.filter((e) => {
       if (e.kind === 'fork') {
-        if (
-          this.hooks.has(e.parent) ||
-          this.phases.some((p) => e.at > p.from && e.at <= p.to + 1)
-        ) {
+        if (this.hooks.has(e.parent) || this.phases.some((p) => e.at > p.from && e.at < p.to)) {
           this.hooks.add(e.pid);
           return false;
         }

@@ -143,7 +143,12 @@ export async function runPresent(lesson: Lesson, options: PlayOptions = {}): Pro
     stage,
     options,
     (s) =>
-      s.createElement(s.PresentScreen, { store: stage.store, terminal: stage.terminal, onSlide }),
+      s.createElement(s.PresentScreen, {
+        store: stage.store,
+        terminal: stage.terminal,
+        onSlide,
+        timeline: stage.lab.timeline,
+      }),
     removePosition,
   );
 }
