@@ -73,10 +73,10 @@ export class CgroupWatch {
     for (const h of this.hierarchies) this.add(h, join(h.mountPoint, this.cgroupPath), '.');
   }
 
-  /** What was seen since the last call. */
-  drain(): CgroupWrite[] {
-    const out = this.writes;
-    this.writes = [];
+  /** What was seen since the last call (until `until`, ms since the epoch: the rest stays). */
+  drain(until = Infinity): CgroupWrite[] {
+    const out = this.writes.filter((w) => w.at <= until);
+    this.writes = this.writes.filter((w) => w.at > until);
     return out;
   }
 

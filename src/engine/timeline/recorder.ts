@@ -206,10 +206,13 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
    * undo did is not the next command's doing.
    */
   rebase(): Promise<void> {
+    // What happened until now: a command typed meanwhile (while the queue is busy) keeps
+    // its events.
+    const at = Date.now();
     return this.enqueue(async () => {
       await this.options.procWatch?.sync();
-      this.events = [];
-      this.cgroups.drain();
+      this.events = this.events.filter((e) => e.at > at);
+      this.cgroups.drain(at);
       this.lost = false;
       this.before = await this.look(this.before, (ns) => !this.detailed(ns.inode));
     });
