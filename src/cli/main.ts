@@ -23,6 +23,7 @@ import { registerVm } from './commands/vm.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPresent } from './commands/present.js';
 import { registerStart } from './commands/start.js';
+import { registerTimeline } from './commands/timeline.js';
 import { chalk } from './output.js';
 import {
   catalogueLanguages,
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerPresent(program);
   registerMonitor(program);
+  registerTimeline(program);
   registerVm(program);
   registerClass(program);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -8,6 +8,8 @@
  *   {"op":"session","owner":{"pid":1,"start":2},"created":"<ISO>"}      (first line)
  *   {"op":"create","seq":3,"resource":{...}}
  *   {"op":"released","seq":3}
+ *   {"op":"mark","seq":4,"label":"step unshare-pid"}   (a lesson step began: undo goes back
+ *                                                        to it; cleanup has nothing to do)
  */
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { ProcessIdentity } from './procfs.js';
@@ -16,7 +18,8 @@ import type { Resource } from './resources.js';
 export type JournalLine =
   | { op: 'session'; owner: ProcessIdentity; created: string }
   | { op: 'create'; seq: number; resource: Resource }
-  | { op: 'released'; seq: number };
+  | { op: 'released'; seq: number }
+  | { op: 'mark'; seq: number; label: string };
 
 export interface ParsedJournal {
   owner: ProcessIdentity | undefined;
@@ -49,6 +52,16 @@ export class Journal {
   record(resource: Resource): number {
     this.seq += 1;
     this.append({ op: 'create', seq: this.seq, resource });
+    return this.seq;
+  }
+
+  /**
+   * Marks a point in the session (a lesson step began) and returns its sequence number:
+   * the resources recorded after it are the ones made since.
+   */
+  mark(label: string): number {
+    this.seq += 1;
+    this.append({ op: 'mark', seq: this.seq, label });
     return this.seq;
   }
 
@@ -118,6 +131,7 @@ export function parseJournal(text: string, name: string): ParsedJournal {
     else if (l.op === 'create' && Number.isInteger(l.seq) && isResource(l.resource))
       created.set(l.seq as number, l.resource);
     else if (l.op === 'released' && Number.isInteger(l.seq)) created.delete(l.seq as number);
+    else if (l.op === 'mark' && Number.isInteger(l.seq)) return;
     else problems.push(`${where}: unknown journal entry (skipped): ${raw.slice(0, 60)}`);
   });
   const live = [...created.entries()]

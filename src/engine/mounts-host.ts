@@ -6,9 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { unescapeMountPath } from './cgroupfs.js';
 import { run } from './exec.js';
+import { isAlive, type ProcessIdentity } from './procfs.js';
 
-export function hostMountPoints(): string[] {
-  const info = readFileSync('/proc/self/mountinfo', 'utf8');
+export function hostMountPoints(pid: number | 'self' = 'self'): string[] {
+  let info: string;
+  try {
+    info = readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
+  } catch {
+    return [];
+  }
   return info
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -43,5 +49,22 @@ export async function unmountAll(target: string): Promise<number> {
 export async function unmountUnder(dir: string): Promise<number> {
   let count = 0;
   for (const m of mountsUnder(dir)) count += await unmountAll(m);
+  return count;
+}
+
+/**
+ * Unmounts `target` in the mount namespace of process `ns` (nsenter), until nothing is
+ * mounted there; nothing once that process is gone (its namespace may be another's now).
+ */
+export async function unmountIn(ns: ProcessIdentity, target: string): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < 32 && isAlive(ns) && hostMountPoints(ns.pid).includes(target); i++) {
+    const r = await run('nsenter', [`--mount=/proc/${ns.pid}/ns/mnt`, 'umount', '-l', target]);
+    if (r.code !== 0)
+      throw new Error(
+        `umount -l ${target} in the mount namespace of pid ${ns.pid}: ${r.stderr.trim() || r.spawnError || 'failed'}`,
+      );
+    count += 1;
+  }
   return count;
 }

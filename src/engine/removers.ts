@@ -9,7 +9,7 @@ import { endDaemonChildren, removeEmptyHostDirs } from './daemons/leftovers.js';
 import { LAB_CGROUP_PARENT, labHierarchies } from './cgroupfs.js';
 import { errnoOf, messageOf } from './errors.js';
 import { run } from './exec.js';
-import { unmountAll, unmountUnder } from './mounts-host.js';
+import { unmountAll, unmountIn, unmountUnder } from './mounts-host.js';
 import { cmdlineOf, isAlive, listPids, startTimeOf, type ProcessIdentity } from './procfs.js';
 import type { Resource } from './resources.js';
 
@@ -180,6 +180,7 @@ async function removeOne(r: Resource, hurry: boolean): Promise<boolean> {
     case 'cgroup':
       return removeCgroupTree(join(r.mountPoint, r.path));
     case 'mount':
+      if (r.ns !== undefined) return (await unmountIn(r.ns, r.target)) > 0;
       return (await unmountAll(r.target)) > 0;
     case 'netns':
       if (!existsSync(`/run/netns/${r.name}`)) return false;

@@ -7,8 +7,11 @@ import type { ProcessIdentity } from './procfs.js';
 export type Resource =
   /** A cgroup directory; `path` is relative to the hierarchy's mount point. */
   | { kind: 'cgroup'; mountPoint: string; path: string }
-  /** A mount in the host's mount namespace. */
-  | { kind: 'mount'; target: string }
+  /**
+   * A mount in the host's mount namespace, or (`ns`) in the mount namespace of a process:
+   * unmounted there only while that very process (PID and start time) still lives.
+   */
+  | { kind: 'mount'; target: string; ns?: ProcessIdentity }
   /** A named network namespace (`ip netns add`). */
   | { kind: 'netns'; name: string }
   /** One end of a veth pair; `netns` when it lives in a named namespace. */
@@ -46,7 +49,7 @@ export function describe(r: Resource): string {
     case 'cgroup':
       return `cgroup ${r.mountPoint}/${r.path}`;
     case 'mount':
-      return `mount ${r.target}`;
+      return `mount ${r.target}${r.ns === undefined ? '' : ` (in the mount namespace of pid ${r.ns.pid})`}`;
     case 'netns':
       return `network namespace ${r.name}`;
     case 'veth':

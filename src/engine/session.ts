@@ -131,6 +131,34 @@ export class LabSession {
     this.forget(entry.seq);
   }
 
+  /**
+   * Marks this point in the journal (a lesson step begins) and returns its number: what
+   * the session records after it is what undoSince() removes.
+   */
+  mark(label: string): number {
+    this.assertOpen();
+    return this.journal.mark(label);
+  }
+
+  /**
+   * Removes what the session recorded after mark `seq`, newest first, but what `keep` says
+   * to keep (the learner's shells). What was removed, and what could not be.
+   */
+  async undoSince(seq: number, keep: (r: Resource) => boolean): Promise<SessionReport> {
+    const report: SessionReport = { removed: [], errors: [] };
+    for (const entry of [...this.live].reverse()) {
+      if (entry.seq <= seq || keep(entry.resource)) continue;
+      const outcome = await removeResource(entry.resource, { hurry: true });
+      if (outcome.error !== undefined) {
+        report.errors.push(`${describe(entry.resource)}: ${outcome.error}`);
+        continue;
+      }
+      if (outcome.removed) report.removed.push(describe(entry.resource));
+      this.forget(entry.seq);
+    }
+    return report;
+  }
+
   async makeDir(path: string): Promise<string> {
     await this.track({ kind: 'dir', path }, () => mkdirSync(path, { recursive: true }));
     return path;

@@ -82,7 +82,7 @@ describe('the view of a snapshot', () => {
   });
 
   test('the process panel draws it, newest lines kept when the panel is short', () => {
-    const full = { ...view, cgroup: undefined, memory: [], oomKills: 0 };
+    const full = { ...view, cgroup: undefined, memory: [], oomKills: 0, timeline: [] };
     const text = linesText(panelLines('processes', full, 60, 10));
     expect(text).toContain(`★ sh(${byArgs('sh -c sleep 302 & wait').pid}) [pid 1 inside] pid:new`);
     const short = linesText(panelLines('processes', full, 60, 2)).split('\n');

@@ -72,11 +72,35 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
   if (lesson === undefined) return;
   const { liveLabs } = await import('../../lessons/index.js');
   for (const lab of liveLabs(lesson.id)) {
-    const steps = step === undefined ? [...lesson.steps].reverse() : [step];
+    // A step the lab entered has a mark: the lab goes back to the kernel state it had then.
+    const undone = step === undefined ? false : await undoStep(lab, step);
+    const steps = step === undefined ? [...lesson.steps].reverse() : undone ? [] : [step];
     for (const s of steps) await runBlocks(lab, s, 'cleanup');
     if (step !== undefined) await runBlocks(lab, step, 'setup');
     process.stdout.write(`${marks.ok} reset the running lab ${lab.sessionId}\n`);
   }
+}
+
+/**
+ * Takes a running lab back to the kernel state it had when `step` began (its mark, kept in
+ * the lab's session directory): what was made since is removed, what was changed set back.
+ * False when the lab never entered the step (no mark).
+ */
+async function undoStep(lab: LiveLab, step: Step): Promise<boolean> {
+  const { join } = await import('node:path');
+  const { sessionsDir } = await import('../../engine/paths.js');
+  const { readMark, undoToMark, readTimeline, timelineFile } =
+    await import('../../engine/timeline/index.js');
+  const dir = join(sessionsDir(), lab.sessionId);
+  const mark = readMark(dir, step.id);
+  if (mark === undefined) return false;
+  // What the lab's timeline says it made since (named network objects are removed only then).
+  const entries = (readTimeline(timelineFile(dir)) ?? []).filter((e) => e.endedAt >= mark.at);
+  const report = await undoToMark(mark.state, mark.scope, { entries });
+  for (const u of report.undone) process.stdout.write(`${marks.ok} undone: ${u}\n`);
+  for (const e of report.errors) process.stderr.write(`${marks.fail} could not undo ${e}\n`);
+  if (report.errors.length > 0) process.exitCode = 1;
+  return true;
 }
 
 async function runBlocks(lab: LiveLab, step: Step, what: 'setup' | 'cleanup'): Promise<void> {

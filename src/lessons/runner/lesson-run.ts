@@ -11,6 +11,11 @@ import { LabError } from '../../engine/errors.js';
 import { scaled } from '../../engine/time-scale.js';
 import { TypedEmitter } from '../../engine/observer/index.js';
 import type { SessionReport } from '../../engine/session.js';
+import { identityOf } from '../../engine/procfs.js';
+import { readLabState } from '../../engine/timeline/lab-state.js';
+import { writeMark, type LabMark } from '../../engine/timeline/mark.js';
+import type { TimelineEntry } from '../../engine/timeline/types.js';
+import { undoToMark, type UndoScope } from '../../engine/timeline/undo.js';
 import type { CheckContext } from '../checks/context.js';
 import type { CheckpointResult } from '../checks/types.js';
 import type { CodeBlock, Hint, Lesson, Step } from '../format/model.js';
@@ -57,6 +62,15 @@ export interface QuizOutcome {
   right: string;
 }
 
+/** What an undo of the open step did. */
+export interface StepUndo {
+  step: Step;
+  /** What was removed or set back (in the words of cleanup reports). */
+  undone: string[];
+  /** What could not be. */
+  errors: string[];
+}
+
 export interface ShellCommand {
   file: string;
   args: string[];
@@ -88,6 +102,9 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
   private watcher: Watcher | undefined;
   private closed = false;
   private live: LiveSources | undefined;
+  private mark: LabMark | undefined;
+  /** The learner's shells (pid:start): an undo never ends them. */
+  private readonly shells = new Set<string>();
 
   private constructor(
     readonly lesson: Lesson,
@@ -146,9 +163,28 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     };
   }
 
-  /** Journals a process the UI started for the lab (its shell), so cleanup can end it. */
-  recordProcess(pid: number): Promise<void> {
+  /**
+   * Journals a process the UI started for the lab, so cleanup can end it. A `shell` (the
+   * learner's) is never ended by an undo.
+   */
+  recordProcess(pid: number, options: { shell?: boolean } = {}): Promise<void> {
+    const id = identityOf(pid);
+    if (options.shell === true && id !== undefined) this.shells.add(`${id.pid}:${id.start}`);
     return recordProcess(this.lab, pid);
+  }
+
+  /** The kernel objects of this lab: its cgroup, its own process, its directories. */
+  get scope(): UndoScope {
+    return {
+      cgroupPath: this.lab.context.cgroupBase,
+      ownerPid: process.pid,
+      dirs: [this.lab.session.dir, this.lab.session.runDir],
+    };
+  }
+
+  /** When the open step began (ms since the epoch): what an undo goes back to. */
+  get markedAt(): number | undefined {
+    return this.mark?.at;
   }
 
   /** Enters the step the learner left off at. */
@@ -167,8 +203,48 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
         remedy: `steps are numbered 1 to ${this.lesson.steps.length}`,
       });
     await this.leave();
+    await this.openStep(step);
+    return step;
+  }
+
+  /**
+   * Takes the lab back to the kernel state the open step began with: what was made since
+   * the step began is removed (what the journal recorded since its mark, and what the
+   * learner made by hand: processes, cgroups, mounts, netns and veths; `entries` is the
+   * lab's timeline since then, which says which named network objects the lab made), then
+   * the step opens again (its setup runs). The learner's progress is not touched.
+   */
+  async undo(entries: readonly TimelineEntry[] = []): Promise<StepUndo> {
+    const step = this.requireStep();
+    const mark = this.mark;
+    if (mark === undefined) throw new LabError('this step has no mark to go back to');
+    this.watcher?.stop();
+    this.watcher = undefined;
+    // Not the step's cleanup: that is for leaving the step, and may remove what earlier
+    // steps made (which the step found, and must find again).
+    const keep = (pid: number, start: number): boolean => this.shells.has(`${pid}:${start}`);
+    const journal = await this.lab.session.undoSince(
+      mark.seq,
+      (r) => (r.kind === 'process' && keep(r.pid, r.start)) || r.kind === 'supervisor',
+    );
+    const scope = this.scope;
+    const report = await undoToMark(mark.state, scope, {
+      entries,
+      keep: (p) => keep(p.pid, p.start) || p.ppid === scope.ownerPid,
+    });
+    this.current = undefined;
+    await this.openStep(step);
+    return {
+      step,
+      undone: [...journal.removed, ...report.undone],
+      errors: [...journal.errors, ...report.errors],
+    };
+  }
+
+  private async openStep(step: Step): Promise<void> {
     this.current = step;
     this.store.update((p) => setCurrentStep(p, this.lesson.id, step.id));
+    await this.markStep(step);
     const failed = await this.runScripts(step.setup, 'setup');
     if (failed !== undefined) this.emit('notice', failed);
     if (step.checkpoint !== undefined) {
@@ -189,7 +265,31 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
       await watcher.start();
     }
     this.emit('step', step);
-    return step;
+  }
+
+  /**
+   * Marks where the step begins: a mark in the journal and a look at the lab, kept in the
+   * session directory too (`contlab reset LESSON STEP` from another terminal reads it).
+   */
+  private async markStep(step: Step): Promise<void> {
+    const seq = this.lab.session.mark(`step ${step.id}`);
+    const state = await readLabState(this.scope);
+    this.mark = {
+      seq,
+      at: Date.now(),
+      lesson: this.lesson.id,
+      step: { number: step.number, id: step.id },
+      scope: this.scope,
+      state,
+    };
+    try {
+      writeMark(this.lab.session.dir, this.mark);
+    } catch (err) {
+      this.emit(
+        'notice',
+        `could not keep the step's mark for contlab reset: ${(err as Error).message}`,
+      );
+    }
   }
 
   /** The next step (after marking the open one skipped when it is not done). */

@@ -13,6 +13,7 @@
  * Keep it small: the player depends on nothing else of the lab.
  */
 import type { CgroupStats, MountEntry, ProcessInfo } from '../../engine/observer/index.js';
+import type { TimelineEntry } from '../../engine/timeline/types.js';
 import type {
   CheckpointResult,
   CodeBlock,
@@ -34,6 +35,8 @@ export interface LabConnection {
   openShell(cols: number, rows: number): LabShell;
   /** The live view of the lab's kernel objects, for the panels. */
   readonly observer: LabObserver;
+  /** What each command run in the lab's shells did to the kernel, and undo of a step. */
+  readonly timeline: LabTimeline;
   /** Ends the shells, stops the observer and removes the whole lab. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -121,4 +124,21 @@ export interface LabObserver {
   setMaxInterval(ms: number | undefined): void;
   /** The mount table process `pid` sees ('self': the observer's own, the host's). */
   readMounts(pid: number | 'self'): Promise<MountEntry[] | undefined>;
+}
+
+/**
+ * The lab's timeline: one entry per command the learner ran in a lab shell (prompt to
+ * prompt), with the kernel objects it made, joined, changed or removed; and undo.
+ */
+export interface LabTimeline {
+  /** The entries so far, oldest first. */
+  entries(): TimelineEntry[];
+  /** Called with each new entry (a command's, or an undo's). */
+  onEntry(listener: (entry: TimelineEntry) => void): () => void;
+  /**
+   * Takes the lab back to the kernel state the open step began with (what was made since
+   * is removed, the step's setup runs again); resolves with the entry that says what was
+   * undone. Rejects (LabError) when no step is open.
+   */
+  undo(): Promise<TimelineEntry>;
 }

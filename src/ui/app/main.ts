@@ -76,6 +76,7 @@ async function openStage(lesson: Lesson, options: PlayOptions): Promise<Stage> {
   }
   const live = new LiveStore(lab.observer);
   live.start();
+  live.followTimeline(lab.timeline);
   const store = new PlayerStore(lab.lesson, lab.run);
   options.attach?.(store);
   let closing: Promise<void> | undefined;
@@ -129,6 +130,7 @@ export async function runPlayer(lesson: Lesson, options: PlayOptions = {}): Prom
       terminal: stage.terminal,
       live: stage.live,
       ...(options.follow === undefined ? {} : { follow: options.follow }),
+      timeline: stage.lab.timeline,
     }),
   );
 }
@@ -145,7 +147,12 @@ export async function runPresent(lesson: Lesson, options: PlayOptions = {}): Pro
     stage,
     options,
     (s) =>
-      s.createElement(s.PresentScreen, { store: stage.store, terminal: stage.terminal, onSlide }),
+      s.createElement(s.PresentScreen, {
+        store: stage.store,
+        terminal: stage.terminal,
+        onSlide,
+        timeline: stage.lab.timeline,
+      }),
     removePosition,
   );
 }

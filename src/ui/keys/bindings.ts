@@ -129,6 +129,14 @@ export const BINDINGS: readonly Binding[] = [
     command: { kind: 'scroll', by: 'page', delta: -1 },
   },
   {
+    id: 'undo',
+    keys: ['u'],
+    contexts: PLAYER,
+    command: { kind: 'undo' },
+    footer: 'undo',
+    footerIn: ['player-lesson'],
+  },
+  {
     id: 'toggle-panels',
     keys: ['l'],
     contexts: PLAYER,

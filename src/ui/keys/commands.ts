@@ -1,12 +1,14 @@
 /** What a key asks the app to do: one discriminated union for every screen. */
 
-export type PanelTab = 'processes' | 'namespaces' | 'cgroup' | 'capabilities' | 'mounts';
+export type PanelTab =
+  'processes' | 'namespaces' | 'cgroup' | 'capabilities' | 'mounts' | 'timeline';
 export const PANEL_TABS: readonly PanelTab[] = [
   'processes',
   'namespaces',
   'cgroup',
   'capabilities',
   'mounts',
+  'timeline',
 ];
 
 export type Command =
@@ -29,6 +31,8 @@ export type Command =
   | { kind: 'toggle-panels' }
   /** Classroom mode: follow the instructor's slides, or stop following. */
   | { kind: 'toggle-follow' }
+  /** Take the lab back to the kernel state the open step began with. */
+  | { kind: 'undo' }
   | { kind: 'panel'; delta: 1 | -1 }
   | { kind: 'scroll'; by: 'line' | 'page'; delta: 1 | -1 }
   | { kind: 'skip-typing' }

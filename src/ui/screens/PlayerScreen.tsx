@@ -21,6 +21,7 @@ import { useWindowSize } from '../hooks/use-window-size.js';
 import { keyFor, PREFIX_CONTEXTS, PREFIX_LABEL, type Context } from '../keys/bindings.js';
 import { PANEL_TABS, type Command, type PanelTab } from '../keys/commands.js';
 import type { FollowSwitch } from '../state/follow-switch.js';
+import type { LabTimeline } from '../app/lab-connection.js';
 import type { LiveStore } from '../state/live-store.js';
 import type { PlayerState, PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
@@ -70,12 +71,15 @@ export function PlayerScreen({
   terminal,
   live,
   follow,
+  timeline,
 }: {
   store: PlayerStore;
   terminal: EmbeddedTerminal;
   live: LiveStore;
   /** In a class: the switch for following the instructor's slides. */
   follow?: FollowSwitch;
+  /** The lab's timeline: undo goes through it (none: no undo). */
+  timeline?: LabTimeline;
 }): React.JSX.Element {
   const app = useAppControl();
   const theme = useTheme();
@@ -154,6 +158,22 @@ export function PlayerScreen({
           terminal.run(text);
           return app.notify(t('player.ranCommand', { n: command.index + 1 }));
         }
+        case 'undo': {
+          if (timeline === undefined) return app.notify('this lab has no undo');
+          app.notify('undoing this step…');
+          // The timeline panel says what was undone.
+          setTab('timeline');
+          if (!panelsOn) setPanelsFlipped((f) => !f);
+          timeline.undo().then(
+            (e) =>
+              app.notify(
+                `undone: ${e.undone?.length ?? 0} removed or set back${e.errors?.length ? `, ${e.errors.length} could not be` : ''}`,
+              ),
+            (err: unknown) =>
+              app.notify(`could not undo: ${err instanceof Error ? err.message : String(err)}`),
+          );
+          return;
+        }
         case 'toggle-panels':
           return setPanelsFlipped((f) => !f);
         case 'toggle-follow': {
@@ -177,7 +197,7 @@ export function PlayerScreen({
         }
       }
     },
-    [app, store, terminal, follow, tab, panelsOn, pageRows, maxScroll],
+    [app, store, terminal, follow, timeline, tab, panelsOn, pageRows, maxScroll],
   );
   useCommands(context, run, !help, terminal);
 

@@ -21,19 +21,55 @@ import { keyFor, type Context } from '../keys/bindings.js';
 import type { Command } from '../keys/commands.js';
 import type { PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
-import { fitLine, seg } from '../text/styled.js';
+import { entryHeading, entryLines } from '../../engine/timeline/text.js';
+import type { TimelineEntry } from '../../engine/timeline/types.js';
+import type { LabTimeline } from '../app/lab-connection.js';
+import { fitLine, seg, type Line } from '../text/styled.js';
 import { lessonTitle } from '../views/title.js';
 
 const HELP_CONTEXTS: readonly Context[] = ['slides', 'present-shell'];
+/** At most this many rows of the last command's kernel changes under the slide. */
+const ENTRY_ROWS = 5;
+
+/** The entry's heading and its first items, each in one row. */
+function timelineRows(entry: TimelineEntry, width: number, max: number): Line[] {
+  const items = entryLines(entry);
+  const shown = items.slice(0, max - 1);
+  const more = items.length - shown.length;
+  return [
+    fitLine([seg(` kernel: ${entryHeading(entry)}`, { bold: true, color: 'accent' })], width),
+    ...shown.map((l, i) =>
+      fitLine(
+        [
+          seg(`   ${l.text}`, {
+            color:
+              l.tone === 'new'
+                ? 'ok'
+                : l.tone === 'gone'
+                  ? 'fail'
+                  : l.tone === 'change'
+                    ? 'warn'
+                    : undefined,
+          }),
+          seg(i === shown.length - 1 && more > 0 ? ` (+${more} more)` : '', { color: 'muted' }),
+        ],
+        width,
+      ),
+    ),
+  ];
+}
 
 export function PresentScreen({
   store,
   terminal,
   onSlide,
+  timeline,
 }: {
   store: PlayerStore;
   terminal: EmbeddedTerminal;
   onSlide?: (slide: number) => void;
+  /** The lab's timeline: the last command's kernel changes show under the slide. */
+  timeline?: LabTimeline;
 }): React.JSX.Element {
   const app = useAppControl();
   const lesson = store.lesson;
@@ -55,10 +91,16 @@ export function PresentScreen({
     () => slideLines(lesson, slide, textWidth, theme.mono),
     [lesson, slide, textWidth, theme.mono],
   );
-  const maxScroll = Math.max(0, lines.length - slideTextRows(slideHeight));
+  // The newest timeline entry made since this slide was shown (the demo's last command).
+  const [entry, setEntry] = useState<TimelineEntry | undefined>(undefined);
+  useEffect(() => timeline?.onEntry((e) => setEntry(e)), [timeline]);
+  const entryRows = entry === undefined ? [] : timelineRows(entry, slideWidth, ENTRY_ROWS);
+  const shownHeight = slideHeight - entryRows.length;
+  const maxScroll = Math.max(0, lines.length - slideTextRows(shownHeight));
 
   useEffect(() => {
     onSlide?.(slide);
+    setEntry(undefined);
     setScroll(0);
     if (slide > 0) void store.open(slide);
   }, [slide, store, onSlide]);
@@ -137,10 +179,13 @@ export function PresentScreen({
                 <Slide
                   lines={lines}
                   width={slideWidth}
-                  height={slideHeight}
+                  height={shownHeight}
                   scroll={scroll}
                   scrollKeys={`${keyFor('slide-down', 'slides')}/${keyFor('slide-up', 'slides')}`}
                 />
+                {entryRows.map((l, i) => (
+                  <LineText key={i} line={l} />
+                ))}
                 <LineText line={fitLine([note], slideWidth)} />
               </Box>
               <TerminalPane

@@ -7,7 +7,8 @@
  * one sees.
  */
 import type { PanelTab } from '../keys/commands.js';
-import type { LabObserver, LabSnapshot } from '../app/lab-connection.js';
+import type { TimelineEntry } from '../../engine/timeline/types.js';
+import type { LabObserver, LabSnapshot, LabTimeline } from '../app/lab-connection.js';
 import {
   appendHistory,
   deriveProcesses,
@@ -21,6 +22,8 @@ import {
 /** Samples closer than this count as one second apart (looks are not exactly on time). */
 const HISTORY_GAP_MS = 900;
 const MOUNTS_MAX_AGE_MS = 2000;
+/** Timeline entries the panel keeps (it shows the newest that fit). */
+const TIMELINE_ENTRIES = 40;
 
 export class LiveStore {
   private view: LiveView = EMPTY_VIEW;
@@ -34,6 +37,7 @@ export class LiveStore {
   private pending: LabSnapshot | undefined;
   private applying = false;
   private off: (() => void) | undefined;
+  private offTimeline: (() => void) | undefined;
 
   constructor(
     private readonly observer: LabObserver,
@@ -47,9 +51,18 @@ export class LiveStore {
     if (latest !== undefined) this.receive(latest);
   }
 
+  /** Follows the lab's timeline (the timeline panel) from its entries so far on. */
+  followTimeline(timeline: LabTimeline): void {
+    this.offTimeline?.();
+    this.offTimeline = timeline.onEntry((e) => this.setTimeline([...this.view.timeline, e]));
+    this.setTimeline(timeline.entries());
+  }
+
   stop(): void {
     this.off?.();
     this.off = undefined;
+    this.offTimeline?.();
+    this.offTimeline = undefined;
     this.listeners.clear();
   }
 
@@ -68,6 +81,19 @@ export class LiveStore {
     this.shown = tab;
     this.shownKey = panelKey(tab, this.view);
     this.observer.setMaxInterval(tab === 'cgroup' ? 1000 : undefined);
+  }
+
+  private setTimeline(entries: readonly TimelineEntry[]): void {
+    this.view = { ...this.view, timeline: entries.slice(-TIMELINE_ENTRIES) };
+    this.changed();
+  }
+
+  /** Tells React, when what the panel on screen draws changed. */
+  private changed(): void {
+    const key = panelKey(this.shown, this.view);
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    for (const l of [...this.listeners]) l();
   }
 
   /** Snapshots are applied one at a time; of those that arrive meanwhile, the newest. */
@@ -109,11 +135,9 @@ export class LiveStore {
       cgroup: snap.cgroup,
       memory,
       oomKills: snap.cgroup?.memory?.oomKills.value ?? 0,
+      timeline: this.view.timeline,
     };
-    const key = panelKey(this.shown, this.view);
-    if (key === this.shownKey) return;
-    this.shownKey = key;
-    for (const l of [...this.listeners]) l();
+    this.changed();
   }
 
   private async withMounts(focus: FocusProcess, now: number): Promise<FocusProcess> {

@@ -5,6 +5,7 @@
  * "container" process. Pure: the same snapshot always gives the same view, so it is tested
  * against captured snapshots, without root. live-store.ts keeps it up to date.
  */
+import type { TimelineEntry } from '../../engine/timeline/types.js';
 import {
   buildTree,
   decodeCapSets,
@@ -55,6 +56,8 @@ export interface LiveView {
   memory: number[];
   focus: FocusProcess | undefined;
   oomKills: number;
+  /** The lab's timeline: the newest entries, oldest first. */
+  timeline: TimelineEntry[];
 }
 
 export const EMPTY_VIEW: LiveView = {
@@ -65,6 +68,7 @@ export const EMPTY_VIEW: LiveView = {
   memory: [],
   focus: undefined,
   oomKills: 0,
+  timeline: [],
 };
 
 function lineOf(node: TreeNode, prefix: string): ProcessLine {
@@ -163,5 +167,7 @@ export function panelKey(tab: PanelTab | undefined, view: LiveView): string {
     case 'capabilities':
     case 'mounts':
       return JSON.stringify(view.focus);
+    case 'timeline':
+      return view.timeline.map((e) => e.seq).join(',');
   }
 }

@@ -7,7 +7,16 @@ import { t } from '../../i18n/messages.js';
 import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
 import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
 import type { LiveView } from '../state/live-view.js';
-import { fitLine, lineWidth, seg, widthOf, type Line, type Segment } from '../text/styled.js';
+import { entryHeading, entryLines, type Tone } from '../../engine/timeline/text.js';
+import {
+  fitLine,
+  lineWidth,
+  seg,
+  widthOf,
+  type Line,
+  type Segment,
+  type Style,
+} from '../text/styled.js';
 import { wrap } from '../text/wrap.js';
 
 /** ` processes  namespaces …` (shorter names where those do not fit), the one shown marked. */
@@ -215,6 +224,53 @@ function mountLines(view: LiveView, width: number, height: number): Line[] {
   ];
 }
 
+const TONES: Record<Tone, Style | undefined> = {
+  new: { color: 'ok' },
+  gone: { color: 'fail' },
+  change: { color: 'warn' },
+  info: undefined,
+};
+
+/**
+ * What the commands typed did to the kernel: the newest entries that fit, oldest first, so
+ * the last command's is at the bottom, next to the prompt.
+ */
+function timelineLines(view: LiveView, width: number, height: number): Line[] {
+  if (view.timeline.length === 0)
+    return wrap(
+      [
+        seg('run a command in the lab shell: what it did to the kernel shows here', {
+          color: 'muted',
+        }),
+      ],
+      width,
+    );
+  const blocks: Line[][] = [];
+  let used = 0;
+  for (const entry of [...view.timeline].reverse()) {
+    const block: Line[] = [
+      fitLine(
+        [
+          seg(entryHeading(entry), {
+            bold: true,
+            color: entry.kind === 'undo' ? 'accent' : undefined,
+          }),
+        ],
+        width,
+      ),
+      ...entryLines(entry).map((l) => fitLine([seg(`  ${l.text}`, TONES[l.tone])], width)),
+    ];
+    if (used > 0 && used + block.length > height) break;
+    blocks.unshift(block);
+    used += block.length;
+  }
+  const lines = blocks.flat();
+  // The newest entry's first lines, when even it is taller than the panel.
+  return lines.length > height && blocks.length === 1
+    ? lines.slice(0, height)
+    : lines.slice(-height);
+}
+
 /** The lines of panel `tab`, at most `height` of them, each at most `width` cells. */
 export function panelLines(tab: PanelTab, view: LiveView, width: number, height: number): Line[] {
   const lines =
@@ -226,6 +282,8 @@ export function panelLines(tab: PanelTab, view: LiveView, width: number, height:
           ? cgroupLines(view, width)
           : tab === 'capabilities'
             ? capabilityLines(view, width)
-            : mountLines(view, width, height);
+            : tab === 'mounts'
+              ? mountLines(view, width, height)
+              : timelineLines(view, width, height);
   return lines.slice(0, Math.max(0, height));
 }

@@ -18,10 +18,10 @@ import type {
 import { ShellActivity } from './activity.js';
 import { LocalObserver } from './observer.js';
 import { spawnLocalShell } from './shell.js';
+import { LocalTimeline } from './timeline.js';
 
-function controlOf(run: LessonRun): LessonControl {
+function controlOf(run: LessonRun, events: TypedEmitter<LessonEvents>): LessonControl {
   const entered = (step: EnteredStep['step']): EnteredStep => ({ step, latest: run.latest });
-  const events = new TypedEmitter<LessonEvents>();
   run.on('notice', (message) => events.emit('notice', message));
   run.on('result', ({ step, result }) => events.emit('result', { stepId: step.id, result }));
   run.on('pass', ({ step, result }) => events.emit('pass', { stepId: step.id, result }));
@@ -69,8 +69,15 @@ export async function openLocalLab(
     },
     processes: () => observer.processes(),
   });
+  const events = new TypedEmitter<LessonEvents>();
+  let timeline: LocalTimeline;
   try {
     await observer.start();
+    timeline = await LocalTimeline.open({
+      run,
+      knownNamespaces: () => observer.namespaceInodes(),
+      notice: (message) => events.emit('notice', message),
+    });
   } catch (err) {
     observer.stop();
     await run.close();
@@ -79,10 +86,10 @@ export async function openLocalLab(
 
   const openShell = (cols: number, rows: number): LabShell => {
     const command = run.shellCommand('bash', labBashArgs());
-    const shell = spawnLocalShell({ ...command, cols, rows });
+    const shell = timeline.follow(spawnLocalShell({ ...command, cols, rows }));
     shells.add(shell);
     shell.onExit(() => shells.delete(shell));
-    if (shell.pid !== undefined) void run.recordProcess(shell.pid);
+    if (shell.pid !== undefined) void run.recordProcess(shell.pid, { shell: true });
     observer.setShell(shell.pid);
     shell.onData(() => activity.output());
     return {
@@ -97,12 +104,14 @@ export async function openLocalLab(
   let closing: Promise<void> | undefined;
   return {
     lesson,
-    run: controlOf(run),
+    run: controlOf(run, events),
     observer,
+    timeline,
     openShell,
     close: () =>
       (closing ??= (async () => {
         observer.stop();
+        timeline.close();
         await Promise.all([...shells].map((s) => s.kill()));
         const report = await run.close();
         for (const e of report.errors) process.stderr.write(`contlab: could not remove ${e}\n`);

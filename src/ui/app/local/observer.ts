@@ -129,6 +129,14 @@ export class LocalObserver implements LabObserver {
     return readMounts(pid);
   }
 
+  /** Every namespace inode a process was in at the last look (all of the host's). */
+  namespaceInodes(): Set<number> {
+    const out = new Set<number>();
+    for (const p of this.sampler.snapshot().processes.values())
+      for (const inode of Object.values(p.namespaces)) out.add(inode);
+    return out;
+  }
+
   /** The processes of the last look (all of the host's): checkpoints find lab processes there. */
   processes(): Iterable<ProcessInfo> {
     return this.sampler.snapshot().processes.values();

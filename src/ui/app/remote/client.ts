@@ -5,12 +5,13 @@
  * there whose bytes travel both ways, and the learner's progress is saved here, on the
  * host, whenever the lab side says it changed.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { LabError } from '../../../engine/errors.js';
 import { TypedEmitter } from '../../../engine/observer/index.js';
 import type { MountEntry } from '../../../engine/observer/index.js';
+import type { TimelineEntry } from '../../../engine/timeline/types.js';
 import { writeFileAtomic } from '../../../lessons/progress/atomic-file.js';
 import type { CodeBlock, Hint, Lesson, QuizOutcome } from '../../lessons/lessons-api.js';
 import type {
@@ -38,6 +39,8 @@ export interface RemoteOptions {
   progressFile: string;
   /** How long opening the lab may take. */
   openTimeoutMs: number;
+  /** Where the timeline's entries are kept on this machine too (for `contlab timeline`). */
+  timelineFile?: string;
 }
 
 type ShellState = {
@@ -53,6 +56,8 @@ export function remoteLab(stream: Duplex, options: RemoteOptions): Promise<LabCo
   return new Promise((resolveOpen, rejectOpen) => {
     const events = new TypedEmitter<LessonEvents>();
     const snapshots = new Set<(s: LabSnapshot) => void>();
+    const timeline: TimelineEntry[] = [];
+    const timelineListeners = new Set<(e: TimelineEntry) => void>();
     const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
     const shells = new Map<number, ShellState>();
     let latest: LabSnapshot | undefined;
@@ -116,6 +121,17 @@ export function remoteLab(stream: Duplex, options: RemoteOptions): Promise<LabCo
           return;
         case 'progress':
           saveProgress(m.text);
+          return;
+        case 'timeline':
+          timeline.push(m.entry);
+          if (options.timelineFile !== undefined) {
+            try {
+              appendFileSync(options.timelineFile, `${JSON.stringify(m.entry)}\n`);
+            } catch {
+              // the panel still has it: only `contlab timeline` on this machine misses it
+            }
+          }
+          for (const l of [...timelineListeners]) l(m.entry);
           return;
         case 'pid': {
           const s = shells.get(m.sid);
@@ -226,6 +242,15 @@ export function remoteLab(stream: Duplex, options: RemoteOptions): Promise<LabCo
         setMaxInterval: (ms) => channel.send({ t: 'interval', ms: ms ?? null }),
         readMounts: async (pid) =>
           orUndefined(await call<MountEntry[] | null>('readMounts', pid).catch(() => null)),
+      },
+      timeline: {
+        entries: () => [...timeline],
+        onEntry: (l) => {
+          timelineListeners.add(l);
+          return () => timelineListeners.delete(l);
+        },
+        // The entry comes back as the reply, and as a timeline message like any other.
+        undo: () => call<TimelineEntry>('undo'),
       },
       close: () =>
         (closing ??= call<null>('close').then(

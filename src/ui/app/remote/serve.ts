@@ -74,6 +74,7 @@ export function serveLab(stream: Duplex, options: ServeOptions): Promise<void> {
             syncProgress();
           });
         lab.observer.onSnapshot((snapshot) => channel.send({ t: 'snapshot', snapshot }));
+        lab.timeline.onEntry((entry) => channel.send({ t: 'timeline', entry }));
         channel.send({ t: 'opened', lesson });
       } catch (err) {
         channel.send({
@@ -103,6 +104,8 @@ export function serveLab(stream: Duplex, options: ServeOptions): Promise<void> {
           return lab.run.answerQuiz(n(0), n(1));
         case 'marks':
           return lab.run.marks();
+        case 'undo':
+          return lab.timeline.undo();
         case 'readMounts':
           return (await lab.observer.readMounts(args[0] === 'self' ? 'self' : n(0))) ?? null;
         case 'close':

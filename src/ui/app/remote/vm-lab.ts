@@ -4,11 +4,14 @@
  * (serve.ts); here it is a LabConnection like a local lab (client.ts). Nothing is changed on
  * this machine's kernel: the lab's cgroups, namespaces, mounts and daemons are the VM's.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { LabError } from '../../../engine/errors.js';
-import { labHome } from '../../../engine/paths.js';
+import { labHome, sessionsDir } from '../../../engine/paths.js';
+import { identityOf } from '../../../engine/procfs.js';
+import { sessionIdOf } from '../../../engine/session.js';
+import { timelineFile } from '../../../engine/timeline/file.js';
 import { contlabBin } from '../../../engine/repo.js';
 import { runInVm } from '../../../engine/vm/run.js';
 import { scaled } from '../../../engine/time-scale.js';
@@ -51,18 +54,28 @@ export async function openVmLab(
   );
   const sock = await Promise.race([socket, ended.then((e) => Promise.reject(e))]);
   options.onProgress?.('opening the lab in the VM');
+  // The VM's timeline is kept here too, where `contlab timeline` looks: a session directory
+  // named for this process (removed on close; after a crash, by the start-up sweep).
+  const self = identityOf(process.pid);
+  const sessionDir = self === undefined ? undefined : join(sessionsDir(), sessionIdOf(self));
+  if (sessionDir !== undefined) mkdirSync(sessionDir, { recursive: true });
   const lab = await Promise.race([
     remoteLab(sock, {
       file: lesson.file,
       progressFile: progressFile(),
       openTimeoutMs: scaled(300_000),
+      ...(sessionDir === undefined ? {} : { timelineFile: timelineFile(sessionDir) }),
     }),
     ended.then((e) => Promise.reject(e)),
-  ]);
+  ]).catch((err: unknown) => {
+    if (sessionDir !== undefined) rmSync(sessionDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     ...lab,
     close: async () => {
       await lab.close();
+      if (sessionDir !== undefined) rmSync(sessionDir, { recursive: true, force: true });
       // The agent has closed the lab; the VM powers off by itself. It is killed if it dawdles.
       await Promise.race([vm.catch(() => undefined), new Promise((r) => setTimeout(r, 30_000))]);
       log.end();

@@ -6,6 +6,7 @@
  * line is checked for its shape before it is used, and a line that is not is dropped.
  */
 import type { Duplex } from 'node:stream';
+import type { TimelineEntry } from '../../../engine/timeline/types.js';
 import type { Lesson } from '../../lessons/lessons-api.js';
 import type { LabSnapshot, LessonEvents } from '../lab-connection.js';
 
@@ -18,6 +19,7 @@ export type CallName =
   | 'answerQuiz'
   | 'marks'
   | 'readMounts'
+  | 'undo'
   | 'close';
 
 export type HostMessage =
@@ -40,6 +42,8 @@ export type LabMessage =
   | { t: 'reply'; id: number; ok: false; message: string; remedy: string | undefined }
   | { t: 'event'; name: keyof LessonEvents; payload: unknown }
   | { t: 'snapshot'; snapshot: LabSnapshot }
+  /** A new timeline entry (a command's, or an undo's). */
+  | { t: 'timeline'; entry: TimelineEntry }
   | { t: 'pid'; sid: number; pid: number | undefined }
   | { t: 'out'; sid: number; data: string }
   | { t: 'exit'; sid: number; exitCode: number; signal: number | undefined }
@@ -81,6 +85,7 @@ export const LAB_KINDS: ReadonlySet<string> = new Set([
   'reply',
   'event',
   'snapshot',
+  'timeline',
   'pid',
   'out',
   'exit',

@@ -1,0 +1,113 @@
+/**
+ * `contlab timeline [SESSION] [--json]`: what each command run in a lab's shell did to the
+ * kernel, read from where the lab writes it (timeline.jsonl in its session directory). With
+ * no SESSION, the lab running now (the newest, when there are several).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { LabError } from '../../engine/errors.js';
+import { sessionsDir } from '../../engine/paths.js';
+import { sessionIsLive } from '../../engine/session.js';
+import { readTimeline, timelineFile } from '../../engine/timeline/file.js';
+import type { TimelineEntry } from '../../engine/timeline/types.js';
+import { chalk, printJson } from '../output.js';
+
+interface TimelineOptions {
+  json?: boolean;
+  last?: string;
+}
+
+interface Found {
+  id: string;
+  file: string;
+  live: boolean;
+  mtime: number;
+}
+
+function sessionsWithTimelines(): Found[] {
+  const dir = sessionsDir();
+  if (!existsSync(dir)) return [];
+  const out: Found[] = [];
+  for (const id of readdirSync(dir)) {
+    const file = timelineFile(join(dir, id));
+    try {
+      out.push({ id, file, live: sessionIsLive(id), mtime: statSync(file).mtimeMs });
+    } catch {
+      // no timeline in this session
+    }
+  }
+  return out.sort((a, b) => b.mtime - a.mtime);
+}
+
+function choose(ref: string | undefined): Found {
+  const all = sessionsWithTimelines();
+  if (ref === undefined) {
+    const found = all.find((s) => s.live) ?? all[0];
+    if (found === undefined)
+      throw new LabError('no lab has a timeline: no lesson is running', {
+        remedy: 'start a lesson (contlab start LESSON), run a command in its shell, then try again',
+      });
+    return found;
+  }
+  const match = all.filter(
+    (s) => s.id === ref || s.id.startsWith(ref) || s.id.startsWith(`session-${ref}-`),
+  );
+  if (match.length === 1 && match[0] !== undefined) return match[0];
+  throw new LabError(
+    match.length === 0
+      ? `no lab session "${ref}" with a timeline`
+      : `"${ref}" names ${match.length} sessions`,
+    {
+      remedy:
+        all.length === 0
+          ? 'no lab has a timeline now'
+          : `give one of: ${all.map((s) => s.id).join(', ')} (or the lab's PID)`,
+    },
+  );
+}
+
+function lessonOf(sessionDir: string): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(sessionDir, 'lab.json'), 'utf8')) as {
+      lesson?: unknown;
+    };
+    return typeof info.lesson === 'string' ? info.lesson : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function printText(found: Found, entries: TimelineEntry[]): Promise<void> {
+  const { entryText } = await import('../../engine/timeline/text.js');
+  const lesson = lessonOf(join(sessionsDir(), found.id));
+  process.stdout.write(
+    chalk.bold(
+      `timeline of ${found.id}${lesson === undefined ? '' : ` (lesson ${lesson})`}${found.live ? '' : ', ended'}: ${entries.length} entries\n`,
+    ),
+  );
+  for (const e of entries) {
+    const [head, ...rest] = entryText(e);
+    process.stdout.write(`\n${chalk.cyan(head ?? '')}\n${rest.map((l) => `${l}\n`).join('')}`);
+  }
+}
+
+export function registerTimeline(program: Command): void {
+  program
+    .command('timeline [session]')
+    .description("what each command in a lab's shell did to the kernel (the lab running now)")
+    .option('--json', 'print the entries as JSON')
+    .option('--last <n>', 'only the last N entries')
+    .action(async (ref: string | undefined, opts: TimelineOptions) => {
+      const found = choose(ref);
+      let entries = readTimeline(found.file) ?? [];
+      if (opts.last !== undefined) {
+        const n = Number(opts.last);
+        if (!Number.isInteger(n) || n < 1)
+          throw new LabError(`--last needs a positive number, not "${opts.last}"`);
+        entries = entries.slice(-n);
+      }
+      if (opts.json) printJson({ session: found.id, live: found.live, entries });
+      else await printText(found, entries);
+    });
+}
