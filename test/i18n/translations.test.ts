@@ -138,7 +138,7 @@ describe('stale and untranslated', () => {
 describe('contlab translate', () => {
   test('writes a skeleton that maps onto the English, then refuses to overwrite it', () => {
     const dir = copyOf('skeleton');
-    rmSync(join(dir, 'lesson.ru.md'));
+    for (const lang of ['ru', 'id', 'zh']) rmSync(join(dir, `lesson.${lang}.md`), { force: true });
     const r = contlab(['translate', dir, '--lang', 'zh'], lab.env);
     expect(r.code).toBe(0);
     const skeleton = readFileSync(join(dir, 'lesson.zh.md'), 'utf8');
@@ -208,7 +208,9 @@ describe('a lesson in Russian', () => {
   });
 
   test('a language with no translation of the lesson: English, saying so', () => {
-    const id = loadLessonFile(file, 'v2', 'id');
+    const dir = copyOf('no-id');
+    rmSync(join(dir, 'lesson.id.md'), { force: true });
+    const id = loadLessonFile(join(dir, 'lesson.md'), 'v2', 'id');
     expect(id.language).toEqual({ wanted: 'id', shown: 'en', fallback: 'untranslated' });
     expect(id.title).toBe(en.title);
   });

@@ -65,12 +65,15 @@ export function registerLint(program: Command): void {
             `${marks.ok} ${lessons}, no problems${also}, ${plural(warnings, 'warning')}\n`,
           );
         else {
-          // A lesson and its translations count as one lesson file; a catalogue as a catalogue.
-          const isLesson = (file: string): boolean => /(^|\/)lesson(\.[a-z]{2,3})?\.md$/.test(file);
+          // A lesson and its translations (NAME.LANG.md beside NAME.md) count as one lesson
+          // file; a catalogue as a catalogue.
+          const isCatalogue = (file: string): boolean => file.endsWith('.json');
           const inLessons = new Set(
-            errors.filter((d) => isLesson(d.file)).map((d) => d.file.replace(/[^/]*$/, '')),
+            errors
+              .filter((d) => !isCatalogue(d.file))
+              .map((d) => d.file.replace(/\.[a-z]{2,3}\.md$/, '.md')),
           ).size;
-          const inCatalogues = new Set(errors.filter((d) => !isLesson(d.file)).map((d) => d.file))
+          const inCatalogues = new Set(errors.filter((d) => isCatalogue(d.file)).map((d) => d.file))
             .size;
           const n = report.files.length;
           const where =
