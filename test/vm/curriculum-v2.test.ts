@@ -40,7 +40,7 @@ interface Run {
 function verifyInVm(id: string): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const args = ['vm', 'run', '--timeout', '1800', '--', bin, 'verify', id, '--auto'];
+    const args = ['vm', 'run', '--timeout', '2400', '--', bin, 'verify', id, '--auto'];
     const child = spawn(bin, args, { env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,5 +89,5 @@ describe('the curriculum on cgroup v2', () => {
     process.stdout.write(
       runs.map((r) => `${r.id}: ${(r.ms / 1000).toFixed(0)} s in the VM\n`).join(''),
     );
-  }, 2_800_000);
+  }, 3_300_000);
 });
