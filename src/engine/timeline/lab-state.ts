@@ -43,7 +43,7 @@ export interface ReadStateOptions {
 }
 
 /** Limit files worth following: what lessons and runtimes write. */
-const LIMIT_FILES = new Set([
+export const LIMIT_FILES: ReadonlySet<string> = new Set([
   'memory.max',
   'memory.high',
   'memory.low',

@@ -21,7 +21,7 @@ import { messageOf } from '../errors.js';
 import { writeFileSync } from 'node:fs';
 import { removeResource } from '../removers.js';
 import { describe, type Resource } from '../resources.js';
-import { readLabState, type LabScope } from './lab-state.js';
+import { LIMIT_FILES, readLabState, type LabScope } from './lab-state.js';
 import type { LabState, StateProcess, TimelineEntry } from './types.js';
 
 export interface UndoScope extends LabScope {
@@ -34,26 +34,14 @@ export interface UndoReport {
   errors: string[];
 }
 
-/** Limits set back to what they were at the mark (the others cannot be, or need not). */
-const RESTORABLE = new Set([
-  'memory.max',
-  'memory.high',
-  'memory.low',
-  'memory.min',
-  'memory.swap.max',
-  'memory.limit_in_bytes',
-  'memory.memsw.limit_in_bytes',
-  'memory.soft_limit_in_bytes',
-  'memory.swappiness',
-  'cpu.max',
-  'cpu.weight',
-  'cpu.shares',
-  'cpu.cfs_quota_us',
-  'cpu.cfs_period_us',
-  'pids.max',
-  'cgroup.freeze',
-  'freezer.state',
-]);
+/**
+ * Limits set back to what they were at the mark: the followed ones (LIMIT_FILES) but those
+ * that cannot be written back as read (per-disk io/blkio lines, devices.list), that a child
+ * group pins (cpuset, subtree_control, max.descendants) or that need not be (oom.group).
+ */
+const NOT_SET_BACK =
+  /^(io\.|blkio\.|devices\.|cpuset\.|cgroup\.(subtree_control|max\.)|memory\.oom\.group$)/;
+const RESTORABLE = new Set([...LIMIT_FILES].filter((f) => !NOT_SET_BACK.test(f)));
 
 const id = (p: { pid: number; start: number }): string => `${p.pid}:${p.start}`;
 
