@@ -30,6 +30,19 @@ export function messageArguments(elements: readonly MessageFormatElement[]): str
   return [...names].sort();
 }
 
+/**
+ * ICU quotes what follows an apostrophe placed before `{` or `}`: `'{name}'` prints
+ * "{name}" literally, not the argument. An apostrophe meant as one is written `''`.
+ */
+const QUOTED_ARGUMENT = /(?:^|[^'])'[{}]/;
+
+/** Why `text` is wrong beyond parsing, or undefined. */
+function quotedArgument(id: string, text: string): string | undefined {
+  return QUOTED_ARGUMENT.test(text)
+    ? `"${id}": an apostrophe before { quotes the argument, which then prints as written: write '' for an apostrophe (''{name}'' shows 'value')`
+    : undefined;
+}
+
 interface Read {
   messages: Map<string, string>;
   lines: string[];
@@ -87,6 +100,9 @@ export function lintCatalogues(
   const files = [enFile];
   const args = new Map<string, string[]>();
   for (const [id, text] of en?.messages ?? []) {
+    const quoted = quotedArgument(id, text);
+    if (quoted !== undefined)
+      out.push({ file: display(enFile), ...lineOf(en?.lines ?? [], id), message: quoted });
     try {
       args.set(id, messageArguments(parse(text)));
     } catch (err) {
@@ -116,6 +132,8 @@ export function lintCatalogues(
     for (const [id, text] of cat.messages) {
       const pos = lineOf(cat.lines, id);
       const want = args.get(id);
+      const quoted = quotedArgument(id, text);
+      if (quoted !== undefined) out.push({ file: shown, ...pos, message: quoted });
       if (!en.messages.has(id)) {
         out.push({
           file: shown,

@@ -58,7 +58,7 @@ const LESSON_LINKS = [
 const DEFAULT_DIRS = [
   '/run/containerd/fifo',
   '/run/containerd/s',
-  '/run/containerd/runc/contlab',
+  '/run/containerd/runc',
   '/run/runc',
   '/run/contlab-runtime',
   '/run/docker',
@@ -72,8 +72,19 @@ function entries(dir: string): string[] {
   }
 }
 
+/** A live lab's containerd namespace folder (/run/containerd/runc/contlab-<its pid>). */
+function liveLabNamespace(entry: string): boolean {
+  const m = /\/runc\/contlab-(\d+)$/.exec(entry);
+  return m !== null && existsSync(`/proc/${m[1]}`);
+}
+
+/**
+ * What is in the default folders. The runc root holds one folder per containerd namespace,
+ * the lab's being contlab-<pid>; another test's lab may be running at the same time: its
+ * folder is not this run's leftover.
+ */
 function snapshot(): Set<string> {
-  return new Set(DEFAULT_DIRS.flatMap(entries));
+  return new Set(DEFAULT_DIRS.flatMap(entries).filter((e) => !liveLabNamespace(e)));
 }
 
 let lab: TempLab;

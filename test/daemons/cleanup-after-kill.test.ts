@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { shimSocketPath } from '../../src/engine/daemons/leftovers.js';
+import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import { contlab } from '../helpers/cli.js';
 import {
   buildDist,
@@ -28,9 +29,17 @@ interface Ready {
   sessionRunDir: string;
   containerdAddress: string;
   containerdPid: number;
+  containerdNamespace: string;
   dockerSocket: string;
   dockerdPid: number;
   sleepPids: number[];
+}
+
+/** The cgroups named after the lab's containerd namespace, at the root of each hierarchy. */
+function namespaceCgroups(namespace: string): string[] {
+  return labHierarchies()
+    .map((h) => join(h.mountPoint, namespace))
+    .filter((d) => existsSync(d));
 }
 
 const lab = makeTempLab();
@@ -60,8 +69,12 @@ describe('cleanup after a lab with daemons was killed', () => {
     expect(pidsMentioning(r.containerdAddress).length).toBeGreaterThanOrEqual(3);
     expect(mountsBelow(r.sessionRunDir).length).toBeGreaterThan(0);
     expect(labCgroupDirs(r.sessionId).length).toBeGreaterThan(0);
+    // ctr without --cgroup puts the hand-made container in /<namespace>/<id>: the lab's.
+    expect(namespaceCgroups(r.containerdNamespace).length).toBeGreaterThan(0);
     // The hand-made container's shim socket is where containerd 1.6 puts it.
-    expect(existsSync(shimSocketPath(r.containerdAddress, 'contlab', 'contlab-byhand'))).toBe(true);
+    expect(
+      existsSync(shimSocketPath(r.containerdAddress, r.containerdNamespace, 'contlab-byhand')),
+    ).toBe(true);
 
     const supervisor = supervisorOf(lab.home, r.sessionId);
     expect(supervisor).toBeDefined();
@@ -79,7 +92,7 @@ describe('cleanup after a lab with daemons was killed', () => {
       expect.arrayContaining([
         `containerd daemon (pid ${r.containerdPid})`,
         `dockerd daemon (pid ${r.dockerdPid})`,
-        'containerd container contlab/contlab-sleeper',
+        `containerd container ${r.containerdNamespace}/contlab-sleeper`,
         'docker container contlab-dsleeper',
       ]),
     );
@@ -92,11 +105,11 @@ describe('cleanup after a lab with daemons was killed', () => {
       mentioningDocker: pidsMentioning(r.dockerSocket),
       mounts: [...mountsBelow(r.sessionDir), ...mountsBelow(r.sessionRunDir)],
       sessionCgroups: labCgroupDirs(r.sessionId),
-      byHandCgroups: labCgroupDirs('contlab-byhand'),
+      byHandCgroups: namespaceCgroups(r.containerdNamespace),
       byHandShimSocket: existsSync(
-        shimSocketPath(r.containerdAddress, 'contlab', 'contlab-byhand'),
+        shimSocketPath(r.containerdAddress, r.containerdNamespace, 'contlab-byhand'),
       ),
-      byHandRuncState: existsSync('/run/containerd/runc/contlab/contlab-byhand'),
+      byHandRuncState: existsSync(`/run/containerd/runc/${r.containerdNamespace}`),
       runContainerd: existsSync('/run/containerd') && !hadRunContainerd,
       runDocker: existsSync('/run/docker') && !hadRunDocker,
       sessionDirs: [r.sessionDir, r.sessionRunDir].filter((d) => existsSync(d)),

@@ -58,7 +58,7 @@ describe('the lab containerd', () => {
       '-a',
       containerd.address,
       '-n',
-      'contlab',
+      containerd.namespace,
       'run',
       '--rm',
       image.reference,
@@ -76,7 +76,9 @@ describe('the lab containerd', () => {
     const tasks = await containerd.ctr(['tasks', 'list']);
     const pid = Number(/contlab-bg\s+(\d+)/.exec(tasks.stdout)?.[1]);
     expect(processExists(pid)).toBe(true);
-    expect(existsSync(join(containerd.runcRoot, 'contlab', 'contlab-bg', 'state.json'))).toBe(true);
+    expect(
+      existsSync(join(containerd.runcRoot, containerd.namespace, 'contlab-bg', 'state.json')),
+    ).toBe(true);
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(
       `/contlab/${s.id}/containerd/contlab-bg`,
     );

@@ -13,6 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostMountPoints } from '../../src/engine/mounts-host.js';
+import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import {
   cmdlineOf,
   identityOf,
@@ -40,14 +41,14 @@ const PLANS: { lesson: string; steps: { step: number; windowMs: number }[] }[] =
     lesson: 'by-hand',
     steps: [
       { step: 2, windowMs: 3_500 },
-      { step: 3, windowMs: 6_000 },
+      { step: 3, windowMs: 4_500 },
     ],
   },
   {
     lesson: 'containerd',
     steps: [
-      { step: 1, windowMs: 3_000 },
-      { step: 3, windowMs: 6_500 },
+      { step: 1, windowMs: 2_500 },
+      { step: 3, windowMs: 4_500 },
     ],
   },
   {
@@ -162,6 +163,11 @@ function descendants(root: number): ProcessIdentity[] {
 function leftovers(sessionId: string, doomed: ProcessIdentity[], before: Set<string>): string[] {
   const out: string[] = [];
   for (const d of labCgroupDirs(sessionId)) out.push(`cgroup ${d}`);
+  // ctr's default cgroup parent is the containerd namespace, the lab's contlab-<lab pid>.
+  const labPid = sessionId.split('-')[1] ?? '';
+  for (const h of labHierarchies())
+    if (existsSync(join(h.mountPoint, `contlab-${labPid}`)))
+      out.push(`cgroup ${join(h.mountPoint, `contlab-${labPid}`)}`);
   const seen = new Set<number>();
   for (const id of [...doomed.filter(isAlive), ...labProcesses(sessionId)]) {
     if (seen.has(id.pid)) continue;
@@ -245,48 +251,55 @@ describe('kill -9 of the lab anywhere in lessons 03, 06, 08, 09', () => {
           step: number;
           windowMs: number;
         };
-        const delayMs = Math.round(200 + rand() * (pick.windowMs - 200));
-        const kill: Kill = { n, lesson: plan.lesson, step: pick.step, delayMs, left: [] };
-        kills.push(kill);
-        const before = hostNames();
-        const child = spawn(
-          process.execPath,
-          [contlabBin, 'verify', plan.lesson, '--auto', '--step', String(pick.step)],
-          { env: lab.env, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        running.push(child);
-        let output = '';
-        child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-        child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-        const session = await sessionOf(child, knownJournals);
-        if (session === undefined) throw new Error(`the lab never opened:\n${output}`);
-        kill.session = session;
-        knownJournals.add(`${session}.jsonl`);
-        const exited = new Promise((r) => child.once('exit', r));
-        await Promise.race([sleep(delayMs), exited]);
-        kill.finishedFirst = child.exitCode !== null;
-        const doomed = [...descendants(child.pid as number), ...labProcesses(session)];
-        await sigkill(child);
-        const clean = (): boolean => leftovers(session, doomed, before).length === 0;
-        kill.cleanMs = await msUntil(clean, GOAL_MS);
-        if (kill.cleanMs < 0) {
-          // Late: say what was still there at the goal, and what the supervisor did.
-          kill.late = leftovers(session, doomed, before);
-          const more = await msUntil(clean, DEADLINE_MS - GOAL_MS);
-          kill.cleanMs = more < 0 ? -1 : GOAL_MS + more;
-          kill.log = supervisorLogOf(session);
+        let delayMs = Math.round(200 + rand() * (pick.windowMs - 200));
+        // A step that ran faster than its window (a quicker machine, a faster shell) ended
+        // before the kill: kill it again, sooner, rather than test nothing.
+        for (let attempt = 1; ; attempt++) {
+          const kill: Kill = { n, lesson: plan.lesson, step: pick.step, delayMs, left: [] };
+          kills.push(kill);
+          const before = hostNames();
+          const child = spawn(
+            process.execPath,
+            [contlabBin, 'verify', plan.lesson, '--auto', '--step', String(pick.step)],
+            { env: lab.env, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          running.push(child);
+          let output = '';
+          child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+          child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+          const session = await sessionOf(child, knownJournals);
+          if (session === undefined) throw new Error(`the lab never opened:\n${output}`);
+          kill.session = session;
+          knownJournals.add(`${session}.jsonl`);
+          const exited = new Promise((r) => child.once('exit', r));
+          await Promise.race([sleep(delayMs), exited]);
+          kill.finishedFirst = child.exitCode !== null;
+          const doomed = [...descendants(child.pid as number), ...labProcesses(session)];
+          await sigkill(child);
+          const clean = (): boolean => leftovers(session, doomed, before).length === 0;
+          kill.cleanMs = await msUntil(clean, GOAL_MS);
+          if (kill.cleanMs < 0) {
+            // Late: say what was still there at the goal, and what the supervisor did.
+            kill.late = leftovers(session, doomed, before);
+            const more = await msUntil(clean, DEADLINE_MS - GOAL_MS);
+            kill.cleanMs = more < 0 ? -1 : GOAL_MS + more;
+            kill.log = supervisorLogOf(session);
+          }
+          kill.left = [...leftovers(session, doomed, before), ...leakCheck([session])];
+          process.stdout.write(
+            `kill ${n + 1}/${KILLS}: ${plan.lesson} --step ${pick.step} after ${delayMs} ms` +
+              (kill.finishedFirst ? ' (the run had finished)' : '') +
+              `: clean ${kill.cleanMs < 0 ? `NOT within ${DEADLINE_MS} ms` : `after ${kill.cleanMs} ms`}` +
+              (kill.left.length > 0 ? `; left: ${kill.left.join('; ')}` : '') +
+              (kill.late === undefined
+                ? ''
+                : `\n  still there after ${GOAL_MS} ms: ${kill.late.join('; ')}\n  supervisor log:\n${kill.log ?? ''}`) +
+              '\n',
+          );
+          if (kill.finishedFirst !== true || attempt === 3) break;
+          kills.pop();
+          delayMs = Math.round(delayMs / 2);
         }
-        kill.left = [...leftovers(session, doomed, before), ...leakCheck([session])];
-        process.stdout.write(
-          `kill ${n + 1}/${KILLS}: ${plan.lesson} --step ${pick.step} after ${delayMs} ms` +
-            (kill.finishedFirst ? ' (the run had finished)' : '') +
-            `: clean ${kill.cleanMs < 0 ? `NOT within ${DEADLINE_MS} ms` : `after ${kill.cleanMs} ms`}` +
-            (kill.left.length > 0 ? `; left: ${kill.left.join('; ')}` : '') +
-            (kill.late === undefined
-              ? ''
-              : `\n  still there after ${GOAL_MS} ms: ${kill.late.join('; ')}\n  supervisor log:\n${kill.log ?? ''}`) +
-            '\n',
-        );
       }
 
       const times = kills

@@ -233,7 +233,13 @@ describe('message catalogues', () => {
       string,
       string
     >;
-    const drifted = { ...en, 'home.minutes': '{minuten} Min', 'home.nope': 'extra' };
+    const drifted = {
+      ...en,
+      'home.minutes': '{minuten} Min',
+      'home.nope': 'extra',
+      // ICU quotes from an apostrophe before {: this would print "{name}", not the name.
+      'cli.unknownCommand': "commande inconnue '{name}'",
+    };
     writeFileSync(file, JSON.stringify(drifted, null, 2) + '\n');
     try {
       const r = contlab(['lint', '--lang', 'xx', join(SAMPLE)], lab.env);
@@ -245,6 +251,8 @@ describe('message catalogues', () => {
       expect(r.stderr).toContain(`locales/xx.json:${line('home.minutes')}:`);
       expect(r.stderr).toMatch(/"home.minutes" uses \{minuten\}; the English message \{minutes\}/);
       expect(r.stderr).toContain(`locales/xx.json:${line('home.nope')}:`);
+      expect(r.stderr).toContain(`locales/xx.json:${line('cli.unknownCommand')}:`);
+      expect(r.stderr).toMatch(/"cli.unknownCommand": an apostrophe before \{ quotes the argument/);
       // The summary counts the lesson and the catalogue each where it belongs.
       expect(r.stderr).toMatch(/problems in 1 of 1 lesson file and 1 of 2 catalogues/);
     } finally {

@@ -59,7 +59,12 @@ afterAll(async () => {
 async function ctrRun(name: string, flags: string[], command: string[]): Promise<RunResult> {
   const id = `contlab-${name}-${process.pid}`;
   return session.track(
-    { kind: 'containerd-container', address: containerd.address, namespace: 'contlab', id },
+    {
+      kind: 'containerd-container',
+      address: containerd.address,
+      namespace: containerd.namespace,
+      id,
+    },
     () =>
       containerd.ctr([
         'run',
@@ -81,7 +86,7 @@ async function ctrRun(name: string, flags: string[], command: string[]): Promise
 
 /** Our state.json (runc's has no `creator_starttime`): proof our binary made it. */
 function ourState(id: string): { pid: number; creator_starttime: number } | undefined {
-  const file = join(containerd.runcRoot, 'contlab', id, 'state.json');
+  const file = join(containerd.runcRoot, containerd.namespace, id, 'state.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
@@ -91,7 +96,7 @@ describe('ctr run --runc-binary bin/contlab-runtime', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('hello from pid 1\n');
     expect(r.code).toBe(3);
-    expect(readdirSync(join(containerd.runcRoot, 'contlab'))).toEqual([]);
+    expect(readdirSync(join(containerd.runcRoot, containerd.namespace))).toEqual([]);
   });
 
   test('-d, then tasks ps, exec, pause, resume, kill and delete', async () => {
@@ -128,7 +133,7 @@ describe('ctr run --runc-binary bin/contlab-runtime', () => {
       'script',
       [
         '-qec',
-        `ctr --address ${containerd.address} --namespace contlab tasks exec --tty --exec-id contlab-exec-tty ${id} sh -c "tty; sleep 0.5"`,
+        `ctr --address ${containerd.address} --namespace ${containerd.namespace} tasks exec --tty --exec-id contlab-exec-tty ${id} sh -c "tty; sleep 0.5"`,
         '/dev/null',
       ],
       { encoding: 'utf8', input: '', timeout: 60_000 },
@@ -168,7 +173,7 @@ describe('ctr run --runc-binary bin/contlab-runtime', () => {
       '--address',
       containerd.address,
       '--namespace',
-      'contlab',
+      containerd.namespace,
       'run',
       '--rm',
       '--tty',
@@ -187,7 +192,12 @@ describe('ctr run --runc-binary bin/contlab-runtime', () => {
       'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys',
     ].join(' ');
     const r = await session.track(
-      { kind: 'containerd-container', address: containerd.address, namespace: 'contlab', id },
+      {
+        kind: 'containerd-container',
+        address: containerd.address,
+        namespace: containerd.namespace,
+        id,
+      },
       () =>
         spawnSync('script', ['-qec', cmd, '/dev/null'], {
           encoding: 'utf8',

@@ -12,8 +12,16 @@ import { containerdConfig } from './containerd-config.js';
 import { checkSocketPath } from './socket-path.js';
 import { requireTool, startDaemon, type DaemonResource } from './spawn-daemon.js';
 
-/** The containerd namespace the lab's own containers and images live in. */
-export const LAB_CONTAINERD_NAMESPACE = 'contlab';
+/**
+ * The containerd namespace the lab's own containers and images live in: one per session
+ * (`contlab-<lab pid>`). The runc v2 shim keeps the state of a container a learner makes
+ * with `ctr run` in /run/containerd/runc/<namespace>/<id>, shared by every containerd on
+ * the machine: with one namespace for all, two labs running the same lesson at once would
+ * both make `contlab-swap` there, and the second would be refused.
+ */
+export function labContainerdNamespace(session: Pick<LabSession, 'owner'>): string {
+  return `contlab-${session.owner.pid}`;
+}
 
 export interface LabContainerd {
   readonly address: string;
@@ -51,12 +59,13 @@ export async function startLabContainerd(
   const state = await session.makeDir(join(session.runDir, 'containerd'));
   const runcRoot = await session.makeDir(join(state, 'runc'));
   const fifoDir = await session.makeDir(join(state, 'fifo'));
+  const namespace = labContainerdNamespace(session);
   const configPath = join(base, 'config.toml');
   const logPath = join(base, 'containerd.log');
   writeFileSync(configPath, containerdConfig({ root, state, address }));
 
   const ctr = (args: readonly string[], runOpts: RunOptions = {}): Promise<RunResult> =>
-    run('ctr', ['--address', address, '--namespace', LAB_CONTAINERD_NAMESPACE, ...args], {
+    run('ctr', ['--address', address, '--namespace', namespace, ...args], {
       timeoutMs: 60_000,
       ...runOpts,
     });
@@ -76,7 +85,7 @@ export async function startLabContainerd(
 
   return {
     address,
-    namespace: LAB_CONTAINERD_NAMESPACE,
+    namespace,
     root,
     state,
     configPath,
@@ -85,7 +94,7 @@ export async function startLabContainerd(
     runcRoot,
     fifoDir,
     startupMs: started.startupMs,
-    env: () => ({ CONTAINERD_ADDRESS: address, CONTAINERD_NAMESPACE: LAB_CONTAINERD_NAMESPACE }),
+    env: () => ({ CONTAINERD_ADDRESS: address, CONTAINERD_NAMESPACE: namespace }),
     ctr,
     stop: () => session.remove(resource),
   };
