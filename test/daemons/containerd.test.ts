@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import { run } from '../../src/engine/exec.js';
 import {
   importLabImage,
@@ -23,6 +24,13 @@ const lab = useTempLab();
 let session: LabSession | undefined;
 let containerd: LabContainerd;
 const hadRunContainerd = existsSync('/run/containerd');
+
+/** The cgroups named after the lab's containerd namespace, at each hierarchy's root. */
+function namespaceCgroups(): string[] {
+  return labHierarchies()
+    .map((h) => join(h.mountPoint, containerd.namespace))
+    .filter((d) => existsSync(d));
+}
 
 beforeAll(async () => {
   buildDist();
@@ -68,6 +76,8 @@ describe('the lab containerd', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('hello\n');
+    // Without --cgroup, runc put it in /<namespace>/<id> and left the namespace's folder.
+    expect(namespaceCgroups().length).toBeGreaterThan(0);
   });
 
   test("runs the lab's own containers with runc state and cgroup inside the session", async () => {
@@ -99,6 +109,8 @@ describe('the lab containerd', () => {
     expect(mountsBelow(s.runDir)).toEqual([]);
     await s.close();
     expect(labCgroupDirs(s.id)).toEqual([]);
+    // The lab journaled that folder before containerd started: closing removed it.
+    expect(namespaceCgroups()).toEqual([]);
     // Plain ctr made /run/containerd/{runc,fifo,s}; the empty ones went with the daemon.
     expect(existsSync('/run/containerd')).toBe(hadRunContainerd);
   });

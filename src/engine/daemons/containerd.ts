@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { labHierarchies } from '../cgroupfs.js';
 import { run, type RunOptions, type RunResult } from '../exec.js';
 import type { LabSession } from '../session.js';
 import { containerdConfig } from './containerd-config.js';
@@ -60,6 +61,11 @@ export async function startLabContainerd(
   const runcRoot = await session.makeDir(join(state, 'runc'));
   const fifoDir = await session.makeDir(join(state, 'fifo'));
   const namespace = labContainerdNamespace(session);
+  // A learner's `ctr run` without --cgroup puts its container in /<namespace>/<id>: runc
+  // makes that parent, named after the lab's namespace, and never removes it. Journaled
+  // now, before containerd exists, so the lab's close and `contlab cleanup` remove it.
+  for (const h of labHierarchies())
+    await session.track({ kind: 'cgroup', mountPoint: h.mountPoint, path: namespace }, () => {});
   const configPath = join(base, 'config.toml');
   const logPath = join(base, 'containerd.log');
   writeFileSync(configPath, containerdConfig({ root, state, address }));

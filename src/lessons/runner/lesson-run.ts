@@ -84,6 +84,8 @@ export interface LessonRunOptions {
   intervalMs?: number;
   /** What a live view of the lab offers the checkpoint watcher: see watchLive(). */
   live?: LiveSources;
+  /** Open the lab early (see OpenLabOptions): steps wait for it to be ready. */
+  early?: boolean;
 }
 
 /** What the player already watches, for the background checkpoint to reuse. */
@@ -128,7 +130,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
         remedy: 'run contlab doctor',
       });
     const store = options.store ?? new ProgressStore();
-    const lab = await openLessonLab(lesson);
+    const lab = await openLessonLab(lesson, { early: options.early === true });
     return new LessonRun(lesson, lab, store, options.intervalMs ?? 1000, options.live);
   }
 
@@ -242,6 +244,8 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
   }
 
   private async openStep(step: Step): Promise<void> {
+    // A lab opened early may still be writing its rootfs, which steps and checks use.
+    await this.lab.ready;
     this.current = step;
     this.store.update((p) => setCurrentStep(p, this.lesson.id, step.id));
     await this.markStep(step);

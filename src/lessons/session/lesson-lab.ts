@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupHierarchies, hierarchyFor, LAB_CGROUP_PARENT } from '../../engine/cgroupfs.js';
-import { writeRootfs } from '../../engine/image/rootfs.js';
+import { writeRootfsAsync } from '../../engine/image/rootfs.js';
 import { LabSession, type SessionReport } from '../../engine/session.js';
 import type { CheckContext } from '../checks/context.js';
 import { observerSystem } from '../checks/system.js';
@@ -23,7 +23,21 @@ export interface LessonLab {
   context: CheckContext;
   /** cgroup.procs files a lab process writes its PID to before it execs (see spawn.ts). */
   procsFiles: string[];
+  /**
+   * Settles once the lab's root filesystem ($LAB_ROOTFS) is written; rejects if it could
+   * not be. Already settled unless the lab was opened `early`.
+   */
+  ready: Promise<void>;
   close(): Promise<SessionReport>;
+}
+
+export interface OpenLabOptions {
+  /**
+   * Return before the root filesystem is written (the lesson player draws its first frame
+   * and starts the shell meanwhile); `ready` says when it is. Whoever runs a step's
+   * commands or checks awaits `ready` first.
+   */
+  early?: boolean;
 }
 
 /** Controllers the lab names a folder for: LAB_CGROUP_MEMORY ... (blkio is io on v2). */
@@ -35,22 +49,38 @@ const V2_DELEGATED = ['memory', 'pids', 'cpu', 'io'];
  * Opens the lab of `lesson` (its daemons started if it needs them). Only one per process:
  * a lab is a LabSession, and a process owns one session.
  */
-export async function openLessonLab(lesson?: Lesson): Promise<LessonLab> {
+export async function openLessonLab(
+  lesson?: Lesson,
+  options: OpenLabOptions = {},
+): Promise<LessonLab> {
   const session = await LabSession.open();
+  const writing: Promise<void>[] = [];
   try {
-    return await prepare(session, lesson);
+    const lab = await prepare(session, lesson, writing);
+    if (options.early !== true) await lab.ready;
+    return lab;
   } catch (err) {
+    // Nothing may still be writing into the session's folder while it is removed.
+    await Promise.allSettled(writing);
     await session.close();
     throw err;
   }
 }
 
-async function prepare(session: LabSession, lesson: Lesson | undefined): Promise<LessonLab> {
+async function prepare(
+  session: LabSession,
+  lesson: Lesson | undefined,
+  writing: Promise<void>[],
+): Promise<LessonLab> {
   const dirs = await session.cgroup();
   const rel = `${LAB_CGROUP_PARENT}/${session.id}`;
   enableV2Controllers(rel);
   const bundle = await session.makeDir(join(session.dir, 'bundle'));
-  writeRootfs(join(bundle, 'rootfs'));
+  // Written on libuv's threads while the rest is set up (the session's folder is journaled:
+  // cleanup removes a half-written tree too).
+  const ready = writeRootfsAsync(join(bundle, 'rootfs'));
+  writing.push(ready);
+  ready.catch(() => undefined); // awaited by whoever needs it; never an unhandled rejection
   // Lab processes live in a child cgroup: on v2 a cgroup that hands controllers to its
   // children may hold no processes itself (the "no internal processes" rule).
   const shellCgroups = [...(await session.cgroup('shell')).values()];
@@ -77,7 +107,17 @@ async function prepare(session: LabSession, lesson: Lesson | undefined): Promise
   // Tells `contlab verify` and `contlab reset` in another terminal which lesson this lab runs.
   const info: LabInfo = { lesson: lesson?.id, file: lesson?.file, env: labEnv, procsFiles };
   writeFileSync(join(session.dir, LAB_INFO_FILE), JSON.stringify(info, null, 2) + '\n');
-  return { session, env, context, procsFiles, close: () => session.close() };
+  return {
+    session,
+    env,
+    context,
+    procsFiles,
+    ready,
+    close: async () => {
+      await Promise.allSettled([ready]);
+      return session.close();
+    },
+  };
 }
 
 /**

@@ -52,7 +52,8 @@ export async function openLocalLab(
   lesson: Lesson,
   options: { onRun?: (run: LessonRun) => void } = {},
 ): Promise<LabConnection> {
-  const run = await LessonRun.open(lesson);
+  // Early: the lab's rootfs is written while the shell starts and the first frame is drawn.
+  const run = await LessonRun.open(lesson, { early: true });
   options.onRun?.(run);
   const observer = new LocalObserver({ cgroupPath: run.lab.context.cgroupBase });
   const activity = new ShellActivity();
@@ -71,8 +72,17 @@ export async function openLocalLab(
   });
   const events = new TypedEmitter<LessonEvents>();
   let timeline: LocalTimeline;
+  // The observer's first look at /proc (tens of ms on a busy host) overlaps the timeline's
+  // and the shell's start: the panels fill in when it is done, the frame does not wait.
+  observer
+    .start()
+    .catch((err: unknown) =>
+      events.emit(
+        'notice',
+        `the live panels could not look at the kernel: ${(err as Error).message}`,
+      ),
+    );
   try {
-    await observer.start();
     timeline = await LocalTimeline.open({
       run,
       knownNamespaces: () => observer.namespaceInodes(),
