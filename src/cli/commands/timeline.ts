@@ -11,6 +11,7 @@ import { sessionsDir } from '../../engine/paths.js';
 import { sessionIsLive } from '../../engine/session.js';
 import { readTimeline, timelineFile } from '../../engine/timeline/file.js';
 import type { TimelineEntry } from '../../engine/timeline/types.js';
+import { t } from '../../i18n/messages.js';
 import { chalk, printJson } from '../output.js';
 
 interface TimelineOptions {
@@ -79,11 +80,16 @@ function lessonOf(sessionDir: string): string | undefined {
 }
 
 async function printText(found: Found, entries: TimelineEntry[]): Promise<void> {
-  const { entryText } = await import('../../engine/timeline/text.js');
+  const { entryText } = await import('../../ui/format/timeline-text.js');
   const lesson = lessonOf(join(sessionsDir(), found.id));
   process.stdout.write(
     chalk.bold(
-      `timeline of ${found.id}${lesson === undefined ? '' : ` (lesson ${lesson})`}${found.live ? '' : ', ended'}: ${entries.length} entries\n`,
+      `${t('timeline.header', {
+        session: found.id,
+        lesson: lesson === undefined ? '' : t('timeline.headerLesson', { lesson }),
+        ended: found.live ? '' : t('timeline.headerEnded'),
+        count: entries.length,
+      })}\n`,
     ),
   );
   for (const e of entries) {
