@@ -5,7 +5,8 @@
  * the lesson is translated (Russian), English words under the translated UI and a note
  * saying so where it is not yet. No frame is wider than 80 columns (East Asian width) or
  * taller than 24 rows, and quitting leaves nothing of the lab. LANG=ru_RU.UTF-8 picks
- * Russian; `--lang xx` is one clear error. Build first (npm run build:ts).
+ * Russian; `--lang xx` is one clear error. The timeline panel (empty, then the entry of a
+ * command typed into the lab shell) speaks the language too. Build first (npm run build:ts).
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -168,6 +169,17 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
     await ui.waitForText(head(say(lang, 'panels.noNamespaces'), 12));
     ui.press('\x14]');
     await ui.waitForText(say(lang, 'panels.oomKills', { count: 0 }));
+    expect(frameProblems(ui)).toEqual([]);
+    // The timeline panel, last of the strip: empty, then a command's entry in the language.
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'panels.capsCount').split('{')[0] ?? '', 12));
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'panels.noMountNs'), 12));
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'timeline.empty'), 12));
+    ui.press('true\r');
+    await ui.waitForText(`$ true  (${say(lang, 'timeline.exitTook', { code: 0, took: '' })}`);
+    await ui.waitForText(head(say(lang, 'timeline.noChange'), 12));
     expect(frameProblems(ui)).toEqual([]);
     await quitAndCheck(ui, '\x14q');
   });
