@@ -64,7 +64,7 @@ describe('contlab timeline and contlab reset on a running lab', () => {
     expect(ru.stdout).toMatch(
       /^хронология session-\d+-\d+ \(урок sample-cgroups\): \d+ (запись|записи|записей)\n/,
     );
-    expect(ru.stdout).toMatch(/\(код 0, \d+(\.\d)? м?с\)  \[шаг \d\]/);
+    expect(ru.stdout).toMatch(/\(код 0, \d+(\.\d)? м?с\) {2}\[шаг \d\]/);
     expect(ru.stdout).toMatch(/ +cgroup demo \(memory\) создана/);
     expect(ru.stdout).toMatch(/memory\.(limit_in_bytes|max) в cgroup demo \(memory\): .*67108864/);
     expect(ru.stdout).toMatch(/запустил sleep 3999, ещё работает/);
