@@ -237,6 +237,23 @@ describe('choosing the language', () => {
     expect(de.stdout).toContain(say('en', 'cli.startHere'));
   });
 
+  test('--help in the language, wrapped in cells (Chinese within 80 columns); English as before', () => {
+    for (const lang of ['ru', 'zh']) {
+      const r = contlab(['--lang', lang, '--help'], env());
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^${say(lang, 'cmd.title.usage')} contlab `));
+      expect(r.stdout).toContain(say(lang, 'cmd.title.commands'));
+      expect(squeezed(r.stdout)).toContain(squeezed(say(lang, 'cmd.start')));
+      expect(r.stdout.split('\n').filter((l) => stringWidth(l) > COLS)).toEqual([]);
+    }
+    const en = contlab(['--help'], env());
+    expect(en.stdout).toMatch(/^Usage: contlab \[options\] \[command\]\n/);
+    expect(en.stdout).toMatch(
+      /\n {2}start \[options\] \[lesson\] +open a lesson in the lesson player/,
+    );
+    expect(en.stdout).toMatch(/\n {2}-h, --help +display help for command\n/);
+  });
+
   test('--lang xx: one clear error naming the languages, no stack trace, nothing started', () => {
     for (const args of [
       ['--lang', 'xx'],

@@ -17,7 +17,7 @@ interface ProgressOptions {
 export function registerProgress(program: Command): void {
   program
     .command('progress')
-    .description('show your progress in every lesson, and where you continue')
+    .description(t('cmd.progress'))
     .option('--json', 'print it as JSON')
     .option('--export <file>', 'write your progress to one file (for another machine)')
     .option('--import <file>', 'replace your progress with an exported file')

@@ -9,13 +9,14 @@ import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
 import { marks } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
 export function registerReset(program: Command): void {
   program
     .command('reset [lesson] [step]')
-    .description('reset your progress and the lab state (of everything, a lesson, or a step)')
+    .description(t('cmd.reset'))
     .action(async (ref: string | undefined, stepRef: string | undefined) => {
       // Loaded when the command runs: other commands start without the lesson modules.
       const { loadLesson } = await import('../../lessons/index.js');

@@ -101,7 +101,7 @@ async function printText(found: Found, entries: TimelineEntry[]): Promise<void> 
 export function registerTimeline(program: Command): void {
   program
     .command('timeline [session]')
-    .description("what each command in a lab's shell did to the kernel (the lab running now)")
+    .description(t('cmd.timeline'))
     .option('--json', 'print the entries as JSON')
     .option('--last <n>', 'only the last N entries')
     .action(async (ref: string | undefined, opts: TimelineOptions) => {

@@ -37,7 +37,7 @@ interface VerifyOptions {
 export function registerVerify(program: Command): void {
   program
     .command('verify [lesson]')
-    .description('check a lesson against the real system (--auto: play it headlessly)')
+    .description(t('cmd.verify'))
     .option('--step <n>', 'only this step (1-based)')
     .option('--auto', "run each step's commands in a real shell and prove every checkpoint")
     .option(
