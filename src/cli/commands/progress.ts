@@ -38,7 +38,7 @@ export function registerProgress(program: Command): void {
         process.stderr.write(`${marks.ok} ${t('progress.exported', { file: opts.export })}\n`);
         return;
       }
-      const lessons = await readableLessons();
+      const lessons = await readableLessons(opts.json !== true);
       const summaries = lessons.map((l) => summarise(progress, l));
       const known = new Set(lessons.map((l) => l.id));
       const unknown = Object.keys(progress.lessons).filter((id) => !known.has(id));
@@ -74,16 +74,18 @@ function row(s: LessonSummary, started: boolean): string[] {
 }
 
 /**
- * The lessons that parse, in the language contlab speaks (the step titles); a broken one is
- * mentioned, not fatal (progress still shows).
+ * The lessons that parse; a broken one is mentioned, not fatal (progress still shows). For
+ * the text, in the language contlab speaks (the step titles); for --json, as written in
+ * English (the JSON does not change with the language).
  */
-async function readableLessons(): Promise<Lesson[]> {
+async function readableLessons(translated: boolean): Promise<Lesson[]> {
   const { lessonFiles, loadLessonFile, parseLessonFile } = await import('../../lessons/index.js');
   const out: Lesson[] = [];
   for (const file of lessonFiles()) {
-    // parsed first: loadLessonFile would throw the problems, which lint reports better
-    if (parseLessonFile(file).lesson !== undefined) out.push(loadLessonFile(file));
-    else process.stderr.write(`${marks.warn} ${t('progress.hasProblems', { file })}\n`);
+    const parsed = parseLessonFile(file).lesson;
+    if (parsed === undefined)
+      process.stderr.write(`${marks.warn} ${t('progress.hasProblems', { file })}\n`);
+    else out.push(translated ? loadLessonFile(file) : parsed);
   }
   return out;
 }
