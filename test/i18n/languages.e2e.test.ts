@@ -246,6 +246,9 @@ describe('choosing the language', () => {
       expect(squeezed(r.stdout)).toContain(squeezed(say(lang, 'cmd.start')));
       expect(r.stdout.split('\n').filter((l) => stringWidth(l) > COLS)).toEqual([]);
     }
+    const verify = contlab(['--lang', 'ru', 'verify', '--help'], env());
+    expect(squeezed(verify.stdout)).toContain(squeezed(say('ru', 'opt.verify.auto')));
+    expect(verify.stdout).toContain(say('ru', 'cmd.help'));
     const en = contlab(['--help'], env());
     expect(en.stdout).toMatch(/^Usage: contlab \[options\] \[command\]\n/);
     expect(en.stdout).toMatch(

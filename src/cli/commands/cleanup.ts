@@ -13,11 +13,8 @@ export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
     .description(t('cmd.cleanup'))
-    .option('--json', 'print what was removed as JSON')
-    .option(
-      '--session <id>',
-      'only this session (what its supervisor runs when the lab was killed)',
-    )
+    .option('--json', t('opt.cleanup.json'))
+    .option('--session <id>', t('opt.cleanup.session'))
     .action(async (opts: CleanupFlags) => {
       if (opts.session !== undefined && !/^session-\d+-\d+$/.test(opts.session))
         throw new LabError(

@@ -6,7 +6,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description(t('cmd.doctor'))
-    .option('--json', 'print the checks as JSON')
+    .option('--json', t('opt.doctor.json'))
     .action(async (opts: { json?: boolean }) => {
       // Loaded when run: every other command would pay for the doctor's checks.
       const { doctor } = await import('../../engine/doctor.js');

@@ -22,7 +22,7 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect <pid>')
     .description(t('cmd.inspect'))
-    .option('--json', 'print the report as JSON')
+    .option('--json', t('opt.inspect.json'))
     .action(async (pid: string, opts: { json?: boolean }) => {
       process.stdout.write(await inspectOutput(pid, opts));
     });

@@ -14,8 +14,8 @@ export function registerPresent(program: Command): void {
   program
     .command('present [lesson]')
     .description(t('cmd.present'))
-    .option('--notes', 'show the presenter notes, following contlab present in another terminal')
-    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the slides stay in this terminal)')
+    .option('--notes', t('opt.present.notes'))
+    .option('--vm', t('opt.present.vm'))
     .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ notes?: boolean; vm?: boolean }>();
       if (opts.notes === true) {

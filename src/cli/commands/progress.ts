@@ -18,9 +18,9 @@ export function registerProgress(program: Command): void {
   program
     .command('progress')
     .description(t('cmd.progress'))
-    .option('--json', 'print it as JSON')
-    .option('--export <file>', 'write your progress to one file (for another machine)')
-    .option('--import <file>', 'replace your progress with an exported file')
+    .option('--json', t('opt.progress.json'))
+    .option('--export <file>', t('opt.progress.export'))
+    .option('--import <file>', t('opt.progress.import'))
     .action(async (opts: ProgressOptions) => {
       // Loaded when the command runs: other commands start without the lesson modules.
       const { ProgressStore, summarise } = await import('../../lessons/index.js');

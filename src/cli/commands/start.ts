@@ -34,7 +34,7 @@ export function registerStart(program: Command): void {
   program
     .command('start [lesson]')
     .description(t('cmd.start'))
-    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the player stays in this terminal)')
+    .option('--vm', t('opt.start.vm'))
     .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
       // --vm before or after `start` (contlab --vm start, contlab start --vm).
       const opts = cmd.optsWithGlobals<{ vm?: boolean }>();

@@ -102,8 +102,8 @@ export function registerTimeline(program: Command): void {
   program
     .command('timeline [session]')
     .description(t('cmd.timeline'))
-    .option('--json', 'print the entries as JSON')
-    .option('--last <n>', 'only the last N entries')
+    .option('--json', t('opt.timeline.json'))
+    .option('--last <n>', t('opt.timeline.last'))
     .action(async (ref: string | undefined, opts: TimelineOptions) => {
       const found = choose(ref);
       let entries = readTimeline(found.file) ?? [];

@@ -38,14 +38,11 @@ export function registerVerify(program: Command): void {
   program
     .command('verify [lesson]')
     .description(t('cmd.verify'))
-    .option('--step <n>', 'only this step (1-based)')
-    .option('--auto', "run each step's commands in a real shell and prove every checkpoint")
-    .option(
-      '--alone',
-      'open every step on its own in a fresh lab and shell, and prove the host is left unchanged',
-    )
-    .option('--all', 'every lesson in lessons-content (with --auto or --alone)')
-    .option('--json', 'print the report as JSON')
+    .option('--step <n>', t('opt.verify.step'))
+    .option('--auto', t('opt.verify.auto'))
+    .option('--alone', t('opt.verify.alone'))
+    .option('--all', t('opt.verify.all'))
+    .option('--json', t('opt.verify.json'))
     .action(async (ref: string | undefined, opts: VerifyOptions) => {
       const api = await import('../../lessons/index.js');
       const lessons = chooseLessons(api, ref, opts);
