@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { LabError, messageOf } from '../engine/errors.js';
 import { repoRoot } from '../engine/repo.js';
 import { registerClass } from './commands/class.js';
@@ -32,6 +32,8 @@ import {
   languageOfLocale,
 } from '../i18n/locale.js';
 import { setLanguage, t } from '../i18n/messages.js';
+import { linesText, seg, widthOf } from '../ui/text/styled.js';
+import { wrap } from '../ui/text/wrap.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -40,14 +42,47 @@ function version(): string {
   return pkg.version;
 }
 
+/** Commander's section titles (`Usage:`, `Options:`...) in the language contlab speaks. */
+const HELP_TITLES: Record<string, string> = {
+  'Usage:': 'cmd.title.usage',
+  'Options:': 'cmd.title.options',
+  'Global Options:': 'cmd.title.globalOptions',
+  'Commands:': 'cmd.title.commands',
+  'Arguments:': 'cmd.title.arguments',
+};
+
+function helpTitle(title: string): string {
+  const id = HELP_TITLES[title];
+  return id === undefined ? title : t(id);
+}
+
+const ASCII = /^[\x20-\x7e\r\n]*$/;
+
+/**
+ * Help text measured and wrapped in terminal cells, as the TUI does: a Chinese description
+ * (two cells a character, no spaces to break at) stays within the terminal. English is
+ * wrapped by commander itself, as before.
+ */
+const HELP_LAYOUT: Partial<Help> = {
+  styleTitle: helpTitle,
+  displayWidth: (text: string): number => widthOf(text),
+  boxWrap(this: Help, text: string, width: number): string {
+    if (ASCII.test(text)) return Help.prototype.boxWrap.call(this, text, width);
+    return text
+      .split(/\r?\n/)
+      .map((line) => linesText(wrap([seg(line)], width)))
+      .join('\n');
+  },
+};
+
 export function buildProgram(): Command {
   const program = new Command('contlab')
-    .description('an interactive lab that teaches how Linux containers work, on your own kernel')
-    .version(version(), '-V, --version', 'print the contlab version')
-    .option(
-      '--lang <language>',
-      'the language to speak (ru, zh...; default: from LC_ALL, LC_MESSAGES, LANG)',
-    )
+    .description(t('cmd.program'))
+    .version(version(), '-V, --version', t('cmd.version'))
+    .option('--lang <language>', t('cmd.lang'))
+    // Set before the commands are made: each command inherits them.
+    .helpOption('-h, --help', t('cmd.help'))
+    .configureHelp(HELP_LAYOUT)
     .showSuggestionAfterError(true)
     .exitOverride();
   registerHome(program);

@@ -1,5 +1,6 @@
 /** Shared text output for the CLI: colours that respect NO_COLOR, status marks, tables. */
 import chalk from 'chalk';
+import stringWidth from 'string-width';
 
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0;
 
@@ -27,9 +28,9 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** Terminal cells (colour codes take none; CJK characters take two). */
 function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return stringWidth(s);
 }
 
 export function printJson(value: unknown): void {

@@ -5,7 +5,8 @@
  * the lesson is translated (Russian), English words under the translated UI and a note
  * saying so where it is not yet. No frame is wider than 80 columns (East Asian width) or
  * taller than 24 rows, and quitting leaves nothing of the lab. LANG=ru_RU.UTF-8 picks
- * Russian; `--lang xx` is one clear error. Build first (npm run build:ts).
+ * Russian; `--lang xx` is one clear error. The timeline panel (empty, then the entry of a
+ * command typed into the lab shell) speaks the language too. Build first (npm run build:ts).
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -169,6 +170,17 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
     ui.press('\x14]');
     await ui.waitForText(say(lang, 'panels.oomKills', { count: 0 }));
     expect(frameProblems(ui)).toEqual([]);
+    // The timeline panel, last of the strip: empty, then a command's entry in the language.
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'panels.capsCount').split('{')[0] ?? '', 12));
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'panels.noMountNs'), 12));
+    ui.press('\x14]');
+    await ui.waitForText(head(say(lang, 'timeline.empty'), 12));
+    ui.press('true\r');
+    await ui.waitForText(`$ true  (${say(lang, 'timeline.exitTook', { code: 0, took: '' })}`);
+    await ui.waitForText(head(say(lang, 'timeline.noChange'), 12));
+    expect(frameProblems(ui)).toEqual([]);
     await quitAndCheck(ui, '\x14q');
   });
 });
@@ -223,6 +235,26 @@ describe('choosing the language', () => {
     const de = contlab([], env({ LANG: 'de_DE.UTF-8' }));
     expect(de.code).toBe(0);
     expect(de.stdout).toContain(say('en', 'cli.startHere'));
+  });
+
+  test('--help in the language, wrapped in cells (Chinese within 80 columns); English as before', () => {
+    for (const lang of ['ru', 'zh']) {
+      const r = contlab(['--lang', lang, '--help'], env());
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^${say(lang, 'cmd.title.usage')} contlab `));
+      expect(r.stdout).toContain(say(lang, 'cmd.title.commands'));
+      expect(squeezed(r.stdout)).toContain(squeezed(say(lang, 'cmd.start')));
+      expect(r.stdout.split('\n').filter((l) => stringWidth(l) > COLS)).toEqual([]);
+    }
+    const verify = contlab(['--lang', 'ru', 'verify', '--help'], env());
+    expect(squeezed(verify.stdout)).toContain(squeezed(say('ru', 'opt.verify.auto')));
+    expect(verify.stdout).toContain(say('ru', 'cmd.help'));
+    const en = contlab(['--help'], env());
+    expect(en.stdout).toMatch(/^Usage: contlab \[options\] \[command\]\n/);
+    expect(en.stdout).toMatch(
+      /\n {2}start \[options\] \[lesson\] +open a lesson in the lesson player/,
+    );
+    expect(en.stdout).toMatch(/\n {2}-h, --help +display help for command\n/);
   });
 
   test('--lang xx: one clear error naming the languages, no stack trace, nothing started', () => {

@@ -87,8 +87,16 @@ describe('contlab progress', () => {
     expect(text.stdout).toMatch(
       /sample-namespaces\s+2\/6 steps\s+continue at step 3: Fewer capabilities/,
     );
+    // In Russian: the words, and the step titles of the Russian edition.
+    const ru = run(['--lang', 'ru', 'progress']);
+    expect(ru.stdout).toContain(`файл прогресса: ${file}\n`);
+    expect(ru.stdout).toMatch(
+      /sample-namespaces\s+шагов: 2\/6\s+продолжить с шага 3: [^\n]*[а-яё]/,
+    );
+    expect(ru.stdout).toMatch(/sample-cgroups\s+шагов: 0\/3\s+не начат/);
     const json = shown(run(['progress', '--json']));
     expect(json.file).toBe(file);
+    expect(shown(run(['--lang', 'ru', 'progress', '--json']))).toEqual(json);
     expect(json.lessons.find((l) => l.id === 'sample-namespaces')).toMatchObject({
       done: 2,
       total: 6,
@@ -197,7 +205,9 @@ describe('contlab reset', () => {
     twoVersions();
     expect(run(['reset', '90-sample-namespaces', 'hostname']).code).toBe(0);
     expect(doneIn(shown(run(['progress', '--json'])))).toEqual(['pid-one']);
-    expect(run(['reset', 'sample-namespaces']).code).toBe(0);
+    const ru = run(['--lang', 'ru', 'reset', 'sample-namespaces']);
+    expect(ru.code).toBe(0);
+    expect(ru.stdout).toMatch(/✓ прогресс урока sample-namespaces сброшен\n/);
     expect(shown(run(['progress', '--json'])).progress.lessons).toEqual({});
     // the previous version is kept as the backup
     expect(existsSync(`${file}.bak`)).toBe(true);

@@ -79,6 +79,26 @@ describe('contlab verify --auto', () => {
       /✓ step 2 Meet the OOM killer: fails before, rejects 1 wrong attempt, passes after/,
     );
     expect(r.stdout).toMatch(/✓ sample-cgroups: 3 of 3 steps verified/);
+    expect(r.stdout).toMatch(/\n {6}✓ rejects ".+": /);
+    expect(readdirSync(join(lab.home, 'journal'))).toEqual([]);
+  });
+
+  it('speaks the language asked for (--lang ru): step lines and summary in Russian', () => {
+    const r = contlab(
+      ['--lang', 'ru', 'verify', 'sample-cgroups', '--auto', '--step', '1'],
+      lab.env,
+      120_000,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /✓ шаг 1 .+: до шага не проходит, отвергает 1 неверную попытку, после шага проходит \(\d+\.\d с\)\n/,
+    );
+    expect(r.stdout).toMatch(/\n {6}✓ отвергает «.+»: /);
+    expect(r.stdout).toMatch(
+      /✓ sample-cgroups: проверено 1 из 1 шага на cgroup (v1 \(гибридный режим\)|v1|v2) \(\d+\.\d с\)\n$/,
+    );
+    expect(r.stdout).not.toMatch(/fails before|rejects|verified on| s\)/);
     expect(readdirSync(join(lab.home, 'journal'))).toEqual([]);
   });
 

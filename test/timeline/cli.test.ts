@@ -21,10 +21,13 @@ afterAll(async () => {
 });
 
 /** bin/contlab, without blocking this process (it runs the lab being looked at). */
-function contlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function contlab(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(contlabBin, args, {
-      env: { ...t.temp.env },
+      env: { ...t.temp.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -52,10 +55,32 @@ describe('contlab timeline and contlab reset on a running lab', () => {
       /memory\.(limit_in_bytes|max) of cgroup demo \(memory\): .*67108864/,
     );
     expect(text.stdout).toMatch(/started sleep 3999, still running/);
+    expect(text.stdout).toMatch(
+      /^timeline of session-\d+-\d+ \(lesson sample-cgroups\): \d+ entries\n/,
+    );
+    // In Russian (--lang, or LANG): the same entries in its words; --json stays as it is.
+    const ru = await contlab(['--lang', 'ru', 'timeline']);
+    expect(ru.code).toBe(0);
+    expect(ru.stdout).toMatch(
+      /^хронология session-\d+-\d+ \(урок sample-cgroups\): \d+ (запись|записи|записей)\n/,
+    );
+    expect(ru.stdout).toMatch(/\(код 0, \d+(\.\d)? м?с\) {2}\[шаг \d\]/);
+    expect(ru.stdout).toMatch(/ +cgroup demo \(memory\) создана/);
+    expect(ru.stdout).toMatch(/memory\.(limit_in_bytes|max) в cgroup demo \(memory\): .*67108864/);
+    expect(ru.stdout).toMatch(/запустил sleep 3999, ещё работает/);
+    expect(ru.stdout).not.toMatch(/ made|still running|exit 0|\[step /);
+    const byLocale = await contlab(['timeline'], {
+      LANG: 'ru_RU.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    });
+    expect(byLocale.stdout).toBe(ru.stdout);
     const json = await contlab(['timeline', '--json', '--last', '1']);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { live: boolean; entries: { command: string }[] };
     expect(parsed).toMatchObject({ live: true, entries: [{ command: 'sleep 3999 &' }] });
+    const ruJson = await contlab(['--lang', 'ru', 'timeline', '--json', '--last', '1']);
+    expect(ruJson.stdout).toBe(json.stdout);
     const bad = await contlab(['timeline', '--last', 'x']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--last needs a positive number/);

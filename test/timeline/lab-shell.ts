@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadLesson, type LessonRun } from '../../src/lessons/index.js';
 import type { TimelineEntry } from '../../src/engine/timeline/types.js';
-import { itemText } from '../../src/engine/timeline/text.js';
+import { itemText } from '../../src/ui/format/timeline-text.js';
 import type { LabConnection, LabShell } from '../../src/ui/app/lab-connection.js';
 import { openLocalLab } from '../../src/ui/app/local/lab.js';
 import { useTempLab, type TempLab } from '../helpers/lab-env.js';

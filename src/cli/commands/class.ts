@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 interface ServeOptions {
   port: string;
@@ -161,9 +162,7 @@ async function join(address: string, code: string, ref: string | undefined, opts
 }
 
 export function registerClass(program: Command): void {
-  const cls = program
-    .command('class')
-    .description('classroom mode: the instructor sees the room live, the room follows the slides');
+  const cls = program.command('class').description(t('cmd.class'));
   cls
     .command('serve')
     .description('open a class on this machine: prints the join code and the dashboard link')

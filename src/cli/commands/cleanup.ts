@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs, isRoot } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 interface CleanupFlags {
   json?: boolean;
@@ -11,12 +12,9 @@ interface CleanupFlags {
 export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
-    .description('remove everything left behind by lab sessions that are no longer running')
-    .option('--json', 'print what was removed as JSON')
-    .option(
-      '--session <id>',
-      'only this session (what its supervisor runs when the lab was killed)',
-    )
+    .description(t('cmd.cleanup'))
+    .option('--json', t('opt.cleanup.json'))
+    .option('--session <id>', t('opt.cleanup.session'))
     .action(async (opts: CleanupFlags) => {
       if (opts.session !== undefined && !/^session-\d+-\d+$/.test(opts.session))
         throw new LabError(

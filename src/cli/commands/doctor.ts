@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { chalk, marks, printJson, table } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description(
-      'check this host for everything the lab needs, with the remedy for what is missing',
-    )
-    .option('--json', 'print the checks as JSON')
+    .description(t('cmd.doctor'))
+    .option('--json', t('opt.doctor.json'))
     .action(async (opts: { json?: boolean }) => {
       // Loaded when run: every other command would pay for the doctor's checks.
       const { doctor } = await import('../../engine/doctor.js');

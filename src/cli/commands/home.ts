@@ -25,7 +25,7 @@ async function homeTui(notice: string | undefined, vm: boolean): Promise<number>
  */
 export function registerHome(program: Command): void {
   // Extra words reach this action only when they name no command: say so plainly.
-  program.option('--vm', 'run the lessons in a throwaway cgroup v2 VM (the TUI stays here)');
+  program.option('--vm', t('cmd.vm'));
   program.allowExcessArguments(true).action(async (opts: { vm?: boolean }, cmd: Command) => {
     const [unknown] = cmd.args;
     if (unknown !== undefined) {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { LabImage } from '../../engine/image/lab-image.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import { chalk, marks, printJson, table } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 function render(image: LabImage, seconds: number): string {
   const status = image.built
@@ -26,7 +27,7 @@ function render(image: LabImage, seconds: number): string {
 }
 
 export function registerImage(program: Command): void {
-  const image = program.command('image').description('the offline lab image');
+  const image = program.command('image').description(t('cmd.image'));
   image
     .command('build')
     .description('build the busybox lab image: rootfs, OCI image layout and docker tarball')

@@ -4,6 +4,7 @@
  * against schemas/inspect.schema.json.
  */
 import type { Command } from 'commander';
+import { t } from '../../i18n/messages.js';
 
 /** The command's output for `pidArg`; throws a LabError for a bad or absent PID. */
 export async function inspectOutput(
@@ -20,8 +21,8 @@ export async function inspectOutput(
 export function registerInspect(program: Command): void {
   program
     .command('inspect <pid>')
-    .description("show a process's namespaces, cgroups, capabilities and mounts, and its subtree")
-    .option('--json', 'print the report as JSON')
+    .description(t('cmd.inspect'))
+    .option('--json', t('opt.inspect.json'))
     .action(async (pid: string, opts: { json?: boolean }) => {
       process.stdout.write(await inspectOutput(pid, opts));
     });

@@ -8,15 +8,14 @@
  */
 import type { Command } from 'commander';
 import { marks, printJson } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function registerLint(program: Command): void {
   program
     .command('lint [paths...]')
-    .description(
-      'validate lesson files and their translations (default: every lesson in lessons-content, or $CONTLAB_LESSONS); with --lang, hold that language edition to be complete',
-    )
+    .description(t('cmd.lint'))
     .option('--json', 'print the problems as JSON')
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ json?: boolean; lang?: string }>();

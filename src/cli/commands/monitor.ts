@@ -9,6 +9,7 @@ import { LAB_CGROUP_PARENT } from '../../engine/cgroupfs.js';
 import { LabError } from '../../engine/errors.js';
 import type { MonitorTarget } from '../../ui/monitor/monitor-model.js';
 import { requireTerminal } from './tty.js';
+import { t } from '../../i18n/messages.js';
 
 interface MonitorOptions {
   pid?: string;
@@ -65,7 +66,7 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
 export function registerMonitor(program: Command): void {
   program
     .command('monitor')
-    .description('projector dashboard: memory chart, processes, namespaces, OOM kills of a lab')
+    .description(t('cmd.monitor'))
     .option('--pid <n>', "watch this process's cgroup")
     .option('--lesson <lesson>', 'watch the running lab of this lesson')
     .option('--cgroup <path>', 'watch this cgroup (relative to the cgroup roots)')

@@ -8,13 +8,14 @@ import type { Command } from 'commander';
 import { lessonFor, vmOptions } from './start.js';
 import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
+import { t } from '../../i18n/messages.js';
 
 export function registerPresent(program: Command): void {
   program
     .command('present [lesson]')
-    .description('presenter mode: one step per slide, demos typed live into a lab shell')
-    .option('--notes', 'show the presenter notes, following contlab present in another terminal')
-    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the slides stay in this terminal)')
+    .description(t('cmd.present'))
+    .option('--notes', t('opt.present.notes'))
+    .option('--vm', t('opt.present.vm'))
     .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ notes?: boolean; vm?: boolean }>();
       if (opts.notes === true) {

@@ -9,13 +9,14 @@ import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
 import { marks } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
 export function registerReset(program: Command): void {
   program
     .command('reset [lesson] [step]')
-    .description('reset your progress and the lab state (of everything, a lesson, or a step)')
+    .description(t('cmd.reset'))
     .action(async (ref: string | undefined, stepRef: string | undefined) => {
       // Loaded when the command runs: other commands start without the lesson modules.
       const { loadLesson } = await import('../../lessons/index.js');
@@ -24,13 +25,13 @@ export function registerReset(program: Command): void {
         lesson === undefined || stepRef === undefined ? undefined : findStep(lesson, stepRef);
       ensureLabDirs();
       await resetStore(lesson, step);
-      const what =
+      const done =
         lesson === undefined
-          ? 'all progress'
+          ? t('reset.all')
           : step === undefined
-            ? `progress of lesson ${lesson.id}`
-            : `progress of step ${step.number} (${step.title}) of ${lesson.id}`;
-      process.stdout.write(`${marks.ok} reset ${what}\n`);
+            ? t('reset.lesson', { lesson: lesson.id })
+            : t('reset.step', { n: String(step.number), title: step.title, lesson: lesson.id });
+      process.stdout.write(`${marks.ok} ${done}\n`);
       await resetLabs(lesson, step);
     });
 }
@@ -66,8 +67,10 @@ async function resetStore(lesson: Lesson | undefined, step: Step | undefined): P
 async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Promise<void> {
   const { cleanup } = await import('../../engine/cleanup.js');
   const report = await cleanup();
-  for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
-  for (const e of report.errors) process.stderr.write(`${marks.fail} could not remove ${e}\n`);
+  for (const r of report.removed)
+    process.stdout.write(`${marks.ok} ${t('reset.removed', { what: r })}\n`);
+  for (const e of report.errors)
+    process.stderr.write(`${marks.fail} ${t('reset.couldNotRemove', { what: e })}\n`);
   if (report.errors.length > 0) process.exitCode = 1;
   if (lesson === undefined) return;
   const { liveLabs } = await import('../../lessons/index.js');
@@ -77,7 +80,7 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
     const steps = step === undefined ? [...lesson.steps].reverse() : undone ? [] : [step];
     for (const s of steps) await runBlocks(lab, s, 'cleanup');
     if (step !== undefined) await runBlocks(lab, step, 'setup');
-    process.stdout.write(`${marks.ok} reset the running lab ${lab.sessionId}\n`);
+    process.stdout.write(`${marks.ok} ${t('reset.lab', { session: lab.sessionId })}\n`);
   }
 }
 
@@ -97,8 +100,10 @@ async function undoStep(lab: LiveLab, step: Step): Promise<boolean> {
   // What the lab's timeline says it made since (named network objects are removed only then).
   const entries = (readTimeline(timelineFile(dir)) ?? []).filter((e) => e.endedAt >= mark.at);
   const report = await undoToMark(mark.state, mark.scope, { entries });
-  for (const u of report.undone) process.stdout.write(`${marks.ok} undone: ${u}\n`);
-  for (const e of report.errors) process.stderr.write(`${marks.fail} could not undo ${e}\n`);
+  for (const u of report.undone)
+    process.stdout.write(`${marks.ok} ${t('reset.undone', { what: u })}\n`);
+  for (const e of report.errors)
+    process.stderr.write(`${marks.fail} ${t('reset.couldNotUndo', { what: e })}\n`);
   if (report.errors.length > 0) process.exitCode = 1;
   return true;
 }

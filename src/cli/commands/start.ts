@@ -33,8 +33,8 @@ export async function vmOptions(vm: boolean | undefined): Promise<{ connect?: Co
 export function registerStart(program: Command): void {
   program
     .command('start [lesson]')
-    .description('open a lesson in the lesson player (default: continue where you left off)')
-    .option('--vm', 'run the lab in a throwaway cgroup v2 VM (the player stays in this terminal)')
+    .description(t('cmd.start'))
+    .option('--vm', t('opt.start.vm'))
     .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
       // --vm before or after `start` (contlab --vm start, contlab start --vm).
       const opts = cmd.optsWithGlobals<{ vm?: boolean }>();

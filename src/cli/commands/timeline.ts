@@ -11,6 +11,7 @@ import { sessionsDir } from '../../engine/paths.js';
 import { sessionIsLive } from '../../engine/session.js';
 import { readTimeline, timelineFile } from '../../engine/timeline/file.js';
 import type { TimelineEntry } from '../../engine/timeline/types.js';
+import { t } from '../../i18n/messages.js';
 import { chalk, printJson } from '../output.js';
 
 interface TimelineOptions {
@@ -79,11 +80,16 @@ function lessonOf(sessionDir: string): string | undefined {
 }
 
 async function printText(found: Found, entries: TimelineEntry[]): Promise<void> {
-  const { entryText } = await import('../../engine/timeline/text.js');
+  const { entryText } = await import('../../ui/format/timeline-text.js');
   const lesson = lessonOf(join(sessionsDir(), found.id));
   process.stdout.write(
     chalk.bold(
-      `timeline of ${found.id}${lesson === undefined ? '' : ` (lesson ${lesson})`}${found.live ? '' : ', ended'}: ${entries.length} entries\n`,
+      `${t('timeline.header', {
+        session: found.id,
+        lesson: lesson === undefined ? '' : t('timeline.headerLesson', { lesson }),
+        ended: found.live ? '' : t('timeline.headerEnded'),
+        count: entries.length,
+      })}\n`,
     ),
   );
   for (const e of entries) {
@@ -95,9 +101,9 @@ async function printText(found: Found, entries: TimelineEntry[]): Promise<void> 
 export function registerTimeline(program: Command): void {
   program
     .command('timeline [session]')
-    .description("what each command in a lab's shell did to the kernel (the lab running now)")
-    .option('--json', 'print the entries as JSON')
-    .option('--last <n>', 'only the last N entries')
+    .description(t('cmd.timeline'))
+    .option('--json', t('opt.timeline.json'))
+    .option('--last <n>', t('opt.timeline.last'))
     .action(async (ref: string | undefined, opts: TimelineOptions) => {
       const found = choose(ref);
       let entries = readTimeline(found.file) ?? [];

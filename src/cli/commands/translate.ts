@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { marks } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 const shown = (abs: string): string => {
   const rel = relative(process.cwd(), abs);
@@ -18,9 +19,7 @@ const shown = (abs: string): string => {
 export function registerTranslate(program: Command): void {
   program
     .command('translate [lessons...]')
-    .description(
-      'start a translation of lessons (lesson.LANG.md beside lesson.md) with --lang LANG; --stamp records the English hashes once it is up to date',
-    )
+    .description(t('cmd.translate'))
     .option('--all', 'every lesson')
     .option(
       '--stamp',

@@ -19,6 +19,7 @@ import type {
   VerifyReport,
   WrongReport,
 } from '../../lessons/index.js';
+import { t } from '../../i18n/messages.js';
 import { chalk, marks, printJson } from '../output.js';
 import { sweepAtStart } from '../startup-sweep.js';
 
@@ -36,15 +37,12 @@ interface VerifyOptions {
 export function registerVerify(program: Command): void {
   program
     .command('verify [lesson]')
-    .description('check a lesson against the real system (--auto: play it headlessly)')
-    .option('--step <n>', 'only this step (1-based)')
-    .option('--auto', "run each step's commands in a real shell and prove every checkpoint")
-    .option(
-      '--alone',
-      'open every step on its own in a fresh lab and shell, and prove the host is left unchanged',
-    )
-    .option('--all', 'every lesson in lessons-content (with --auto or --alone)')
-    .option('--json', 'print the report as JSON')
+    .description(t('cmd.verify'))
+    .option('--step <n>', t('opt.verify.step'))
+    .option('--auto', t('opt.verify.auto'))
+    .option('--alone', t('opt.verify.alone'))
+    .option('--all', t('opt.verify.all'))
+    .option('--json', t('opt.verify.json'))
     .action(async (ref: string | undefined, opts: VerifyOptions) => {
       const api = await import('../../lessons/index.js');
       const lessons = chooseLessons(api, ref, opts);
@@ -129,7 +127,9 @@ async function alone(
   const reports: AloneReport[] = [];
   for (const lesson of lessons) {
     if (!json)
-      process.stdout.write(`${chalk.bold(lesson.id)}: ${lesson.title} (each step alone)\n`);
+      process.stdout.write(
+        `${t('verify.aloneHead', { id: chalk.bold(lesson.id), title: lesson.title })}\n`,
+      );
     const report = await verifyAlone(lesson, {
       ...(step === undefined ? {} : { step }),
       onStep: (r) => {
@@ -139,47 +139,57 @@ async function alone(
     reports.push(report);
     if (!json) {
       for (const u of report.unmet)
-        process.stdout.write(`  ${marks.fail} cannot run on this host: ${u}\n`);
-      const n = report.steps.filter((s) => s.ok).length;
+        process.stdout.write(`  ${marks.fail} ${t('verify.cannotRun', { what: u })}\n`);
       const mark = report.ok ? marks.ok : marks.fail;
-      process.stdout.write(
-        `${mark} ${report.lesson}: ${n} of ${report.steps.length} steps safe alone (${(report.ms / 1000).toFixed(1)} s)\n`,
-      );
+      const summary = t('verify.aloneSummary', {
+        lesson: report.lesson,
+        passed: report.steps.filter((s) => s.ok).length,
+        total: report.steps.length,
+        secs: seconds(report.ms),
+      });
+      process.stdout.write(`${mark} ${summary}\n`);
     }
   }
   if (json) printJson(reports.length === 1 ? reports[0] : reports);
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
+/** `1.5 s` */
+function seconds(ms: number): string {
+  return t('verify.seconds', { s: (ms / 1000).toFixed(1) });
+}
+
+/** `step 2 Title: text (1.5 s)` */
+function stepLine(r: { number: number; title: string; ms: number }, text: string): string {
+  return t('verify.stepLine', { n: String(r.number), title: r.title, text, secs: seconds(r.ms) });
+}
+
 function aloneText(r: AloneStepReport): string {
-  const secs = `${(r.ms / 1000).toFixed(1)} s`;
   const how =
-    r.refused === undefined ? 'the host is left unchanged' : `its setup refused: ${r.refused}`;
-  if (r.ok) return `  ${marks.ok} step ${r.number} ${r.title}: ${how} (${secs})\n`;
-  let out = `  ${marks.fail} step ${r.number} ${r.title}: ${r.problem ?? 'it changed the host'} (${secs})\n`;
-  for (const c of r.changes) out += `      while open: ${c}\n`;
-  for (const c of r.leftovers) out += `      after closing: ${c}\n`;
+    r.refused === undefined
+      ? t('verify.hostUnchanged')
+      : t('verify.setupRefused', { why: r.refused });
+  if (r.ok) return `  ${marks.ok} ${stepLine(r, how)}\n`;
+  let out = `  ${marks.fail} ${stepLine(r, r.problem ?? t('verify.changedHost'))}\n`;
+  for (const c of r.changes) out += `      ${t('verify.whileOpen', { change: c })}\n`;
+  for (const c of r.leftovers) out += `      ${t('verify.afterClosing', { change: c })}\n`;
   return out;
 }
 
 function stepText(api: Api, r: StepReport): string {
-  const secs = `${(r.ms / 1000).toFixed(1)} s`;
   const wrong = r.wrong ?? [];
   if (r.ok) {
-    const rejects = `rejects ${wrong.length} wrong attempt${wrong.length === 1 ? '' : 's'}`;
     const proof =
-      r.after === undefined
-        ? 'no checkpoint (quiz step)'
-        : `fails before, ${rejects}, passes after`;
-    return `  ${marks.ok} step ${r.number} ${r.title}: ${proof} (${secs})\n${wrongLines(wrong)}`;
+      r.after === undefined ? t('verify.quizStep') : t('verify.proof', { count: wrong.length });
+    return `  ${marks.ok} ${stepLine(r, proof)}\n${wrongLines(wrong)}`;
   }
-  let out = `  ${marks.fail} step ${r.number} ${r.title}: ${r.problem ?? 'failed'} (${secs})\n`;
+  let out = `  ${marks.fail} ${stepLine(r, r.problem ?? t('verify.failed'))}\n`;
   out += wrongLines(wrong);
   const accepted = wrong.find((w) => !w.rejected);
   const shown = accepted?.result ?? r.after ?? r.before;
   if (shown !== undefined) out += resultLines(api, shown, '      ');
   if (r.transcript !== undefined)
-    out += `      the shell's last lines:\n${r.transcript.replace(/^/gm, '      | ')}\n`;
+    out += `      ${t('verify.shellLines')}\n${r.transcript.replace(/^/gm, '      | ')}\n`;
   return out;
 }
 
@@ -187,26 +197,33 @@ function stepText(api: Api, r: StepReport): string {
 function wrongLines(wrong: readonly WrongReport[]): string {
   return wrong
     .map((w) => {
-      if (!w.rejected) return `      ${marks.fail} accepts "${w.title}" (line ${w.line})\n`;
+      if (!w.rejected)
+        return `      ${marks.fail} ${t('verify.accepts', { title: w.title, line: String(w.line) })}\n`;
       const failing = (w.result?.results ?? []).filter((x) => !x.ok);
-      const said = failing.map((x) => x.check.explain ?? `expected ${x.expected}`).join('; ');
-      return `      ${marks.ok} rejects "${w.title}": ${said}\n`;
+      const said = failing
+        .map((x) => x.check.explain ?? t('verify.expected', { expected: x.expected }))
+        .join('; ');
+      return `      ${marks.ok} ${t('verify.rejects', { title: w.title, said })}\n`;
     })
     .join('');
 }
 
 function summaryText(r: VerifyReport): string {
   let out = '';
-  for (const u of r.unmet) out += `  ${marks.fail} cannot run on this host: ${u}\n`;
+  for (const u of r.unmet) out += `  ${marks.fail} ${t('verify.cannotRun', { what: u })}\n`;
   if (r.problem !== undefined) out += `  ${marks.fail} ${r.problem}\n`;
-  for (const e of r.cleanupErrors) out += `  ${marks.fail} could not remove ${e}\n`;
-  const passed = r.steps.filter((s) => s.ok).length;
+  for (const e of r.cleanupErrors)
+    out += `  ${marks.fail} ${t('verify.couldNotRemove', { what: e })}\n`;
   const mark = r.ok ? marks.ok : marks.fail;
-  const where = r.host.cgroup === 'hybrid' ? 'cgroup v1 (hybrid)' : `cgroup ${r.host.cgroup}`;
-  return `${mark} ${r.lesson}: ${passed} of ${r.steps.length} step${r.steps.length === 1 ? '' : 's'} verified on ${where} (${(r.ms / 1000).toFixed(1)} s)\n`.replace(
-    /^/,
-    out,
-  );
+  const where = r.host.cgroup === 'hybrid' ? t('verify.hybrid') : `cgroup ${r.host.cgroup}`;
+  const summary = t('verify.summary', {
+    lesson: r.lesson,
+    passed: r.steps.filter((s) => s.ok).length,
+    total: r.steps.length,
+    where,
+    secs: seconds(r.ms),
+  });
+  return `${out}${mark} ${summary}\n`;
 }
 
 function resultLines(api: Api, result: CheckpointResult, indent: string): string {
@@ -240,10 +257,16 @@ async function current(
   if (result.ok) store.update((p) => markCheckpointPassed(p, lesson.id, step.id));
   if (json) printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result });
   else {
-    process.stdout.write(`${lesson.id} step ${step.number} ${step.title} (lab ${lab.sessionId})\n`);
+    const head = t('verify.currentHead', {
+      lesson: lesson.id,
+      n: String(step.number),
+      title: step.title,
+      session: lab.sessionId,
+    });
+    process.stdout.write(`${head}\n`);
     process.stdout.write(resultLines(api, result, '  '));
     process.stdout.write(
-      result.ok ? `${marks.ok} the checkpoint passes\n` : `${marks.fail} the checkpoint fails\n`,
+      result.ok ? `${marks.ok} ${t('verify.passes')}\n` : `${marks.fail} ${t('verify.fails')}\n`,
     );
   }
   process.exitCode = result.ok ? 0 : 1;

@@ -9,6 +9,7 @@ import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { AccelChoice } from '../../engine/vm/accel.js';
 import { chalk, marks, printJson, table } from '../output.js';
+import { t } from '../../i18n/messages.js';
 
 interface RunFlags {
   accel: string;
@@ -80,9 +81,7 @@ async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promis
 }
 
 export function registerVm(program: Command): void {
-  const vm = program
-    .command('vm')
-    .description("a throwaway cgroup v2 VM on this machine's own root filesystem");
+  const vm = program.command('vm').description(t('cmd.vmCommand'));
 
   withRunFlags(
     vm

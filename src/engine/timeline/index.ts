@@ -14,7 +14,6 @@ export { MarkerFilter, parseMarker, type ShellMarker } from './shell-markers.js'
 export { readLabState, type LabScope, type ReadStateOptions } from './lab-state.js';
 export { TimelineRecorder, type RecorderOptions } from './recorder.js';
 export { timelineFile, readTimeline, parseTimeline, TIMELINE_FILE } from './file.js';
-export { entryHeading, entryLines, entryText, itemText, type ItemText, type Tone } from './text.js';
 export {
   undoToMark,
   planUndo,

@@ -159,18 +159,23 @@ export function PlayerScreen({
           return app.notify(t('player.ranCommand', { n: command.index + 1 }));
         }
         case 'undo': {
-          if (timeline === undefined) return app.notify('this lab has no undo');
-          app.notify('undoing this step…');
+          if (timeline === undefined) return app.notify(t('player.noUndo'));
+          app.notify(t('player.undoing'));
           // The timeline panel says what was undone.
           setTab('timeline');
           if (!panelsOn) setPanelsFlipped((f) => !f);
           timeline.undo().then(
             (e) =>
               app.notify(
-                `undone: ${e.undone?.length ?? 0} removed or set back${e.errors?.length ? `, ${e.errors.length} could not be` : ''}`,
+                t(e.errors?.length ? 'player.undonePartly' : 'player.undone', {
+                  removed: String(e.undone?.length ?? 0),
+                  failed: String(e.errors?.length ?? 0),
+                }),
               ),
             (err: unknown) =>
-              app.notify(`could not undo: ${err instanceof Error ? err.message : String(err)}`),
+              app.notify(
+                t('player.undoFailed', { error: err instanceof Error ? err.message : String(err) }),
+              ),
           );
           return;
         }

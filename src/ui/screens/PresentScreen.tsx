@@ -21,7 +21,7 @@ import { keyFor, type Context } from '../keys/bindings.js';
 import type { Command } from '../keys/commands.js';
 import type { PlayerStore } from '../state/player-store.js';
 import type { EmbeddedTerminal } from '../terminal/embedded-terminal.js';
-import { entryHeading, entryLines } from '../../engine/timeline/text.js';
+import { entryHeading, entryLines } from '../format/timeline-text.js';
 import type { TimelineEntry } from '../../engine/timeline/types.js';
 import type { LabTimeline } from '../app/lab-connection.js';
 import { fitLine, seg, type Line } from '../text/styled.js';
@@ -37,7 +37,10 @@ function timelineRows(entry: TimelineEntry, width: number, max: number): Line[] 
   const shown = items.slice(0, max - 1);
   const more = items.length - shown.length;
   return [
-    fitLine([seg(` kernel: ${entryHeading(entry)}`, { bold: true, color: 'accent' })], width),
+    fitLine(
+      [seg(t('present.kernel', { heading: entryHeading(entry) }), { bold: true, color: 'accent' })],
+      width,
+    ),
     ...shown.map((l, i) =>
       fitLine(
         [

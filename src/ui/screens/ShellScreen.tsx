@@ -39,8 +39,8 @@ export function ShellScreen({ terminal }: { terminal: EmbeddedTerminal }): React
             width={cols}
             height={bodyRows}
             focused
-            title="lab shell"
-            right={[seg(`${keyFor('help', 'shell')}: the keys`)]}
+            title={t('player.labShell')}
+            right={[seg(t('shell.theKeys', { key: keyFor('help', 'shell') }))]}
           />
         )
       }

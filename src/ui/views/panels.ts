@@ -7,7 +7,7 @@ import { t } from '../../i18n/messages.js';
 import { formatBytes, gauge, sparkline, fit } from '../format/units.js';
 import { PANEL_TABS, type PanelTab } from '../keys/commands.js';
 import type { LiveView } from '../state/live-view.js';
-import { entryHeading, entryLines, type Tone } from '../../engine/timeline/text.js';
+import { entryHeading, entryLines, type Tone } from '../format/timeline-text.js';
 import {
   fitLine,
   lineWidth,
@@ -239,7 +239,7 @@ function timelineLines(view: LiveView, width: number, height: number): Line[] {
   if (view.timeline.length === 0)
     return wrap(
       [
-        seg('run a command in the lab shell: what it did to the kernel shows here', {
+        seg(t('timeline.empty'), {
           color: 'muted',
         }),
       ],

@@ -14,6 +14,7 @@ import {
 } from '../../../engine/timeline/index.js';
 import type { LessonRun } from '../../lessons/lessons-api.js';
 import type { LabShell, LabTimeline } from '../lab-connection.js';
+import { t } from '../../../i18n/messages.js';
 
 export interface LocalTimelineOptions {
   run: LessonRun;
@@ -40,11 +41,8 @@ export class LocalTimeline implements LabTimeline {
       cgroup: scope.cgroupPath,
       record: (pid) => run.recordProcess(pid),
     });
-    procWatch.on('error', (message) => options.notice(`timeline: ${message}`));
-    if (!(await procWatch.start()))
-      options.notice(
-        'timeline: without the kernel process events (contlab-procwatch), commands that end at once may show less',
-      );
+    procWatch.on('error', (message) => options.notice(t('timeline.problem', { message })));
+    if (!(await procWatch.start())) options.notice(t('timeline.noProcEvents'));
     const recorder = new TimelineRecorder({
       scope,
       file: timelineFile(run.lab.session.dir),

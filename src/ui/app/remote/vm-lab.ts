@@ -19,6 +19,7 @@ import { progressFile } from '../../../lessons/progress/store.js';
 import type { Lesson } from '../../lessons/lessons-api.js';
 import type { LabConnection } from '../lab-connection.js';
 import { remoteLab } from './client.js';
+import { t } from '../../../i18n/messages.js';
 
 /** Where the VM's console and the agent's messages go (the TUI owns the terminal). */
 export const vmLogFile = (): string => join(labHome(), 'vm-lab.log');
@@ -35,7 +36,7 @@ export async function openVmLab(
   const log = createWriteStream(vmLogFile());
   let onSocket: (s: Socket) => void = () => undefined;
   const socket = new Promise<Socket>((resolve) => (onSocket = resolve));
-  options.onProgress?.('booting the VM');
+  options.onProgress?.(t('vm.booting'));
   const vm = runInVm({
     argv: [contlabBin, 'vm', 'agent'],
     cwd: '/',
@@ -53,7 +54,7 @@ export async function openVmLab(
     (err: unknown) => err,
   );
   const sock = await Promise.race([socket, ended.then((e) => Promise.reject(e))]);
-  options.onProgress?.('opening the lab in the VM');
+  options.onProgress?.(t('vm.opening'));
   // The VM's timeline is kept here too, where `contlab timeline` looks: a session directory
   // named for this process (removed on close; after a crash, by the start-up sweep).
   const self = identityOf(process.pid);
