@@ -169,7 +169,19 @@ function setLanguageFrom(argv: readonly string[]): void {
   setLanguage(lang);
 }
 
+/**
+ * A reader that stops early (`contlab progress | head`) closes the pipe: the rest of the
+ * output has nowhere to go, which is no error. The command still runs to its end (a lab it
+ * opened is closed the usual way); what it writes after that is dropped.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
   try {
     setLanguageFrom(argv.slice(2));
     await buildProgram().parseAsync(argv);

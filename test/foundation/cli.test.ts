@@ -1,6 +1,8 @@
 import { describe, expect, test, afterAll } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { contlabBin } from '../../src/engine/repo.js';
 import { contlab, hasStackTrace } from '../helpers/cli.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 
@@ -42,6 +44,17 @@ describe('contlab CLI', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
     expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  test('a reader that closes the pipe early ends the output quietly', () => {
+    // `head -c1` closes the pipe after one byte: the rest of progress's output hits EPIPE.
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${contlabBin}" progress | head -c1 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`],
+      { env: lab.env, encoding: 'utf8' },
+    );
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr).toContain('status 0');
   });
 
   test('an unknown flag is one clear message and a non-zero exit', () => {
