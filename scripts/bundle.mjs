@@ -11,6 +11,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -38,7 +39,9 @@ function writeWhole(file, contents) {
 const leftOut = {
   name: 'left-out',
   setup(b) {
-    const inInk = (args) => dirname(args.importer) === join(repo, 'node_modules', 'ink', 'build');
+    // Real paths on both sides: node_modules may be a symlink (a git worktree sharing one).
+    const inkBuild = realpathSync(join(repo, 'node_modules', 'ink', 'build'));
+    const inInk = (args) => realpathSync(dirname(args.importer)) === inkBuild;
     const replaced = (args) => ({ path: args.path, namespace: 'left-out' });
     b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
       inInk(args) ? replaced(args) : undefined,
