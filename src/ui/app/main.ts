@@ -94,6 +94,9 @@ async function openStage(lesson: Lesson, options: PlayOptions): Promise<Stage> {
   };
 }
 
+/** How long the first frame may wait for the shell's prompt (it usually comes sooner). */
+const FIRST_PROMPT_WAIT_MS = 250;
+
 /** Loads the screens and runs `render` full-screen; the stage is closed on every way out. */
 async function runStage(
   stage: Stage,
@@ -103,7 +106,7 @@ async function runStage(
 ): Promise<number> {
   let s: Screens;
   try {
-    s = await loadScreens();
+    [s] = await Promise.all([loadScreens(), stage.terminal.firstOutput(FIRST_PROMPT_WAIT_MS)]);
   } catch (err) {
     await stage.close();
     throw err;

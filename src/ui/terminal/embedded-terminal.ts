@@ -80,6 +80,23 @@ export class EmbeddedTerminal {
     };
   };
 
+  /**
+   * Settles once the shell has drawn something (its prompt), or after `timeoutMs`: the
+   * player's first frame then shows the prompt at once instead of being drawn twice.
+   */
+  firstOutput(timeoutMs: number): Promise<void> {
+    if (this.version > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const off = this.subscribe(done);
+      function done(): void {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+
   /** For useSyncExternalStore: a number that changes whenever the screen does. */
   getVersion = (): number => this.version;
 
