@@ -1,7 +1,8 @@
 /**
  * `contlab start --vm`: the player in a real terminal on this machine, the lesson's lab in
  * the cgroup v2 VM. The learner's command runs in the VM's shell, the checkpoint passes
- * there, the panels show the VM's processes, the progress is saved on this machine, and
+ * there, the panels show the VM's processes, undo removes what was made in the VM since the
+ * step began, the progress is saved on this machine, and
  * nothing of the lab touches this machine's kernel (no cgroup, no namespace of it here);
  * quitting leaves no VM behind.
  */
@@ -42,6 +43,9 @@ describe('contlab start --vm', () => {
     });
     try {
       await ui.waitForText(/lab:~#\s*$/m, 600_000);
+      // The frame shows the prompt before the step's setup has run in the (slow) VM: the
+      // step's commands can be run once the step says so.
+      await ui.waitForText(/Ctrl-T 1 runs one/, 300_000);
       ui.press('ctrlT');
       ui.press('1');
       await ui.waitForText('checkpoint passed', 300_000);
@@ -54,6 +58,14 @@ describe('contlab start --vm', () => {
       const frame = await ui.waitForText(/0::\/contlab\/session-\d+-\d+\/shell/, 120_000);
       // The process panel shows the VM's processes: the sleep is PID 1 of its namespace.
       expect(frame).toMatch(/sleep\(\d+\) \[pid 1 inside\]/);
+      // Undo (Ctrl-T u) works on the VM's kernel: a cgroup made since the step began goes.
+      await ui.type('mkdir $LAB_CGROUP_MEMORY/contlab-u1 && echo made-u1\r');
+      await ui.waitForText(/│made-u1/, 120_000);
+      ui.press('ctrlT');
+      ui.press('u');
+      await ui.waitForText(/undo: step \d/, 300_000);
+      await ui.type('test -d $LAB_CGROUP_MEMORY/contlab-u1 || echo gone-u1\r');
+      await ui.waitForText(/│gone-u1/, 120_000);
       ui.press('ctrlT');
       ui.press('q');
       const exit = await ui.exited(120_000);
