@@ -9,12 +9,12 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { shimSocketPath } from '../../src/engine/daemons/leftovers.js';
-import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import { contlab } from '../helpers/cli.js';
 import {
   buildDist,
   labCgroupDirs,
   mountsBelow,
+  namespaceCgroupDirs,
   pidsMentioning,
   sigkill,
   startReadyScript,
@@ -33,13 +33,6 @@ interface Ready {
   dockerSocket: string;
   dockerdPid: number;
   sleepPids: number[];
-}
-
-/** The cgroups named after the lab's containerd namespace, at the root of each hierarchy. */
-function namespaceCgroups(namespace: string): string[] {
-  return labHierarchies()
-    .map((h) => join(h.mountPoint, namespace))
-    .filter((d) => existsSync(d));
 }
 
 const lab = makeTempLab();
@@ -70,7 +63,7 @@ describe('cleanup after a lab with daemons was killed', () => {
     expect(mountsBelow(r.sessionRunDir).length).toBeGreaterThan(0);
     expect(labCgroupDirs(r.sessionId).length).toBeGreaterThan(0);
     // ctr without --cgroup puts the hand-made container in /<namespace>/<id>: the lab's.
-    expect(namespaceCgroups(r.containerdNamespace).length).toBeGreaterThan(0);
+    expect(namespaceCgroupDirs(r.containerdNamespace).length).toBeGreaterThan(0);
     // The hand-made container's shim socket is where containerd 1.6 puts it.
     expect(
       existsSync(shimSocketPath(r.containerdAddress, r.containerdNamespace, 'contlab-byhand')),
@@ -105,7 +98,7 @@ describe('cleanup after a lab with daemons was killed', () => {
       mentioningDocker: pidsMentioning(r.dockerSocket),
       mounts: [...mountsBelow(r.sessionDir), ...mountsBelow(r.sessionRunDir)],
       sessionCgroups: labCgroupDirs(r.sessionId),
-      byHandCgroups: namespaceCgroups(r.containerdNamespace),
+      byHandCgroups: namespaceCgroupDirs(r.containerdNamespace),
       byHandShimSocket: existsSync(
         shimSocketPath(r.containerdAddress, r.containerdNamespace, 'contlab-byhand'),
       ),

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import { run } from '../../src/engine/exec.js';
 import {
   importLabImage,
@@ -16,7 +15,13 @@ import {
 } from '../../src/engine/daemons/index.js';
 import { LabSession } from '../../src/engine/session.js';
 import { contlab } from '../helpers/cli.js';
-import { buildDist, labCgroupDirs, mountsBelow, pidsMentioning } from '../helpers/daemons.js';
+import {
+  buildDist,
+  labCgroupDirs,
+  mountsBelow,
+  namespaceCgroupDirs,
+  pidsMentioning,
+} from '../helpers/daemons.js';
 import { processExists } from '../helpers/host.js';
 import { useTempLab } from '../helpers/lab-env.js';
 
@@ -24,13 +29,6 @@ const lab = useTempLab();
 let session: LabSession | undefined;
 let containerd: LabContainerd;
 const hadRunContainerd = existsSync('/run/containerd');
-
-/** The cgroups named after the lab's containerd namespace, at each hierarchy's root. */
-function namespaceCgroups(): string[] {
-  return labHierarchies()
-    .map((h) => join(h.mountPoint, containerd.namespace))
-    .filter((d) => existsSync(d));
-}
 
 beforeAll(async () => {
   buildDist();
@@ -77,7 +75,7 @@ describe('the lab containerd', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('hello\n');
     // Without --cgroup, runc put it in /<namespace>/<id> and left the namespace's folder.
-    expect(namespaceCgroups().length).toBeGreaterThan(0);
+    expect(namespaceCgroupDirs(containerd.namespace).length).toBeGreaterThan(0);
   });
 
   test("runs the lab's own containers with runc state and cgroup inside the session", async () => {
@@ -110,7 +108,7 @@ describe('the lab containerd', () => {
     await s.close();
     expect(labCgroupDirs(s.id)).toEqual([]);
     // The lab journaled that folder before containerd started: closing removed it.
-    expect(namespaceCgroups()).toEqual([]);
+    expect(namespaceCgroupDirs(containerd.namespace)).toEqual([]);
     // Plain ctr made /run/containerd/{runc,fifo,s}; the empty ones went with the daemon.
     expect(existsSync('/run/containerd')).toBe(hadRunContainerd);
   });

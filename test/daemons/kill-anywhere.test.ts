@@ -13,7 +13,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostMountPoints } from '../../src/engine/mounts-host.js';
-import { labHierarchies } from '../../src/engine/cgroupfs.js';
 import {
   cmdlineOf,
   identityOf,
@@ -23,7 +22,7 @@ import {
 } from '../../src/engine/procfs.js';
 import { contlabBin, repoRoot } from '../../src/engine/repo.js';
 import { contlab } from '../helpers/cli.js';
-import { buildDist, labCgroupDirs, sigkill } from '../helpers/daemons.js';
+import { buildDist, labCgroupDirs, namespaceCgroupDirs, sigkill } from '../helpers/daemons.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 import { msUntil } from '../helpers/supervisor.js';
 
@@ -164,10 +163,8 @@ function leftovers(sessionId: string, doomed: ProcessIdentity[], before: Set<str
   const out: string[] = [];
   for (const d of labCgroupDirs(sessionId)) out.push(`cgroup ${d}`);
   // ctr's default cgroup parent is the containerd namespace, the lab's contlab-<lab pid>.
-  const labPid = sessionId.split('-')[1] ?? '';
-  for (const h of labHierarchies())
-    if (existsSync(join(h.mountPoint, `contlab-${labPid}`)))
-      out.push(`cgroup ${join(h.mountPoint, `contlab-${labPid}`)}`);
+  for (const d of namespaceCgroupDirs(`contlab-${sessionId.split('-')[1] ?? ''}`))
+    out.push(`cgroup ${d}`);
   const seen = new Set<number>();
   for (const id of [...doomed.filter(isAlive), ...labProcesses(sessionId)]) {
     if (seen.has(id.pid)) continue;

@@ -36,6 +36,16 @@ export function labCgroupDirs(name: string): string[] {
 }
 
 /**
+ * The cgroups named after a lab's containerd namespace (contlab-<lab pid>) at the root of
+ * every hierarchy: where `ctr run` without --cgroup puts a container (/<namespace>/<id>).
+ */
+export function namespaceCgroupDirs(namespace: string): string[] {
+  return labHierarchies()
+    .map((h) => join(h.mountPoint, namespace))
+    .filter((d) => existsSync(d));
+}
+
+/**
  * Builds dist/ so child scripts and bin/contlab run the code under test: the compiled
  * TypeScript, then the CLI bundle bin/contlab runs (scripts/bundle.mjs).
  */

@@ -45,8 +45,11 @@ describe('contlab timeline and contlab reset on a running lab', () => {
     );
     const cg = made.items.find((i) => i.kind === 'cgroup' && i.change === 'made');
     expect(cg).toMatchObject({ path: 'demo' });
+    // A process killed by a signal: said from its wait status, in each language.
+    await t.run("sh -c 'kill -9 $$'");
     await t.run('sleep 3999 &');
     const text = await contlab(['timeline']);
+    expect(text.stdout).toMatch(/ran sh -c kill -9 \$\$, killed by SIGKILL/);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
       /\$ mkdir "\$LAB_CGROUP_MEMORY\/demo"[^\n]*\n( +[^\n]*\n)*? +cgroup demo \(memory\) made/,
@@ -68,6 +71,7 @@ describe('contlab timeline and contlab reset on a running lab', () => {
     expect(ru.stdout).toMatch(/ +cgroup demo \(memory\) создана/);
     expect(ru.stdout).toMatch(/memory\.(limit_in_bytes|max) в cgroup demo \(memory\): .*67108864/);
     expect(ru.stdout).toMatch(/запустил sleep 3999, ещё работает/);
+    expect(ru.stdout).toMatch(/выполнил sh -c kill -9 \$\$, убит сигналом SIGKILL/);
     expect(ru.stdout).not.toMatch(/ made|still running|exit 0|\[step /);
     const byLocale = await contlab(['timeline'], {
       LANG: 'ru_RU.UTF-8',

@@ -20,7 +20,7 @@ import { requireTool, startDaemon, type DaemonResource } from './spawn-daemon.js
  * the machine: with one namespace for all, two labs running the same lesson at once would
  * both make `contlab-swap` there, and the second would be refused.
  */
-export function labContainerdNamespace(session: Pick<LabSession, 'owner'>): string {
+function labContainerdNamespace(session: Pick<LabSession, 'owner'>): string {
   return `contlab-${session.owner.pid}`;
 }
 

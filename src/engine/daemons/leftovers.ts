@@ -6,8 +6,9 @@
  *   reparented to init when it dies): so the shims *and all their descendants* are ended.
  * - containerd 1.6 puts every shim's socket in /run/containerd/s/<sha256(address/ns/id)>,
  *   and a container made with ctr's defaults keeps its runc state in
- *   /run/containerd/runc/<ns>/<id> and its cgroup in /<ns>/<id> (/contlab-<pid>/<id> for a
- *   lab's namespace). Those of the containers just ended are removed, nothing else.
+ *   /run/containerd/runc/<ns>/<id> and its cgroup in /<ns>/<id> (the lab's own namespace's
+ *   /contlab-<pid> is journaled by startLabContainerd, so the session removes that tree).
+ *   Those of the containers just ended are removed, nothing else.
  * - ctr makes a container's stdio FIFOs in /run/containerd/fifo/<random>/ unless told
  *   otherwise, and `ctr run -d` never removes them: the shim has them open, which is how
  *   the ones of the ended containers are found.
@@ -27,12 +28,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const SHIM_SOCKET_DIR = '/run/containerd/s';
 const DEFAULT_RUNC_ROOT = '/run/containerd/runc';
 const DEFAULT_FIFO_DIR = '/run/containerd/fifo';
-/**
- * A lab container's own cgroup: under the lab's parent (/contlab/...), or where ctr puts it
- * without --cgroup, /<namespace>/<id>, the namespace being the lab's (contlab-<pid>).
- */
-const LAB_CONTAINER_CGROUP = new RegExp(`^/(?:${LAB_CGROUP_PARENT}|contlab-\\d+)/`);
-const NAMESPACE_CGROUP = /^\/contlab-\d+$/;
 
 /** Empty directories each daemon may have made on the host, deepest first. */
 const HOST_DIRS: Record<string, string[]> = {
@@ -180,7 +175,8 @@ export async function endDaemonChildren(address: string): Promise<number> {
       // A container's own cgroup is named after it: only those are removed afterwards.
       if (shim.container !== undefined)
         for (const c of cgroupPathsOf(d))
-          if (LAB_CONTAINER_CGROUP.test(c) && basename(c) === shim.container) cgroups.add(c);
+          if (c.startsWith(`/${LAB_CGROUP_PARENT}/`) && basename(c) === shim.container)
+            cgroups.add(c);
     }
   }
   // Descendants and shims at once: a shim that died first would orphan its containers.
@@ -201,12 +197,7 @@ export async function endDaemonChildren(address: string): Promise<number> {
     rmdirQuietly(join(root, s.container));
     rmdirQuietly(root);
   }
-  for (const c of cgroups)
-    for (const h of labHierarchies()) {
-      rmdirQuietly(join(h.mountPoint, c));
-      // ctr's default parent, the lab's namespace (/contlab-<pid>), once it is empty
-      if (NAMESPACE_CGROUP.test(dirname(c))) rmdirQuietly(join(h.mountPoint, dirname(c)));
-    }
+  for (const c of cgroups) for (const h of labHierarchies()) rmdirQuietly(join(h.mountPoint, c));
   for (const f of fifos) {
     try {
       if (lstatSync(f).isFIFO()) unlinkSync(f);

@@ -119,9 +119,12 @@ export function parseProcLine(line: string, toMs: (ns: bigint) => number): ProcE
 }
 
 /** `exit 0`, `exit 3`, `killed by SIGKILL` from a wait(2) status. */
-export function describeExit(status: number): string {
+/** How a process ended, from its wait status: an exit code, or a signal (and a core). */
+export type ExitOf = { code: number } | { signal: string; core: boolean };
+
+export function exitOf(status: number): ExitOf {
   const signal = status & 0x7f;
-  if (signal === 0) return `exit ${(status >> 8) & 0xff}`;
+  if (signal === 0) return { code: (status >> 8) & 0xff };
   const names: Record<number, string> = {
     1: 'SIGHUP',
     2: 'SIGINT',
@@ -132,7 +135,14 @@ export function describeExit(status: number): string {
     13: 'SIGPIPE',
     15: 'SIGTERM',
   };
-  return `killed by ${names[signal] ?? `signal ${signal}`}${status & 0x80 ? ' (core dumped)' : ''}`;
+  return { signal: names[signal] ?? `signal ${signal}`, core: (status & 0x80) !== 0 };
+}
+
+/** exitOf in words, as the timeline's files and --json keep it. */
+export function describeExit(status: number): string {
+  const end = exitOf(status);
+  if ('code' in end) return `exit ${end.code}`;
+  return `killed by ${end.signal}${end.core ? ' (core dumped)' : ''}`;
 }
 
 export interface ProcWatchOptions {

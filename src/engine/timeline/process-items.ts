@@ -32,6 +32,8 @@ interface Proc {
   existed: boolean;
   commands: string[];
   end: string | null;
+  /** Its wait status when it ended (what `end` says in words). */
+  status: number | null;
   /** Namespaces at each event (fork, exec...), in order. */
   seen: NamespaceInodes[];
   caps: CapSetsHex | null;
@@ -124,6 +126,7 @@ export function processItems(w: ProcessWindow): TimelineItem[] {
         existed: known !== undefined,
         commands: [],
         end: null,
+        status: null,
         seen: known === undefined ? [] : [known.ns],
         caps: known?.caps ?? null,
       };
@@ -162,7 +165,10 @@ export function processItems(w: ProcessWindow): TimelineItem[] {
       p.caps = e.caps ?? p.caps;
     } else if (e.kind === 'exit') {
       const p = procs.get(e.pid) ?? (before.has(e.pid) ? get(e.pid, null) : undefined);
-      if (p !== undefined) p.end = describeExit(e.status);
+      if (p !== undefined) {
+        p.end = describeExit(e.status);
+        p.status = e.status;
+      }
     }
   }
 
@@ -245,6 +251,7 @@ function processLines(
       ppid: p.ppid,
       commands,
       end: p.end,
+      ...(p.status === null ? {} : { status: p.status }),
     });
   }
   if (skipped > 0)

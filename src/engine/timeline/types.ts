@@ -35,6 +35,8 @@ export type TimelineItem =
       commands: string[];
       /** `exit 0`, `killed by SIGKILL`... when it ended. */
       end: string | null;
+      /** The wait status `end` describes (see exitOf); absent in files from before it. */
+      status?: number;
     }
   /** Several processes in one line, when a command started more than the timeline lists. */
   | { kind: 'processes'; count: number; ran: number; commands: string[] }

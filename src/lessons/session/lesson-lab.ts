@@ -54,14 +54,19 @@ export async function openLessonLab(
   options: OpenLabOptions = {},
 ): Promise<LessonLab> {
   const session = await LabSession.open();
-  const writing: Promise<void>[] = [];
+  let ready: Promise<void> = Promise.resolve();
   try {
-    const lab = await prepare(session, lesson, writing);
-    if (options.early !== true) await lab.ready;
+    const bundle = await session.makeDir(join(session.dir, 'bundle'));
+    // Written on libuv's threads while the rest is set up (the session's folder is
+    // journaled: cleanup removes a half-written tree too).
+    ready = writeRootfsAsync(join(bundle, 'rootfs'));
+    ready.catch(() => undefined); // awaited by whoever needs it: never unhandled
+    const lab = await prepare(session, lesson, bundle, ready);
+    if (options.early !== true) await ready;
     return lab;
   } catch (err) {
     // Nothing may still be writing into the session's folder while it is removed.
-    await Promise.allSettled(writing);
+    await Promise.allSettled([ready]);
     await session.close();
     throw err;
   }
@@ -70,17 +75,12 @@ export async function openLessonLab(
 async function prepare(
   session: LabSession,
   lesson: Lesson | undefined,
-  writing: Promise<void>[],
+  bundle: string,
+  ready: Promise<void>,
 ): Promise<LessonLab> {
   const dirs = await session.cgroup();
   const rel = `${LAB_CGROUP_PARENT}/${session.id}`;
   enableV2Controllers(rel);
-  const bundle = await session.makeDir(join(session.dir, 'bundle'));
-  // Written on libuv's threads while the rest is set up (the session's folder is journaled:
-  // cleanup removes a half-written tree too).
-  const ready = writeRootfsAsync(join(bundle, 'rootfs'));
-  writing.push(ready);
-  ready.catch(() => undefined); // awaited by whoever needs it; never an unhandled rejection
   // Lab processes live in a child cgroup: on v2 a cgroup that hands controllers to its
   // children may hold no processes itself (the "no internal processes" rule).
   const shellCgroups = [...(await session.cgroup('shell')).values()];

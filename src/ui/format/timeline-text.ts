@@ -5,6 +5,7 @@
  * in the chosen language (timeline.* in locales/LANG.json). Text the engine wrote into an
  * entry (a note, what an undo removed, an interface's state) is shown as it is.
  */
+import { exitOf } from '../../engine/timeline/proc-events.js';
 import type { TimelineEntry, TimelineItem } from '../../engine/timeline/types.js';
 import { t } from '../../i18n/messages.js';
 
@@ -48,19 +49,12 @@ function netnsName(host: boolean, inode: number): string {
   return host ? t('timeline.hostNetns') : t('timeline.netns', { inode: String(inode) });
 }
 
-/**
- * How a process ended, from the engine's words for it (describeExit: `exit 1`, `killed by
- * SIGKILL (core dumped)`); anything else as it is.
- */
-function endText(end: string): string {
-  const exit = /^exit (\d+)$/.exec(end);
-  if (exit !== null) return t('timeline.exit', { code: exit[1] ?? '' });
-  const killed = /^killed by (.+?)( \(core dumped\))?$/.exec(end);
-  if (killed !== null)
-    return t(killed[2] === undefined ? 'timeline.killed' : 'timeline.killedCore', {
-      signal: killed[1] ?? '',
-    });
-  return end;
+/** How a process ended, in the learner's language (as written, from a file without status). */
+function endText(end: string, status: number | undefined): string {
+  if (status === undefined) return end;
+  const how = exitOf(status);
+  if ('code' in how) return t('timeline.exit', { code: String(how.code) });
+  return t(how.core ? 'timeline.killedCore' : 'timeline.killed', { signal: how.signal });
 }
 
 function capsText(list: string[]): string {
@@ -101,7 +95,7 @@ function processText(item: Extract<TimelineItem, { kind: 'process' }>): ItemText
         text:
           item.end === null
             ? t('timeline.procRan', { pid, what })
-            : t('timeline.procRanEnd', { pid, what, end: endText(item.end) }),
+            : t('timeline.procRanEnd', { pid, what, end: endText(item.end, item.status) }),
         tone: 'info',
       };
     case 'started':
@@ -113,7 +107,7 @@ function processText(item: Extract<TimelineItem, { kind: 'process' }>): ItemText
         text:
           item.end === null || item.end === 'ended'
             ? t('timeline.procExited', { pid, what })
-            : t('timeline.procExitedHow', { pid, what, end: endText(item.end) }),
+            : t('timeline.procExitedHow', { pid, what, end: endText(item.end, item.status) }),
         tone: 'gone',
       };
   }
