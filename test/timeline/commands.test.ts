@@ -100,6 +100,17 @@ describe('the timeline of a command', () => {
     expect(describeEntry(gone)).toMatch(/network namespace \d+ gone/);
   });
 
+  it('names the program of a background child that execs after the prompt came', async () => {
+    // The subshell is a fork of the lab shell (the same command line) until it execs
+    // sleep 3779, 200 ms after the prompt: the entry waits for that exec.
+    const e = await t.run('(sleep 0.2; exec sleep 3779) &');
+    const why = describeEntry(e);
+    expect({ why, started: /started sleep 3779, still running/.test(why) }).toMatchObject({
+      started: true,
+    });
+    await t.run('kill %1');
+  });
+
   it('shows the capability `capsh --drop` dropped', async () => {
     const e = await t.run('capsh --drop=cap_chown -- -c true');
     const why = describeEntry(e);

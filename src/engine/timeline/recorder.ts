@@ -65,6 +65,8 @@ const TYPED_WAIT_MS = 1000;
 const QUIET_MS = 1500;
 /** How long the learner's own prompt hooks may take before the entry is made without them. */
 const READY_WAIT_MS = 2000;
+/** How long a command's entry waits for a forked child's exec (see settleForks). */
+const FORK_EXEC_WAIT_MS = 500;
 
 export interface RecorderOptions {
   scope: LabScope;
@@ -363,6 +365,39 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
     });
   }
 
+  /**
+   * A child the command forked that had not exec'd yet when the prompt came (`sleep 9 &`:
+   * bash prints its prompt before the child execs; on a busy machine, even after the
+   * lab was looked at) still looks like the shell in `after`. Its exec follows within
+   * moments: wait for it, FORK_EXEC_WAIT_MS at most, and take the program from it.
+   */
+  private async settleForks(events: readonly ProcEvent[], after: LabState): Promise<void> {
+    const execd = new Set(events.filter((e) => e.kind === 'exec').map((e) => e.pid));
+    const byPid = new Map(after.processes.map((p) => [p.pid, p]));
+    const sameAsParent = (pid: number): boolean => {
+      const p = byPid.get(pid);
+      const parent = p === undefined ? undefined : byPid.get(p.ppid);
+      return parent !== undefined && p?.args.join('\0') === parent.args.join('\0');
+    };
+    const pending = new Set(
+      events
+        .filter((e) => e.kind === 'fork' && !execd.has(e.pid) && sameAsParent(e.pid))
+        .map((e) => e.pid),
+    );
+    const deadline = Date.now() + FORK_EXEC_WAIT_MS;
+    while (pending.size > 0) {
+      for (const e of this.events) {
+        const p = byPid.get(e.pid);
+        if (e.kind !== 'exec' || !pending.has(e.pid) || p === undefined) continue;
+        if (e.read) Object.assign(p, { args: e.args, comm: e.comm, ns: e.ns, nspid: e.nspid });
+        pending.delete(e.pid);
+      }
+      if (pending.size === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await this.options.procWatch?.sync();
+    }
+  }
+
   private enqueue(work: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(work).catch((err: unknown) => {
       this.emit('problem', `the timeline could not record a command: ${messageOf(err)}`);
@@ -389,6 +424,7 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
           (p) => !this.hooks.has(p.pid) && !this.hooks.has(p.ppid),
         ),
       };
+      await this.settleForks(events, after);
       this.before = after;
       if (this.stopped) return;
       const knownNs = new Set<number>(this.options.knownNamespaces?.() ?? []);
