@@ -20,6 +20,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // bin/: CommonJS, the first files Node runs (see bin/package.json).
+    files: ['**/*.cjs'],
+    languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The class dashboard runs in the browser (served as it is, no build step).
     files: ['src/class/web/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'script' },

@@ -225,11 +225,11 @@ try {
   const hello = join(base, 'ink-hello');
   mkdirSync(hello);
   await bundle({ 'ink-hello': 'bench/fixtures/ink-hello.mjs' }, hello);
-  // Started as bin/contlab starts its bundle: through run-bundle.mjs, with a code cache.
+  // Started as bin/contlab starts its bundle: through run-bundle.cjs, with a code cache.
   const helloScript = join(hello, 'run.mjs');
   writeFileSync(
     helloScript,
-    `import { runBundle } from ${JSON.stringify(pathToFileURL(join(repo, 'bin', 'run-bundle.mjs')).href)};\n` +
+    `import { runBundle } from ${JSON.stringify(pathToFileURL(join(repo, 'bin', 'run-bundle.cjs')).href)};\n` +
       `runBundle(${JSON.stringify(join(hello, 'ink-hello.cjs'))}, 'hello');\n`,
   );
 
@@ -240,7 +240,7 @@ try {
   const home = [];
   const before = { home: [], player: [] };
   // The first start of each writes the lesson catalog's cache and, staying a second and a
-  // half, the code cache of its kind of run (bin/run-bundle.mjs): what a learner's every
+  // half, the code cache of its kind of run (bin/run-bundle.cjs): what a learner's every
   // start after the first one finds.
   const LINGER = 1500;
   await homeFrame(contlab, LINGER);

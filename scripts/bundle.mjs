@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the contlab CLI into dist/bundle/contlab.cjs with esbuild: one CommonJS file, so
 // `contlab` reads one file instead of ~900 modules before its first frame, and so bin/contlab
-// can hand V8 a code cache for it (bin/run-bundle.mjs): Node 20 caches no compiled code for
+// can hand V8 a code cache for it (bin/run-bundle.cjs): Node 20 caches no compiled code for
 // ES modules. Parts loaded later (the player, the lesson parser, the monitor) are imported
 // dynamically in the source, which esbuild keeps lazy: their code is read but not run.
 // Native and dynamically required packages stay outside: node-pty (a .node addon) and
@@ -221,7 +221,7 @@ export async function bundle(entryPoints, outdir, write = true) {
 }
 
 /**
- * bin/run-bundle.mjs runs the bundle as a vm.Script, where import() has no loader (Node 20's
+ * bin/run-bundle.cjs runs the bundle as a vm.Script, where import() has no loader (Node 20's
  * one for it is experimental and says so on stderr). esbuild turns import() of bundled code
  * into plain calls; an import() left, of a package or of Node's own modules, is refused here.
  */
@@ -233,7 +233,7 @@ function noDynamicImports(metafile) {
   if (left.length > 0)
     throw new Error(
       `the bundle would import() ${[...new Set(left)].join(', ')} at run time: ` +
-        'import it statically (bin/run-bundle.mjs runs the bundle without a module loader)',
+        'import it statically (bin/run-bundle.cjs runs the bundle without a module loader)',
     );
 }
 

@@ -1,6 +1,6 @@
 /**
  * The CLI as the set-up command ships it: bin/contlab running the esbuild bundle
- * (scripts/bundle.mjs, dist/bundle) with its code cache (bin/run-bundle.mjs). It builds the
+ * (scripts/bundle.mjs, dist/bundle) with its code cache (bin/run-bundle.cjs). It builds the
  * bundle first, so that it is the newest build and bin/contlab runs it rather than tsc's
  * output.
  */
@@ -51,7 +51,7 @@ describe('the bundled CLI', () => {
   });
 });
 
-describe('the code cache (bin/run-bundle.mjs)', () => {
+describe('the code cache (bin/run-bundle.cjs)', () => {
   const folder = join(repoRoot, 'dist', 'bundle', 'code-cache');
   const homeCaches = (): string[] =>
     readdirSync(folder, { withFileTypes: true })

@@ -8,7 +8,8 @@
 // of another build; V8 itself rejects a cache of another Node version, and a new one is
 // made. Where the folder cannot be written (contlab run without root), contlab runs as
 // well, uncached.
-import {
+'use strict';
+const {
   accessSync,
   closeSync,
   constants,
@@ -20,13 +21,13 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { Script } from 'node:vm';
+} = require('node:fs');
+const { createRequire } = require('node:module');
+const { basename, dirname, join } = require('node:path');
+const { Script } = require('node:vm');
 
 /** Runs `file` (a CommonJS module) as `kind` of run; returns its exports. */
-export function runBundle(file, kind) {
+function runBundle(file, kind) {
   // Read and dated through one descriptor: a rebuild renamed over `file` meanwhile must not
   // pair this source with the new build's name for its cache.
   const fd = openSync(file, 'r');
@@ -75,3 +76,5 @@ function saveLater(script, folder, prefix, cacheFile) {
   };
   setTimeout(save, 1000).unref();
 }
+
+module.exports = { runBundle };
