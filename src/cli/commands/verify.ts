@@ -23,6 +23,13 @@ import { t } from '../../i18n/messages.js';
 import { chalk, marks, printJson } from '../output.js';
 import { sweepAtStart } from '../startup-sweep.js';
 
+/**
+ * --json leaves out the phrases a check result carries for the screen (`said`): the English
+ * `saw` and `expected` beside them say the same, and the output stays what it was.
+ */
+const withoutPhrases = (key: string, value: unknown): unknown =>
+  key === 'said' ? undefined : value;
+
 /** The lessons API, loaded when the command runs (other commands start without it). */
 type Api = typeof import('../../lessons/index.js');
 
@@ -113,7 +120,7 @@ async function auto(
     reports.push(report);
     if (!json) process.stdout.write(summaryText(report));
   }
-  if (json) printJson(reports.length === 1 ? reports[0] : reports);
+  if (json) printJson(reports.length === 1 ? reports[0] : reports, withoutPhrases);
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -150,7 +157,7 @@ async function alone(
       process.stdout.write(`${mark} ${summary}\n`);
     }
   }
-  if (json) printJson(reports.length === 1 ? reports[0] : reports);
+  if (json) printJson(reports.length === 1 ? reports[0] : reports, withoutPhrases);
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -181,10 +188,10 @@ function stepText(api: Api, r: StepReport): string {
   if (r.ok) {
     const proof =
       r.after === undefined ? t('verify.quizStep') : t('verify.proof', { count: wrong.length });
-    return `  ${marks.ok} ${stepLine(r, proof)}\n${wrongLines(wrong)}`;
+    return `  ${marks.ok} ${stepLine(r, proof)}\n${wrongLines(api, wrong)}`;
   }
   let out = `  ${marks.fail} ${stepLine(r, r.problem ?? t('verify.failed'))}\n`;
-  out += wrongLines(wrong);
+  out += wrongLines(api, wrong);
   const accepted = wrong.find((w) => !w.rejected);
   const shown = accepted?.result ?? r.after ?? r.before;
   if (shown !== undefined) out += resultLines(api, shown, '      ');
@@ -194,14 +201,14 @@ function stepText(api: Api, r: StepReport): string {
 }
 
 /** Each wrong attempt, and what the learner who made it would read. */
-function wrongLines(wrong: readonly WrongReport[]): string {
+function wrongLines(api: Api, wrong: readonly WrongReport[]): string {
   return wrong
     .map((w) => {
       if (!w.rejected)
         return `      ${marks.fail} ${t('verify.accepts', { title: w.title, line: String(w.line) })}\n`;
       const failing = (w.result?.results ?? []).filter((x) => !x.ok);
       const said = failing
-        .map((x) => x.check.explain ?? t('verify.expected', { expected: x.expected }))
+        .map((x) => x.check.explain ?? t('verify.expected', { expected: api.expectedText(x) }))
         .join('; ');
       return `      ${marks.ok} ${t('verify.rejects', { title: w.title, said })}\n`;
     })
@@ -255,7 +262,8 @@ async function current(
     );
   const result = await evaluateCheckpoint(step.checkpoint, lab.context);
   if (result.ok) store.update((p) => markCheckpointPassed(p, lesson.id, step.id));
-  if (json) printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result });
+  if (json)
+    printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result }, withoutPhrases);
   else {
     const head = t('verify.currentHead', {
       lesson: lesson.id,
