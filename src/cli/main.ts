@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
-import { LabError, messageOf } from '../engine/errors.js';
+import { LabError, messageOf, shownMessage, shownRemedy } from '../engine/errors.js';
 import { repoRoot } from '../engine/repo.js';
 import { registerClass } from './commands/class.js';
 import { registerCleanup } from './commands/cleanup.js';
@@ -111,8 +111,10 @@ function fail(err: unknown): never {
     process.exit(err.exitCode);
   }
   if (err instanceof LabError) {
-    process.stderr.write(`${chalk.red('contlab:')} ${err.message}\n`);
-    if (err.remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${err.remedy}\n`);
+    // Said in the learner's language when the error came as a phrase (see LabError).
+    process.stderr.write(`${chalk.red('contlab:')} ${shownMessage(err)}\n`);
+    const remedy = shownRemedy(err);
+    if (remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${remedy}\n`);
     process.exit(err.exitCode);
   }
   // Unexpected: still one line, plus where to look, but no stack unless asked for.

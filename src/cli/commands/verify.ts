@@ -56,8 +56,11 @@ export function registerVerify(program: Command): void {
       const step = opts.step === undefined ? undefined : stepNumber(opts.step, lessons);
       ensureLabDirs();
       if (opts.auto && opts.alone)
-        throw new LabError('give --auto or --alone, not both', {
-          remedy: 'contlab verify --all --auto, then contlab verify --all --alone',
+        throw new LabError(t('verify.err.autoOrAlone'), {
+          remedy: t('verify.err.autoOrAlone.remedy', {
+            auto: 'contlab verify --all --auto',
+            alone: 'contlab verify --all --alone',
+          }),
         });
       await sweepAtStart();
       if (opts.auto || opts.alone) {
@@ -76,19 +79,18 @@ function chooseLessons(api: Api, ref: string | undefined, opts: VerifyOptions): 
   const { lessonFiles, loadLesson, loadLessonFile } = api;
   if (opts.all) {
     if (ref !== undefined)
-      throw new LabError('give a lesson or --all, not both', {
-        remedy: 'contlab verify --all --auto',
-      });
+      throw new LabError(t('verify.err.lessonOrAll'), { remedy: 'contlab verify --all --auto' });
     if (!opts.auto && !opts.alone)
-      throw new LabError('--all needs --auto or --alone', {
-        remedy: 'contlab verify --all --auto',
-      });
-    if (opts.step !== undefined) throw new LabError('--step works with one lesson, not --all');
+      throw new LabError(t('verify.err.allNeedsMode'), { remedy: 'contlab verify --all --auto' });
+    if (opts.step !== undefined) throw new LabError(t('verify.err.stepWithAll'));
     return lessonFiles().map((f) => loadLessonFile(f));
   }
   if (ref === undefined)
-    throw new LabError('which lesson? give its id or folder', {
-      remedy: 'contlab verify LESSON [--auto], or contlab verify --all --auto',
+    throw new LabError(t('verify.err.whichLesson'), {
+      remedy: t('verify.err.whichLesson.remedy', {
+        one: 'contlab verify LESSON [--auto]',
+        all: 'contlab verify --all --auto',
+      }),
     });
   return [loadLesson(ref)];
 }
@@ -97,7 +99,7 @@ function stepNumber(text: string, lessons: Lesson[]): number {
   const n = Number(text);
   const total = lessons[0]?.steps.length ?? 0;
   if (!Number.isInteger(n) || n < 1 || n > total)
-    throw new LabError(`--step ${text}: expected a step number from 1 to ${total}`);
+    throw new LabError(t('verify.err.stepNumber', { text, total: String(total) }));
   return n;
 }
 
@@ -248,8 +250,11 @@ async function current(
   const labs = liveLabs(lesson.id);
   const lab = labs[0];
   if (lab === undefined)
-    throw new LabError(`no lab of lesson ${lesson.id} is running`, {
-      remedy: `open it with contlab start ${lesson.id}, or run contlab verify ${lesson.id} --auto to verify the lesson in a lab of its own`,
+    throw new LabError(t('verify.err.noLab', { lesson: lesson.id }), {
+      remedy: t('verify.err.noLab.remedy', {
+        start: `contlab start ${lesson.id}`,
+        auto: `contlab verify ${lesson.id} --auto`,
+      }),
     });
   const store = new ProgressStore();
   const loaded = store.load();
@@ -257,9 +262,7 @@ async function current(
   const step: Step =
     number === undefined ? resumeStep(loaded.progress, lesson) : (lesson.steps[number - 1] as Step);
   if (step.checkpoint === undefined)
-    throw new LabError(
-      `step ${step.number} (${step.title}) has no checkpoint: it ends with a quiz`,
-    );
+    throw new LabError(t('verify.err.noCheckpoint', { n: String(step.number), title: step.title }));
   const result = await evaluateCheckpoint(step.checkpoint, lab.context);
   if (result.ok) store.update((p) => markCheckpointPassed(p, lesson.id, step.id));
   if (json)
