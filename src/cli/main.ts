@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { LabError, messageOf, shownMessage, shownRemedy } from '../engine/errors.js';
 import { repoRoot } from '../engine/repo.js';
 import { registerClass } from './commands/class.js';
@@ -65,6 +65,11 @@ const ASCII = /^[\x20-\x7e\r\n]*$/;
  */
 const HELP_LAYOUT: Partial<Help> = {
   styleTitle: helpTitle,
+  // Commander adds `(default: "auto")` to an option's description: said like the rest.
+  optionDescription(this: Help, option: Option): string {
+    const text = Help.prototype.optionDescription.call(this, option);
+    return text.replace(/\(default: (.*)\)$/, (_all, value: string) => t('cmd.default', { value }));
+  },
   displayWidth: (text: string): number => widthOf(text),
   boxWrap(this: Help, text: string, width: number): string {
     if (ASCII.test(text)) return Help.prototype.boxWrap.call(this, text, width);
