@@ -1,21 +1,14 @@
 #!/usr/bin/env node
-// Bundles the contlab CLI into dist/bundle/ with esbuild: one file for the command line and
-// one chunk per part that is loaded later (the home screen, the player, the lesson parser,
-// the monitor), so `contlab` reads a few files instead of ~900 modules before its first frame.
+// Bundles the contlab CLI into dist/bundle/contlab.cjs with esbuild: one CommonJS file, so
+// `contlab` reads one file instead of ~900 modules before its first frame, and so bin/contlab
+// can hand V8 a code cache for it (bin/run-bundle.mjs): Node 20 caches no compiled code for
+// ES modules. Parts loaded later (the player, the lesson parser, the monitor) are imported
+// dynamically in the source, which esbuild keeps lazy: their code is read but not run.
 // Native and dynamically required packages stay outside: node-pty (a .node addon) and
-// blessed/blessed-contrib (require() by computed names). bin/contlab runs the bundle.
+// blessed/blessed-contrib (require() by computed names).
 //   node scripts/bundle.mjs [--metafile]   (the set-up command runs it after tsc)
 // bench/ui.mjs bundles its Ink hello-world with the same bundle(), to compare like with like.
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,13 +47,37 @@ const leftOut = {
       contents: args.path === './utils.js' ? 'export const isDev = () => false;' : '',
       loader: 'js',
     }));
+    // The two places Ink awaits at its top level are both behind isDev(), which is false
+    // here; a CommonJS bundle cannot hold a top-level await, so they go.
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      return { contents: replaceAll(args.path, source, DEV_ONLY_AWAITS), loader: 'js' };
+    });
   },
 };
 
+/** Ink's development-only awaits and what stands in for them (isDev() is false). */
+const DEV_ONLY_AWAITS = [
+  ["await import('./devtools.js');", 'void 0;'],
+  ['? await loadPackageJson()', '? undefined'],
+];
+
+/** `source` with each [from, to] replaced; a `from` it lacks means the package changed. */
+function replaceAll(file, source, pairs) {
+  let out = source;
+  for (const [from, to] of pairs) {
+    if (!out.includes(from)) throw new Error(`${file}: no '${from}' (the package changed?)`);
+    out = out.replace(from, () => to);
+  }
+  return out;
+}
+
 /**
  * Ink's layout engine, yoga, is WebAssembly that yoga-layout carries as a base64 data: URL and
- * loads with fetch(), which makes Node load its whole HTTP client (undici) first. The bundle
- * ships the WebAssembly as a file (yoga.wasm) and hands yoga its bytes instead.
+ * loads with fetch() (which makes Node load its whole HTTP client, undici) behind a top-level
+ * await. The bundle ships the WebAssembly as a file (yoga.wasm) and starts yoga at once:
+ * Emscripten's instantiateWasm hook gets the module compiled and instantiated synchronously,
+ * so yoga is ready when its module has run, with no await.
  */
 function yogaFromFile(outdir) {
   let wasm;
@@ -73,22 +90,19 @@ function yogaFromFile(outdir) {
         if (url === null)
           throw new Error(`${args.path}: no embedded WebAssembly (yoga-layout changed?)`);
         wasm = Buffer.from(url[1], 'base64');
-        return { contents: source.replace(url[1], ''), loader: 'js' };
+        const contents = replaceAll(args.path, source, [
+          [url[1], ''],
+          // It would find its own folder from import.meta.url, for files it never loads.
+          ['var _scriptDir = import.meta.url', 'var _scriptDir = undefined'],
+        ]);
+        return { contents, loader: 'js' };
       });
       b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const call = 'await loadYoga()';
-        if (!source.includes(call))
-          throw new Error(`${args.path}: no '${call}' (yoga-layout changed?)`);
-        return {
-          contents:
-            "import { readFileSync as readYoga } from 'node:fs';\n" +
-            source.replace(
-              call,
-              "await loadYoga({ wasmBinary: readYoga(new URL('./yoga.wasm', import.meta.url)) })",
-            ),
-          loader: 'js',
-        };
+        const contents = replaceAll(args.path, source, [
+          ['const Yoga = wrapAssembly(await loadYoga());', YOGA_AT_ONCE],
+        ]);
+        return { contents, loader: 'js' };
       });
       b.onEnd((result) => {
         if (result.errors.length > 0) return;
@@ -100,18 +114,47 @@ function yogaFromFile(outdir) {
   };
 }
 
+/** yoga started synchronously from yoga.wasm beside the bundle (see yogaFromFile). */
+const YOGA_AT_ONCE = `
+const yogaModule = {
+  instantiateWasm(imports, receive) {
+    const bytes = require('node:fs').readFileSync(require('node:path').join(__dirname, 'yoga.wasm'));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+    receive(instance);
+    return instance.exports;
+  },
+};
+loadYoga(yogaModule);
+if (!yogaModule.calledRun) throw new Error('yoga did not start synchronously (yoga-layout changed?)');
+const Yoga = wrapAssembly(yogaModule);`;
+
 /**
- * One string-width for Ink: wrap-ansi (which Ink wraps text with) brings its own older copy,
- * which builds a second Intl.Segmenter and a 14 kB emoji regex at start-up, and measures
- * some characters unlike the copy Ink lays out with.
+ * One string-width for everything: contlab's cell-width.ts (string-width's answers, without
+ * its ~45 ms set-up for text that has no emoji) stands in for every copy Ink and its helpers
+ * import, including wrap-ansi's own older one, which would build a second Intl.Segmenter and
+ * a 14 kB emoji regex at start-up and measure some characters unlike the copy Ink lays out
+ * with. cell-width.ts itself gets the real one.
  */
 const oneStringWidth = {
   name: 'one-string-width',
   setup(b) {
+    // string-width's emoji pattern (\p{RGI_Emoji}) takes ~15 ms to build when its module
+    // loads; only text cell-width.ts cannot measure needs it, so it is built on first use.
+    const pattern = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const lazy =
+        'let rgiEmojiPattern;\n' +
+        "const rgiEmojiRegex = { test: (s) => (rgiEmojiPattern ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };";
+      return { contents: replaceAll(args.path, source, [[pattern, lazy]]), loader: 'js' };
+    });
+    const cellWidth = join(repo, 'src', 'ui', 'text', 'cell-width.ts');
     b.onResolve({ filter: /^string-width$/ }, (args) =>
-      args.importer.includes(`${join('node_modules', 'wrap-ansi')}`) && args.pluginData !== 'top'
-        ? b.resolve('string-width', { kind: args.kind, resolveDir: repo, pluginData: 'top' })
-        : undefined,
+      args.pluginData === 'real'
+        ? undefined
+        : args.importer === cellWidth
+          ? b.resolve('string-width', { kind: args.kind, resolveDir: repo, pluginData: 'real' })
+          : { path: cellWidth },
     );
   },
 };
@@ -120,7 +163,8 @@ const oneStringWidth = {
  * Modules bundled on their own first, with their dependencies inlined and tree-shaken, so
  * the main bundle sees no imports in them. The progress file's schema uses zod's small
  * "mini" API, but in one module graph with the lesson parser's classic zod it would share
- * zod's core chunk (every locale included) and the home screen would load all of it.
+ * zod's core (every locale included), and the home screen, which reads progress but parses
+ * no lesson, would run all of it at start-up.
  */
 const SELF_CONTAINED = [join('src', 'lessons', 'progress', 'schema.ts')];
 
@@ -145,7 +189,7 @@ const selfContained = {
 };
 
 /**
- * Bundles `entryPoints` (name: source) into `outdir`, as ES modules split into chunks.
+ * Bundles `entryPoints` (name: source) into `outdir`, one CommonJS file each (name.cjs).
  * Returns esbuild's result: the metafile (what went where) and, unless `write`, the files.
  */
 export async function bundle(entryPoints, outdir, write = true) {
@@ -154,19 +198,16 @@ export async function bundle(entryPoints, outdir, write = true) {
     entryPoints,
     outdir,
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // Chunk names carry their content's hash: the lesson catalog keys its cache on them.
-    chunkNames: 'chunk-[hash]',
-    outExtension: { '.js': '.mjs' },
+    outExtension: { '.js': '.cjs' },
     external: ['node-pty', 'blessed', 'blessed-contrib'],
     // React's and Ink's production paths only; the development builds are not bundled.
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
+    // import.meta.url (how the source finds its own files) is the bundle's own URL.
+    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__contlabBundleUrl' },
     banner: {
-      js: "import { createRequire as __contlabRequire } from 'node:module'; const require = __contlabRequire(import.meta.url);",
+      js: "const __contlabBundleUrl = require('node:url').pathToFileURL(__filename).href;",
     },
     plugins: [leftOut, oneStringWidth, selfContained, yogaFromFile(outdir)],
     legalComments: 'none',
@@ -180,28 +221,38 @@ export async function bundle(entryPoints, outdir, write = true) {
 }
 
 /**
+ * bin/run-bundle.mjs runs the bundle as a vm.Script, where import() has no loader (Node 20's
+ * one for it is experimental and says so on stderr). esbuild turns import() of bundled code
+ * into plain calls; an import() left, of a package or of Node's own modules, is refused here.
+ */
+function noDynamicImports(metafile) {
+  const left = Object.values(metafile.outputs)
+    .flatMap((out) => out.imports)
+    .filter((i) => i.kind === 'dynamic-import')
+    .map((i) => i.path);
+  if (left.length > 0)
+    throw new Error(
+      `the bundle would import() ${[...new Set(left)].join(', ')} at run time: ` +
+        'import it statically (bin/run-bundle.mjs runs the bundle without a module loader)',
+    );
+}
+
+/** Files in dist/bundle that a build keeps: its output, and the code caches (run-bundle). */
+const KEEP = new Set(['contlab.cjs', 'contlab.cjs.map', 'yoga.wasm', 'code-cache']);
+
+/**
  * The CLI's bundle, written into dist/bundle while contlab may be running from it (a test
- * suite rebuilds while other tests run): chunk files are named by their content, so a chunk
- * that did not change is left as it is, a new one appears whole, and the entry file is
- * written last. Chunks of older builds are removed at the end.
+ * suite rebuilds while other tests run): each file appears whole (renamed into place), and
+ * files of older builds (the ES module chunks of before) are removed.
  */
 export async function bundleCli() {
   const outdir = join(repo, 'dist', 'bundle');
   mkdirSync(outdir, { recursive: true });
   const { metafile, outputFiles } = await bundle({ contlab: 'src/cli/main.ts' }, outdir, false);
-  const entry = join(outdir, 'contlab.mjs');
-  const keep = new Set([join(outdir, 'yoga.wasm')]);
-  for (const out of outputFiles) {
-    keep.add(out.path);
-    if (out.path === entry) continue;
-    const same = existsSync(out.path) && readFileSync(out.path).equals(out.contents);
-    if (!same) writeWhole(out.path, out.contents);
-  }
-  const main = outputFiles.find((out) => out.path === entry);
-  if (main === undefined) throw new Error(`esbuild wrote no ${entry}`);
-  writeWhole(entry, main.contents);
+  noDynamicImports(metafile);
+  for (const out of outputFiles) writeWhole(out.path, out.contents);
   for (const name of readdirSync(outdir))
-    if (!keep.has(join(outdir, name))) rmSync(join(outdir, name), { force: true });
+    if (!KEEP.has(name)) rmSync(join(outdir, name), { force: true, recursive: true });
   if (process.argv.includes('--metafile'))
     writeFileSync(join(repo, 'dist', 'bundle-meta.json'), JSON.stringify(metafile));
 }

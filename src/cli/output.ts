@@ -1,6 +1,6 @@
 /** Shared text output for the CLI: colours that respect NO_COLOR, status marks, tables. */
 import chalk from 'chalk';
-import stringWidth from 'string-width';
+import cellWidth from '../ui/text/cell-width.js';
 
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0;
 
@@ -30,7 +30,7 @@ export function table(rows: string[][]): string {
 
 /** Terminal cells (colour codes take none; CJK characters take two). */
 function visibleLength(s: string): number {
-  return stringWidth(s);
+  return cellWidth(s);
 }
 
 export function printJson(

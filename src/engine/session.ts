@@ -108,17 +108,36 @@ export class LabSession {
 
   /** Journals `resource`, then runs `create`. If creation fails, the entry is released. */
   async track<T>(resource: Resource, create: () => Promise<T> | T): Promise<T> {
+    const [made] = await this.trackAll([resource], create);
+    return made as T;
+  }
+
+  /**
+   * Journals all of `resources` at once (one fsync), then creates them one by one in order.
+   * If one fails, it and those not made yet are removed (whatever half-exists) and released.
+   */
+  async trackAll<T>(
+    resources: readonly Resource[],
+    create: (resource: Resource, index: number) => Promise<T> | T,
+  ): Promise<T[]> {
     this.assertOpen();
-    const seq = this.journal.record(resource);
-    this.live.push({ seq, resource });
-    try {
-      return await create();
-    } catch (err) {
-      // Whatever half-exists is removed now, so a failed step leaves nothing behind.
-      await removeResource(resource);
-      this.forget(seq);
-      throw err;
+    const seqs = this.journal.recordAll(resources);
+    resources.forEach((resource, i) => this.live.push({ seq: seqs[i] as number, resource }));
+    const made: T[] = [];
+    for (const [i, resource] of resources.entries()) {
+      try {
+        made.push(await create(resource, i));
+      } catch (err) {
+        // Whatever half-exists is removed now, so a failed step leaves nothing behind.
+        for (const [j, rest] of resources.entries()) {
+          if (j < i) continue;
+          await removeResource(rest);
+          this.forget(seqs[j] as number);
+        }
+        throw err;
+      }
     }
+    return made;
   }
 
   /** Removes one resource the session created, now (reverse order is the caller's business). */
@@ -173,12 +192,12 @@ export class LabSession {
         ? `${LAB_CGROUP_PARENT}/${this.id}`
         : `${LAB_CGROUP_PARENT}/${this.id}/${name}`;
     const paths = new Map<string, string>();
-    for (const h of labHierarchies()) {
-      const abs = await this.track({ kind: 'cgroup', mountPoint: h.mountPoint, path: rel }, () =>
-        makeCgroupDir(h, rel),
-      );
-      paths.set(h.mountPoint, abs);
-    }
+    const hierarchies = labHierarchies();
+    const made = await this.trackAll(
+      hierarchies.map((h): Resource => ({ kind: 'cgroup', mountPoint: h.mountPoint, path: rel })),
+      (_, i) => makeCgroupDir(hierarchies[i] as (typeof hierarchies)[number], rel),
+    );
+    hierarchies.forEach((h, i) => paths.set(h.mountPoint, made[i] as string));
     this.cgroups.set(name ?? '', paths);
     return paths;
   }
@@ -271,17 +290,21 @@ export class LabSession {
     if (this.closed) return { removed: [], errors: [] };
     this.closed = true;
     const report: SessionReport = { removed: [], errors: [] };
+    const released: number[] = [];
     for (const entry of [...this.live].reverse()) {
       const outcome = await removeResource(entry.resource);
       if (outcome.error !== undefined)
         report.errors.push(`${describe(entry.resource)}: ${outcome.error}`);
       else {
         if (outcome.removed) report.removed.push(describe(entry.resource));
-        this.journal.release(entry.seq);
+        released.push(entry.seq);
       }
     }
     if (report.errors.length === 0 && this.supervisor !== undefined)
-      this.journal.release(this.supervisor.seq);
+      released.push(this.supervisor.seq);
+    // Released in one write at the end: a kill before it leaves cleanup a few removals to
+    // try again, which find nothing.
+    this.journal.releaseAll(released);
     this.journal.close();
     if (report.errors.length === 0) {
       unlinkSync(this.journal.path);

@@ -99,17 +99,21 @@ function moduleStamps(root: string): string[] {
 }
 
 /**
- * The parser's build: the lesson modules' stamps, or, when contlab runs bundled (dist/bundle,
- * scripts/bundle.mjs), the names of the bundle's chunks, which change with their content.
+ * The parser's build: the lesson modules' stamps, or, when contlab runs bundled (one file,
+ * dist/bundle/contlab.cjs from scripts/bundle.mjs), that file's size and time, which a
+ * rebuild changes.
  */
 function parserKey(): string {
   const here = fileURLToPath(import.meta.url);
   const parts = /^catalog\.[jt]sx?$/.test(basename(here))
     ? moduleStamps(dirname(here))
-    : readdirSync(dirname(here))
-        .filter((name) => name.endsWith('.mjs'))
-        .sort();
+    : [bundleStamp(here)];
   return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+function bundleStamp(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return `${basename(file)} ${size} ${mtimeMs}`;
 }
 
 /**

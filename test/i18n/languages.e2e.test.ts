@@ -178,7 +178,7 @@ describe.each(['ru', 'id', 'zh'])('contlab --lang %s at 80x24', (lang) => {
     ui.press('\x14]');
     await ui.waitForText(head(say(lang, 'timeline.empty'), 12));
     ui.press('true\r');
-    await ui.waitForText(`$ true  (${say(lang, 'timeline.exitTook', { code: 0, took: '' })}`);
+    await ui.waitForText(`$ true (${say(lang, 'timeline.exitTook', { code: 0, took: '' })}`);
     // (Not "no kernel objects": typed right after the first prompt, the entry may also
     // carry the shell's own start, seen late by procwatch: a known timeline race.)
     expect(frameProblems(ui)).toEqual([]);

@@ -8,6 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MountEntry, ProcessInfo } from '../../src/engine/observer/index.js';
+import type { TimelineEntry } from '../../src/engine/timeline/types.js';
 import type { LabObserver, LabSnapshot } from '../../src/ui/app/lab-connection.js';
 import { deriveProcesses, mountDifference } from '../../src/ui/state/live-view.js';
 import { LiveStore } from '../../src/ui/state/live-store.js';
@@ -90,6 +91,40 @@ describe('the view of a snapshot', () => {
     expect(short[1]).toContain(`sleep(${byArgs('sleep 303').pid})`);
     for (const line of linesText(panelLines('namespaces', full, 40, 10)).split('\n'))
       expect(line.length).toBeLessThanOrEqual(40);
+  });
+
+  test('the timeline panel wraps a long command and a long path at 34 columns, never cuts them', () => {
+    const path = 'contlab-web/system.slice/a-rather-long-name.scope';
+    const entry: TimelineEntry = {
+      seq: 1,
+      kind: 'command',
+      command: 'mkdir /sys/fs/cgroup/contlab-web/system.slice/a-rather-long-name.scope',
+      typed: false,
+      exitStatus: 0,
+      startedAt: 0,
+      endedAt: 12,
+      step: { number: 1, id: 'make' },
+      items: [
+        {
+          kind: 'cgroup',
+          change: 'made',
+          path,
+          hierarchy: 'unified',
+          file: null,
+          before: null,
+          after: null,
+        },
+      ],
+    } as TimelineEntry;
+    const full = { ...view, cgroup: undefined, memory: [], oomKills: 0, timeline: [entry] };
+    const lines = linesText(panelLines('timeline', full, 34, 20)).split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(34);
+    // Every character is there: lines joined without their indent give the whole text back.
+    const text = lines.map((l) => l.trim()).join('');
+    expect(text).not.toContain('…');
+    expect(text).toContain(`mkdir/sys/fs/cgroup/${path}`);
+    expect(text.replace(/\s/g, '')).toContain(`cgroup${path}made`);
+    expect(lines.length).toBeGreaterThan(3);
   });
 });
 

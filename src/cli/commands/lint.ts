@@ -7,6 +7,7 @@
  * edition in that language must be complete and up to date.
  */
 import type { Command } from 'commander';
+import { relative } from 'node:path';
 import { marks, printJson } from '../output.js';
 import { t } from '../../i18n/messages.js';
 
@@ -28,7 +29,6 @@ export function registerLint(program: Command): void {
       const problems = [...report.diagnostics];
       let catalogues: string[] = [];
       if (paths.length === 0 || lang !== undefined) {
-        const { relative } = await import('node:path');
         const c = lintCatalogues(
           (abs) =>
             relative(process.cwd(), abs).startsWith('..') ? abs : relative(process.cwd(), abs),

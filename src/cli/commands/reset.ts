@@ -5,6 +5,7 @@
  * step's cleanup and setup run again so the learner can redo it from a clean state.
  */
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
@@ -93,7 +94,6 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
  * False when the lab never entered the step (no mark).
  */
 async function undoStep(lab: LiveLab, step: Step): Promise<boolean> {
-  const { join } = await import('node:path');
   const { sessionsDir } = await import('../../engine/paths.js');
   const { readMark, undoToMark, readTimeline, timelineFile } =
     await import('../../engine/timeline/index.js');

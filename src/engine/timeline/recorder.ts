@@ -147,7 +147,11 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
       );
     }
     this.cgroups.start();
-    this.before = await this.look(undefined, () => true);
+    // In the queue: a caller may go on without waiting (the player starts its shell and
+    // draws meanwhile), and every entry, rebase and undo comes after this first look.
+    await this.enqueue(async () => {
+      this.before = await this.look(undefined, () => true);
+    });
   }
 
   stop(): void {

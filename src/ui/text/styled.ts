@@ -3,7 +3,7 @@
  * width it is drawn at. Colours are roles of the theme (src/ui/app/theme.ts), so the text
  * is laid out once, without knowing whether the terminal has colours.
  */
-import stringWidth from 'string-width';
+import cellWidth from './cell-width.js';
 
 export type Role =
   | 'accent'
@@ -52,12 +52,9 @@ export function seg(text: string, style?: Style): Segment {
   return style === undefined ? { text: safe } : { text: safe, style };
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
 /** Terminal cells `text` takes (wide characters take two, combining marks none). */
 export function widthOf(text: string): number {
-  // Most of a lesson is plain ASCII: one cell a character, no need to look closer.
-  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+  return cellWidth(text);
 }
 
 export function lineText(line: Line): string {

@@ -248,17 +248,16 @@ function timelineLines(view: LiveView, width: number, height: number): Line[] {
   const blocks: Line[][] = [];
   let used = 0;
   for (const entry of [...view.timeline].reverse()) {
+    // Wrapped, never cut: at 80 columns a path or a command is often longer than the panel.
+    const heading = seg(entryHeading(entry), {
+      bold: true,
+      color: entry.kind === 'undo' ? 'accent' : undefined,
+    });
     const block: Line[] = [
-      fitLine(
-        [
-          seg(entryHeading(entry), {
-            bold: true,
-            color: entry.kind === 'undo' ? 'accent' : undefined,
-          }),
-        ],
-        width,
+      ...wrap([heading], width, { rest: [seg('  ')] }),
+      ...entryLines(entry).flatMap((l) =>
+        wrap([seg(l.text, TONES[l.tone])], width, { first: [seg('  ')], rest: [seg('    ')] }),
       ),
-      ...entryLines(entry).map((l) => fitLine([seg(`  ${l.text}`, TONES[l.tone])], width)),
     ];
     if (used > 0 && used + block.length > height) break;
     blocks.unshift(block);

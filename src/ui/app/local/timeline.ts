@@ -51,7 +51,10 @@ export class LocalTimeline implements LabTimeline {
       step: () => (run.step === undefined ? null : { number: run.step.number, id: run.step.id }),
     });
     recorder.on('problem', options.notice);
-    await recorder.start();
+    // Not awaited: the first look at the lab (~20-30 ms of /proc and /sys) overlaps the
+    // shell's start and the first frame. The shell's first prompt looks again anyway, and
+    // the recorder queues every entry after this look.
+    void recorder.start();
     // What a step's setup did is not the next command's doing.
     run.on('step', () => void recorder.rebase());
     return new LocalTimeline(run, recorder, procWatch);
