@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Help } from 'commander';
-import { LabError, messageOf } from '../engine/errors.js';
+import { Command, CommanderError, Help, type Option } from 'commander';
+import { LabError, messageOf, shownMessage, shownRemedy } from '../engine/errors.js';
 import { repoRoot } from '../engine/repo.js';
 import { registerClass } from './commands/class.js';
 import { registerCleanup } from './commands/cleanup.js';
@@ -65,6 +65,11 @@ const ASCII = /^[\x20-\x7e\r\n]*$/;
  */
 const HELP_LAYOUT: Partial<Help> = {
   styleTitle: helpTitle,
+  // Commander adds `(default: "auto")` to an option's description: said like the rest.
+  optionDescription(this: Help, option: Option): string {
+    const text = Help.prototype.optionDescription.call(this, option);
+    return text.replace(/\(default: (.*)\)$/, (_all, value: string) => t('cmd.default', { value }));
+  },
   displayWidth: (text: string): number => widthOf(text),
   boxWrap(this: Help, text: string, width: number): string {
     if (ASCII.test(text)) return Help.prototype.boxWrap.call(this, text, width);
@@ -111,8 +116,10 @@ function fail(err: unknown): never {
     process.exit(err.exitCode);
   }
   if (err instanceof LabError) {
-    process.stderr.write(`${chalk.red('contlab:')} ${err.message}\n`);
-    if (err.remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${err.remedy}\n`);
+    // Said in the learner's language when the error came as a phrase (see LabError).
+    process.stderr.write(`${chalk.red('contlab:')} ${shownMessage(err)}\n`);
+    const remedy = shownRemedy(err);
+    if (remedy) process.stderr.write(`  ${chalk.dim(t('cli.remedy'))} ${remedy}\n`);
     process.exit(err.exitCode);
   }
   // Unexpected: still one line, plus where to look, but no stack unless asked for.

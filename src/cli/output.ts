@@ -33,6 +33,9 @@ function visibleLength(s: string): number {
   return cellWidth(s);
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+export function printJson(
+  value: unknown,
+  replacer?: (key: string, value: unknown) => unknown,
+): void {
+  process.stdout.write(JSON.stringify(value, replacer, 2) + '\n');
 }

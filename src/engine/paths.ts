@@ -8,6 +8,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LabError, errnoOf } from './errors.js';
+import { phrase } from '../i18n/phrase.js';
 
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
@@ -42,8 +43,10 @@ export function ensureDir(path: string, what = 'lab directory'): string {
   try {
     const st = statSync(path);
     if (!st.isDirectory()) {
-      throw new LabError(`${what} ${path} exists but is not a directory`, {
-        remedy: `point CONTLAB_HOME at a directory (or unset it to use ${isRoot() ? '/var/lib/contlab' : '~/.local/share/contlab'})`,
+      throw new LabError(phrase('error.dir.notDirectory', { what, path }), {
+        remedy: phrase('error.dir.notDirectory.remedy', {
+          fallback: isRoot() ? '/var/lib/contlab' : '~/.local/share/contlab',
+        }),
       });
     }
     return path;
@@ -58,17 +61,17 @@ export function ensureDir(path: string, what = 'lab directory'): string {
   } catch (err) {
     const code = errnoOf(err);
     if (code === 'ENOTDIR' || code === 'EEXIST') {
-      throw new LabError(`cannot create ${what} ${path}: a parent of it is a file`, {
-        remedy: 'point CONTLAB_HOME at a directory',
+      throw new LabError(phrase('error.dir.parentIsFile', { what, path }), {
+        remedy: phrase('error.dir.parentIsFile.remedy'),
       });
     }
-    throw new LabError(`cannot create ${what} ${path}: ${(err as Error).message}`, {
-      remedy:
-        code === 'EACCES'
-          ? 'run as root (sudo) or set CONTLAB_HOME to a writable directory'
-          : undefined,
-      cause: err,
-    });
+    throw new LabError(
+      phrase('error.dir.cannotCreate', { what, path, why: (err as Error).message }),
+      {
+        ...(code === 'EACCES' ? { remedy: phrase('error.dir.cannotCreate.remedy') } : {}),
+        cause: err,
+      },
+    );
   }
   return path;
 }

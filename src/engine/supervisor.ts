@@ -14,6 +14,7 @@ import { LabError } from './errors.js';
 import { labHome } from './paths.js';
 import { cmdlineOf, identityOf, isAlive, listPids, type ProcessIdentity } from './procfs.js';
 import { contlabBin, repoRoot } from './repo.js';
+import { phrase } from '../i18n/phrase.js';
 
 export const supervisorBin = join(repoRoot, 'native', 'build', 'contlab-supervise');
 const SUPERVISOR_NAME = basename(supervisorBin);
@@ -30,8 +31,8 @@ export interface Supervisor {
 /** Refuses, before anything is created, a checkout whose supervisor was not built. */
 export function requireSupervisor(): void {
   if (!existsSync(supervisorBin))
-    throw new LabError(`the lab supervisor ${supervisorBin} is not built`, {
-      remedy: 'build it with make -C native (the set-up command sudo scripts/setup.sh does)',
+    throw new LabError(phrase('error.supervisorNotBuilt', { bin: supervisorBin }), {
+      remedy: phrase('error.supervisorNotBuilt.remedy'),
     });
 }
 
@@ -68,8 +69,8 @@ export function startSupervisor(owner: ProcessIdentity, sessionId: string): Supe
   }
   const identity = child.pid === undefined ? undefined : identityOf(child.pid);
   if (identity === undefined)
-    throw new LabError(`the lab supervisor ${supervisorBin} did not start`, {
-      remedy: `run make -C native, then check ${log}`,
+    throw new LabError(phrase('error.supervisorDidNotStart', { bin: supervisorBin }), {
+      remedy: phrase('error.supervisorDidNotStart.remedy', { log }),
     });
   const control = child.stdin;
   // The supervisor must not keep the lab alive, nor its death crash the lab (EPIPE).

@@ -13,6 +13,8 @@ export {
   readCatalogue,
   setLanguage,
   t,
+  tIn,
   type Catalogue,
   type MessageValues,
 } from './messages.js';
+export { english, phrase, phraseList, say, type Phrase, type PhraseValue } from './phrase.js';

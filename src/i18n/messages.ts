@@ -53,7 +53,15 @@ const SIMPLE = /^(?:[^{}']|\{\s*[A-Za-z_]\w*\s*\})*$/;
  * `values` put in. An ID no catalogue has is returned as it is: a missing message shows.
  */
 export function t(id: string, values?: MessageValues): string {
-  let lang = language();
+  return tIn(language(), id, values);
+}
+
+/**
+ * Message `id` in `lang`, whatever language is chosen: the English of a result that
+ * `--json` prints, beside the learner's language on the screen.
+ */
+export function tIn(wanted: string, id: string, values?: MessageValues): string {
+  let lang = wanted;
   let text = readCatalogue(lang)[id];
   if (text === undefined && lang !== SOURCE_LANGUAGE) {
     lang = SOURCE_LANGUAGE;

@@ -19,8 +19,9 @@ import { lessonFiles, lessonsDir } from './discovery.js';
 import { stepMarks, summarise, type StepMark } from './progress/operations.js';
 import type { Progress } from './progress/schema.js';
 import { ProgressStore, progressDir } from './progress/store.js';
-import { unmetRequirements } from './session/requirements.js';
+import { unmetPhrases } from './session/requirements.js';
 import { translationFile } from './translation/files.js';
+import type { PhraseValue } from '../i18n/phrase.js';
 
 export interface CatalogEntry {
   file: string;
@@ -30,8 +31,8 @@ export interface CatalogEntry {
   minutes: number;
   /** Per step: done (✓), skipped, or not yet. */
   steps: StepMark[];
-  /** Why this host cannot run it (empty: it can). */
-  unmet: string[];
+  /** Why this host cannot run it (empty: it can), as phrases the home screen says. */
+  unmet: PhraseValue[];
   /** Where "continue" would open it (1-based), and whether it was started at all. */
   resumeStep: number;
   started: boolean;
@@ -56,7 +57,7 @@ function entryOf(lesson: Lesson, progress: Progress, hostChecks: boolean): Catal
     summary: lesson.summary,
     minutes: lesson.minutes,
     steps: stepMarks(progress, lesson),
-    unmet: hostChecks ? unmetRequirements(lesson.requirements) : [],
+    unmet: hostChecks ? unmetPhrases(lesson.requirements) : [],
     resumeStep: summary.resume.number,
     started: lp !== undefined,
     updatedAt: lp?.updatedAt,

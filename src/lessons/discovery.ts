@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LabError } from '../engine/errors.js';
 import { lessonsContentDir } from '../engine/repo.js';
+import { phrase } from '../i18n/phrase.js';
 
 export const LESSON_FILE = 'lesson.md';
 
@@ -42,7 +43,7 @@ export function findLessonFile(ref: string, dir: string = lessonsDir()): string 
     const id = /^id:\s*(\S+)\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
     if (id === ref) return file;
   }
-  throw new LabError(`no lesson "${ref}"`, {
-    remedy: `give a lesson id, a folder under ${dir}, or a path to a lesson.md`,
+  throw new LabError(phrase('error.noLesson', { ref }), {
+    remedy: phrase('error.noLesson.remedy', { dir }),
   });
 }

@@ -71,7 +71,13 @@ export type { Check, CheckKind, CheckOf, CheckpointResult, CheckResult } from '.
 export { CHECK_KEYS } from './checks/schema.js';
 export type { CheckContext } from './checks/context.js';
 export { evaluateCheckpoint } from './checks/evaluate.js';
-export { checkLabel, describeResult, failureReason } from './checks/describe.js';
+export {
+  checkLabel,
+  describeResult,
+  expectedText,
+  failureReason,
+  sawText,
+} from './checks/describe.js';
 export { hintFor, hintsFor, hintMatches } from './hints.js';
 export { findLessonFile, loadLesson, loadLessonFile, parseLessonFile } from './load.js';
 export { listLessons, type LessonEntry } from './list.js';

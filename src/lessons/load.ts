@@ -10,6 +10,7 @@ import { parseLesson, type ParseResult } from './format/parse-lesson.js';
 import { translationFile } from './translation/files.js';
 import { mergeTranslation } from './translation/merge.js';
 import { parseTranslation } from './translation/parse-translation.js';
+import { phrase } from '../i18n/phrase.js';
 
 export { findLessonFile, LESSON_FILE, lessonFiles, lessonsDir };
 
@@ -33,8 +34,10 @@ export function loadLessonFile(
 ): Lesson {
   const r = parseLessonFile(file, mode);
   if (r.lesson === undefined) {
-    throw new LabError(`${file} has problems:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`, {
-      remedy: `run contlab lint ${file}`,
+    // The problems stay as lint writes them (file:line: message); the words around are said.
+    const problems = r.diagnostics.map(formatDiagnostic).join('\n');
+    throw new LabError(phrase('error.lessonProblems', { file, problems }), {
+      remedy: phrase('error.lessonProblems.remedy', { file }),
     });
   }
   return lang === 'en' ? r.lesson : translated(r.lesson, lang);

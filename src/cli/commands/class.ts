@@ -165,19 +165,19 @@ export function registerClass(program: Command): void {
   const cls = program.command('class').description(t('cmd.class'));
   cls
     .command('serve')
-    .description('open a class on this machine: prints the join code and the dashboard link')
-    .option('--port <n>', 'the port attendees join on (0: any free port)', '7070')
-    .option('--host <address>', 'the address to listen on (0.0.0.0: every interface)', '0.0.0.0')
-    .option('--stuck-minutes <n>', 'an attendee is stuck after this long without progress', '5')
-    .option('--new', 'start a new class (new code, empty room) instead of the saved one')
-    .option('--file <path>', 'where the class is saved (default: one file per port)')
-    .option('--no-qr', 'do not draw the join command as a QR code')
+    .description(t('cmd.class.serve'))
+    .option('--port <n>', t('opt.class.port'), '7070')
+    .option('--host <address>', t('opt.class.host'), '0.0.0.0')
+    .option('--stuck-minutes <n>', t('opt.class.stuckMinutes'), '5')
+    .option('--new', t('opt.class.new'))
+    .option('--file <path>', t('opt.class.file'))
+    .option('--no-qr', t('opt.class.noQr'))
     .action(serve);
   cls
     .command('join <address> <code> [lesson]')
-    .description('join a class (HOST:PORT and the code the instructor shows) and open a lesson')
-    .option('--name <name>', 'the name the instructor sees (default: your user name)')
-    .option('--no-follow', "do not follow the instructor's slides")
+    .description(t('cmd.class.join'))
+    .option('--name <name>', t('opt.class.name'))
+    .option('--no-follow', t('opt.class.noFollow'))
     .action(join);
   for (const c of cls.commands) c.exitOverride();
 }

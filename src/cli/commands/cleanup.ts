@@ -63,7 +63,7 @@ async function requireRootIfNeeded(): Promise<void> {
     .filter((k) => (process.env[k] ?? '') !== '')
     .map((k) => `${k}=${process.env[k]} `)
     .join('');
-  throw new LabError(`cleanup needs root: ${found.join('; ')}`, {
+  throw new LabError(t('cleanup.needsRoot', { found: found.join('; ') }), {
     remedy: `sudo ${env}contlab cleanup`,
   });
 }

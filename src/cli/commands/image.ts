@@ -30,8 +30,8 @@ export function registerImage(program: Command): void {
   const image = program.command('image').description(t('cmd.image'));
   image
     .command('build')
-    .description('build the busybox lab image: rootfs, OCI image layout and docker tarball')
-    .option('--json', 'print the image paths and digests as JSON')
+    .description(t('cmd.image.build'))
+    .option('--json', t('opt.image.json'))
     .action(async (opts: { json?: boolean }) => {
       ensureLabDirs();
       const { ensureLabImage } = await import('../../engine/image/lab-image.js');

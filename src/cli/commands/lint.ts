@@ -17,7 +17,7 @@ export function registerLint(program: Command): void {
   program
     .command('lint [paths...]')
     .description(t('cmd.lint'))
-    .option('--json', 'print the problems as JSON')
+    .option('--json', t('opt.lint.json'))
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ json?: boolean; lang?: string }>();
       // Loaded when the command runs: other commands start without the lesson parser.

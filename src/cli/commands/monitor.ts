@@ -67,10 +67,10 @@ export function registerMonitor(program: Command): void {
   program
     .command('monitor')
     .description(t('cmd.monitor'))
-    .option('--pid <n>', "watch this process's cgroup")
-    .option('--lesson <lesson>', 'watch the running lab of this lesson')
-    .option('--cgroup <path>', 'watch this cgroup (relative to the cgroup roots)')
-    .option('--class <link>', 'the class view: the dashboard link contlab class serve printed')
+    .option('--pid <n>', t('opt.monitor.pid'))
+    .option('--lesson <lesson>', t('opt.monitor.lesson'))
+    .option('--cgroup <path>', t('opt.monitor.cgroup'))
+    .option('--class <link>', t('opt.monitor.class'))
     .action(async (opts: MonitorOptions) => {
       if (opts.class !== undefined) {
         const { openClassView } = await import('../../class/class-view-entry.js');

@@ -41,8 +41,11 @@ function findStep(lesson: Lesson, ref: string): Step {
   const byNumber = /^\d+$/.test(ref) ? lesson.steps[Number(ref) - 1] : undefined;
   const step = byNumber ?? lesson.steps.find((s) => s.id === ref);
   if (step === undefined)
-    throw new LabError(`lesson ${lesson.id} has no step "${ref}"`, {
-      remedy: `give a step number from 1 to ${lesson.steps.length} or a step id (${lesson.steps.map((s) => s.id).join(', ')})`,
+    throw new LabError(t('reset.err.noStep', { lesson: lesson.id, ref }), {
+      remedy: t('reset.err.noStep.remedy', {
+        total: String(lesson.steps.length),
+        ids: lesson.steps.map((s) => s.id).join(', '),
+      }),
     });
   return step;
 }

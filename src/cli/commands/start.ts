@@ -19,7 +19,7 @@ export async function lessonFor(ref: string | undefined): Promise<Lesson> {
   if (ref !== undefined) return loadLessonCached(findLessonFile(ref));
   const first = (await loadCatalog()).entries.find((e) => e.unmet.length === 0);
   if (first === undefined)
-    throw new LabError(t('cli.noLessonRuns'), { remedy: 'run contlab doctor' });
+    throw new LabError(t('cli.noLessonRuns'), { remedy: t('error.remedy.doctor') });
   return loadLessonCached(first.file);
 }
 

@@ -113,7 +113,11 @@ export function registerTimeline(program: Command): void {
           throw new LabError(`--last needs a positive number, not "${opts.last}"`);
         entries = entries.slice(-n);
       }
-      if (opts.json) printJson({ session: found.id, live: found.live, entries });
+      // A note's phrase (`said`) is left out: its English `text` says the same.
+      if (opts.json)
+        printJson({ session: found.id, live: found.live, entries }, (key, value) =>
+          key === 'said' ? undefined : value,
+        );
       else await printText(found, entries);
     });
 }

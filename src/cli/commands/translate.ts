@@ -20,11 +20,8 @@ export function registerTranslate(program: Command): void {
   program
     .command('translate [lessons...]')
     .description(t('cmd.translate'))
-    .option('--all', 'every lesson')
-    .option(
-      '--stamp',
-      "write the English text's hashes into existing translations (after updating them)",
-    )
+    .option('--all', t('opt.translate.all'))
+    .option('--stamp', t('opt.translate.stamp'))
     .action(async (refs: string[], _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ all?: boolean; stamp?: boolean; lang?: string }>();
       const { languageOfLocale } = await import('../../i18n/locale.js');

@@ -23,6 +23,13 @@ import { t } from '../../i18n/messages.js';
 import { chalk, marks, printJson } from '../output.js';
 import { sweepAtStart } from '../startup-sweep.js';
 
+/**
+ * --json leaves out the phrases a check result carries for the screen (`said`): the English
+ * `saw` and `expected` beside them say the same, and the output stays what it was.
+ */
+const withoutPhrases = (key: string, value: unknown): unknown =>
+  key === 'said' ? undefined : value;
+
 /** The lessons API, loaded when the command runs (other commands start without it). */
 type Api = typeof import('../../lessons/index.js');
 
@@ -49,8 +56,11 @@ export function registerVerify(program: Command): void {
       const step = opts.step === undefined ? undefined : stepNumber(opts.step, lessons);
       ensureLabDirs();
       if (opts.auto && opts.alone)
-        throw new LabError('give --auto or --alone, not both', {
-          remedy: 'contlab verify --all --auto, then contlab verify --all --alone',
+        throw new LabError(t('verify.err.autoOrAlone'), {
+          remedy: t('verify.err.autoOrAlone.remedy', {
+            auto: 'contlab verify --all --auto',
+            alone: 'contlab verify --all --alone',
+          }),
         });
       await sweepAtStart();
       if (opts.auto || opts.alone) {
@@ -69,19 +79,18 @@ function chooseLessons(api: Api, ref: string | undefined, opts: VerifyOptions): 
   const { lessonFiles, loadLesson, loadLessonFile } = api;
   if (opts.all) {
     if (ref !== undefined)
-      throw new LabError('give a lesson or --all, not both', {
-        remedy: 'contlab verify --all --auto',
-      });
+      throw new LabError(t('verify.err.lessonOrAll'), { remedy: 'contlab verify --all --auto' });
     if (!opts.auto && !opts.alone)
-      throw new LabError('--all needs --auto or --alone', {
-        remedy: 'contlab verify --all --auto',
-      });
-    if (opts.step !== undefined) throw new LabError('--step works with one lesson, not --all');
+      throw new LabError(t('verify.err.allNeedsMode'), { remedy: 'contlab verify --all --auto' });
+    if (opts.step !== undefined) throw new LabError(t('verify.err.stepWithAll'));
     return lessonFiles().map((f) => loadLessonFile(f));
   }
   if (ref === undefined)
-    throw new LabError('which lesson? give its id or folder', {
-      remedy: 'contlab verify LESSON [--auto], or contlab verify --all --auto',
+    throw new LabError(t('verify.err.whichLesson'), {
+      remedy: t('verify.err.whichLesson.remedy', {
+        one: 'contlab verify LESSON [--auto]',
+        all: 'contlab verify --all --auto',
+      }),
     });
   return [loadLesson(ref)];
 }
@@ -90,7 +99,7 @@ function stepNumber(text: string, lessons: Lesson[]): number {
   const n = Number(text);
   const total = lessons[0]?.steps.length ?? 0;
   if (!Number.isInteger(n) || n < 1 || n > total)
-    throw new LabError(`--step ${text}: expected a step number from 1 to ${total}`);
+    throw new LabError(t('verify.err.stepNumber', { text, total: String(total) }));
   return n;
 }
 
@@ -113,7 +122,7 @@ async function auto(
     reports.push(report);
     if (!json) process.stdout.write(summaryText(report));
   }
-  if (json) printJson(reports.length === 1 ? reports[0] : reports);
+  if (json) printJson(reports.length === 1 ? reports[0] : reports, withoutPhrases);
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -150,7 +159,7 @@ async function alone(
       process.stdout.write(`${mark} ${summary}\n`);
     }
   }
-  if (json) printJson(reports.length === 1 ? reports[0] : reports);
+  if (json) printJson(reports.length === 1 ? reports[0] : reports, withoutPhrases);
   process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -181,10 +190,10 @@ function stepText(api: Api, r: StepReport): string {
   if (r.ok) {
     const proof =
       r.after === undefined ? t('verify.quizStep') : t('verify.proof', { count: wrong.length });
-    return `  ${marks.ok} ${stepLine(r, proof)}\n${wrongLines(wrong)}`;
+    return `  ${marks.ok} ${stepLine(r, proof)}\n${wrongLines(api, wrong)}`;
   }
   let out = `  ${marks.fail} ${stepLine(r, r.problem ?? t('verify.failed'))}\n`;
-  out += wrongLines(wrong);
+  out += wrongLines(api, wrong);
   const accepted = wrong.find((w) => !w.rejected);
   const shown = accepted?.result ?? r.after ?? r.before;
   if (shown !== undefined) out += resultLines(api, shown, '      ');
@@ -194,14 +203,14 @@ function stepText(api: Api, r: StepReport): string {
 }
 
 /** Each wrong attempt, and what the learner who made it would read. */
-function wrongLines(wrong: readonly WrongReport[]): string {
+function wrongLines(api: Api, wrong: readonly WrongReport[]): string {
   return wrong
     .map((w) => {
       if (!w.rejected)
         return `      ${marks.fail} ${t('verify.accepts', { title: w.title, line: String(w.line) })}\n`;
       const failing = (w.result?.results ?? []).filter((x) => !x.ok);
       const said = failing
-        .map((x) => x.check.explain ?? t('verify.expected', { expected: x.expected }))
+        .map((x) => x.check.explain ?? t('verify.expected', { expected: api.expectedText(x) }))
         .join('; ');
       return `      ${marks.ok} ${t('verify.rejects', { title: w.title, said })}\n`;
     })
@@ -241,8 +250,11 @@ async function current(
   const labs = liveLabs(lesson.id);
   const lab = labs[0];
   if (lab === undefined)
-    throw new LabError(`no lab of lesson ${lesson.id} is running`, {
-      remedy: `open it with contlab start ${lesson.id}, or run contlab verify ${lesson.id} --auto to verify the lesson in a lab of its own`,
+    throw new LabError(t('verify.err.noLab', { lesson: lesson.id }), {
+      remedy: t('verify.err.noLab.remedy', {
+        start: `contlab start ${lesson.id}`,
+        auto: `contlab verify ${lesson.id} --auto`,
+      }),
     });
   const store = new ProgressStore();
   const loaded = store.load();
@@ -250,12 +262,11 @@ async function current(
   const step: Step =
     number === undefined ? resumeStep(loaded.progress, lesson) : (lesson.steps[number - 1] as Step);
   if (step.checkpoint === undefined)
-    throw new LabError(
-      `step ${step.number} (${step.title}) has no checkpoint: it ends with a quiz`,
-    );
+    throw new LabError(t('verify.err.noCheckpoint', { n: String(step.number), title: step.title }));
   const result = await evaluateCheckpoint(step.checkpoint, lab.context);
   if (result.ok) store.update((p) => markCheckpointPassed(p, lesson.id, step.id));
-  if (json) printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result });
+  if (json)
+    printJson({ lesson: lesson.id, step: step.number, id: step.id, ...result }, withoutPhrases);
   else {
     const head = t('verify.currentHead', {
       lesson: lesson.id,

@@ -37,13 +37,13 @@ function accelOf(text: string): AccelChoice {
 
 function withRunFlags(cmd: Command): Command {
   return cmd
-    .option('--accel <auto|kvm|tcg>', 'hardware virtualisation or software emulation', 'auto')
-    .option('--memory <MiB>', "the VM's memory", '2048')
-    .option('--cpus <n>', 'virtual CPUs (default: up to 2)')
-    .option('--timeout <seconds>', 'stop the command after this long (default: no limit)')
-    .option('--boot-timeout <seconds>', 'give up when the VM has not booted by then')
-    .option('--console', "show the VM's kernel console while it boots")
-    .option('--no-disk', 'no lab disk (the lab home is then in RAM, without I/O limits)');
+    .option('--accel <auto|kvm|tcg>', t('opt.vm.accel'), 'auto')
+    .option('--memory <MiB>', t('opt.vm.memory'), '2048')
+    .option('--cpus <n>', t('opt.vm.cpus'))
+    .option('--timeout <seconds>', t('opt.vm.timeout'))
+    .option('--boot-timeout <seconds>', t('opt.vm.bootTimeout'))
+    .option('--console', t('opt.vm.console'))
+    .option('--no-disk', t('opt.vm.noDisk'));
 }
 
 async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promise<void> {
@@ -86,18 +86,18 @@ export function registerVm(program: Command): void {
   withRunFlags(
     vm
       .command('run')
-      .description('run one command in the VM, stream its output, exit with its status')
-      .argument('<command...>', 'the command (put -- before it)')
-      .option('-t, --tty', 'run it on a terminal (interactive)'),
+      .description(t('cmd.vm.run'))
+      .argument('<command...>', t('arg.vm.command'))
+      .option('-t, --tty', t('opt.vm.tty')),
   ).action(async (argv: string[], flags: RunFlags) => {
     await runCommand(argv, flags, flags.tty === true);
   });
 
-  withRunFlags(
-    vm.command('shell').description('an interactive root shell in the VM (exit to power it off)'),
-  ).action(async (flags: RunFlags) => {
-    await runCommand(['bash', '-l'], flags, true);
-  });
+  withRunFlags(vm.command('shell').description(t('cmd.vm.shell'))).action(
+    async (flags: RunFlags) => {
+      await runCommand(['bash', '-l'], flags, true);
+    },
+  );
 
   // Inside the VM (contlab --vm): serves the lesson's lab to the TUI on the host.
   vm.command('agent', { hidden: true })
@@ -126,7 +126,7 @@ export function registerVm(program: Command): void {
     });
 
   vm.command('fetch')
-    .description("download Debian's cloud kernel for the VM (once; later runs are offline)")
+    .description(t('cmd.vm.fetch'))
     .action(async () => {
       const { guestKernel } = await import('../../engine/vm/kernel.js');
       const kernel = await guestKernel();
@@ -134,8 +134,8 @@ export function registerVm(program: Command): void {
     });
 
   vm.command('info')
-    .description('which kernel, accelerator and tools the VM would use')
-    .option('--json', 'print it as JSON')
+    .description(t('cmd.vm.info'))
+    .option('--json', t('opt.vm.json'))
     .action(async (opts: { json?: boolean }) => {
       const { vmInfo } = await import('../../engine/vm/info.js');
       const info = await vmInfo();

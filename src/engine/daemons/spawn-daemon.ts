@@ -11,6 +11,7 @@ import { identityOf } from '../procfs.js';
 import type { Resource } from '../resources.js';
 import type { LabSession } from '../session.js';
 import { tailLog, waitFor } from './wait.js';
+import { phrase } from '../../i18n/phrase.js';
 
 export type DaemonResource = Extract<Resource, { kind: 'daemon' }>;
 
@@ -37,7 +38,9 @@ export interface StartedDaemon {
 export function requireTool(tool: string, pkg: string): string {
   const path = which(tool);
   if (path === undefined)
-    throw new LabError(`${tool} is not installed`, { remedy: `apt-get install ${pkg}` });
+    throw new LabError(phrase('error.notInstalled', { tool }), {
+      remedy: phrase('error.notInstalled.remedy', { pkg }),
+    });
   return path;
 }
 

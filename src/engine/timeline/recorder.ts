@@ -23,6 +23,7 @@ import type { ProcEvent, ProcWatch } from './proc-events.js';
 import type { ShellMarker } from './shell-markers.js';
 import { stateItems } from './state-items.js';
 import type { LabState, StateNetns, TimelineEntry, TimelineItem } from './types.js';
+import { english, phrase } from '../../i18n/phrase.js';
 
 /** Programs after which a network namespace's interfaces, routes and rules are read again. */
 const NET_TOOLS = new Set([
@@ -437,10 +438,8 @@ export class TimelineRecorder extends TypedEmitter<RecorderEvents> {
         ...stateItems({ before, after, writes }).filter((i) => !this.othersMount(i)),
       ];
       if (this.lost) {
-        items.push({
-          kind: 'note',
-          text: 'the kernel dropped some process events: the list may miss processes',
-        });
+        const said = phrase('timeline.note.eventsLost');
+        items.push({ kind: 'note', text: english(said), said });
         this.lost = false;
       }
       // A line typed into a program (not a shell) changed nothing: no entry for it.

@@ -15,6 +15,7 @@ import type {
   StateNetns,
   TimelineItem,
 } from './types.js';
+import { english, phrase } from '../../i18n/phrase.js';
 
 export interface StateWindow {
   before: LabState;
@@ -197,14 +198,15 @@ function mountItems(w: StateWindow): TimelineItem[] {
     }
     for (const m of old.mounts) if (!newIds.has(m.id)) items.push(mountItem(ns, m, 'removed'));
     if (propagation.length > MAX_PROPAGATION_ITEMS) {
-      items.push({
-        kind: 'note',
-        text: `${propagation.length} mounts changed their propagation${ns.host ? '' : ` in mount namespace ${ns.inode}`} (the first: ${
-          propagation[0]?.kind === 'mount'
-            ? `${propagation[0].mountPoint} ${propagation[0].before} → ${propagation[0].propagation}`
-            : ''
-        })`,
-      });
+      const first =
+        propagation[0]?.kind === 'mount'
+          ? `${propagation[0].mountPoint} ${propagation[0].before} → ${propagation[0].propagation}`
+          : '';
+      const count = String(propagation.length);
+      const said = ns.host
+        ? phrase('timeline.note.propagation', { count, first })
+        : phrase('timeline.note.propagationIn', { count, inode: String(ns.inode), first });
+      items.push({ kind: 'note', text: english(said), said });
     } else items.push(...propagation);
   }
   return items;

@@ -6,6 +6,7 @@
  */
 import type { CapSetsHex } from '../observer/proc-parse.js';
 import type { NamespaceInodes, NsType } from '../observer/ns-types.js';
+import type { PhraseValue } from '../../i18n/phrase.js';
 
 export type TimelineItem =
   /** A namespace came or went, or a process joined an existing one (nsenter, setns). */
@@ -99,7 +100,8 @@ export type TimelineItem =
       rule: string;
     }
   /** Something the reader should know about the entry itself (events lost...). */
-  | { kind: 'note'; text: string };
+  /** `text` is the note's English; `said` the same as a phrase, for the screen's language. */
+  | { kind: 'note'; text: string; said?: PhraseValue };
 
 export type TimelineItemKind = TimelineItem['kind'];
 

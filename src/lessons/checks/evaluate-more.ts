@@ -3,8 +3,18 @@
  * state as its runtime reports it, and the hostname a process sees in its UTS namespace.
  */
 import type { ProcessInfo } from '../../engine/observer/index.js';
+import { phrase, type PhraseValue } from '../../i18n/phrase.js';
 import type { CheckContext } from './context.js';
-import { describeProc, matching, shorten, where, type Outcome } from './evaluate.js';
+import {
+  describeProc,
+  inTurn,
+  matching,
+  matchingProcess,
+  noSuchProcess,
+  shorten,
+  where,
+  type Outcome,
+} from './evaluate.js';
 import { expandLabVars } from './expand.js';
 import type { LabSystem } from './system.js';
 import type { HostnameInCheck, SharesNamespaceCheck, StatusCheck } from './types.js';
@@ -17,36 +27,54 @@ export async function sharesOutcome(
   system: LabSystem,
 ): Promise<Outcome> {
   const types = c.namespaces.join(', ');
-  const other = c.with === 'host' ? "the host's" : `those of a process matching /${c.with}/`;
-  const expected = `a process matching /${c.process}/ ${where(c.scope)} ${c.shares ? 'in the same' : 'in other'} ${types} namespace${c.namespaces.length > 1 ? 's' : ''} as ${other}`;
+  const other =
+    c.with === 'host'
+      ? phrase('check.shares.hosts')
+      : phrase('check.shares.thoseOf', { match: c.with });
+  const expected = phrase(c.shares ? 'check.shares.expectedSame' : 'check.shares.expectedOther', {
+    process: matchingProcess(c.process, c.scope),
+    types,
+    count: c.namespaces.length,
+    other,
+  });
   const ps = await matching(c.process, c.scope, ctx, system);
-  if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
-  let refs: { pid: number; label: string; ns: ProcessInfo['namespaces'] }[];
-  if (c.with === 'host') refs = [{ pid: 0, label: 'the host', ns: await system.hostNamespaces() }];
+  if (ps.length === 0) return { ok: false, expected, saw: noSuchProcess(c.scope) };
+  let refs: { pid: number; label: PhraseValue; ns: ProcessInfo['namespaces'] }[];
+  if (c.with === 'host')
+    refs = [{ pid: 0, label: phrase('check.shares.host'), ns: await system.hostNamespaces() }];
   else {
     const others = await matching(c.with, c.scope, ctx, system);
     if (others.length === 0)
-      return { ok: false, expected, saw: `no process matching /${c.with}/ ${where(c.scope)}` };
+      return {
+        ok: false,
+        expected,
+        saw: phrase('check.noProcessMatching', { match: c.with, where: where(c.scope) }),
+      };
     refs = others.map((o) => ({ pid: o.pid, label: describeProc(o), ns: o.namespaces }));
   }
-  let first: string | undefined;
+  let first: PhraseValue | undefined;
   for (const p of ps)
     for (const ref of refs) {
       if (p.pid === ref.pid) continue;
       const same = c.namespaces.filter((t) => p.namespaces[t] === ref.ns[t]);
       const differ = c.namespaces.filter((t) => p.namespaces[t] !== ref.ns[t]);
       const ok = c.shares ? differ.length === 0 : same.length === 0;
+      const proc = describeProc(p);
       const saw = c.shares
         ? differ.length === 0
-          ? `${describeProc(p)} shares ${types} with ${ref.label}`
-          : `${describeProc(p)} has its own ${differ.join(', ')} namespace, not ${ref.label}'s`
+          ? phrase('check.shares.shares', { proc, types, other: ref.label })
+          : phrase('check.shares.ownNotTheirs', {
+              proc,
+              types: differ.join(', '),
+              other: ref.label,
+            })
         : same.length === 0
-          ? `${describeProc(p)} has ${types} namespaces of its own`
-          : `${describeProc(p)} still shares ${same.join(', ')} with ${ref.label}`;
+          ? phrase('check.shares.allOwn', { proc, types })
+          : phrase('check.shares.stillShares', { proc, types: same.join(', '), other: ref.label });
       if (ok) return { ok, expected, saw };
       first ??= saw;
     }
-  return { ok: false, expected, saw: first ?? 'nothing to compare' };
+  return { ok: false, expected, saw: first ?? phrase('check.shares.nothing') };
 }
 
 /** What the runtime says of the container: its state word, and an exit code when it has one. */
@@ -95,17 +123,26 @@ export async function statusOutcome(
   ctx: CheckContext,
   system: LabSystem,
 ): Promise<Outcome> {
-  const expected =
-    (c.state === 'absent'
-      ? `no container ${c.container} (${c.via})`
-      : `container ${c.container} ${c.state} (${c.via})`) +
-    (c.exitCode === undefined ? '' : ` with exit code ${c.exitCode}`);
+  const state =
+    c.state === 'absent'
+      ? phrase('check.status.absent', { container: c.container, via: c.via })
+      : phrase('check.status.state', { container: c.container, state: c.state, via: c.via });
+  const expected = inTurn(
+    state,
+    c.exitCode === undefined ? [] : [phrase('check.status.withCode', { code: String(c.exitCode) })],
+  );
   const r = await reported(c, ctx, system);
   const codeOk = c.exitCode === undefined || r.exitCode === c.exitCode;
   const saw =
     r.state === 'absent'
-      ? `${r.source}: no container ${c.container}`
-      : `${r.source}: ${r.state}${r.exitCode === undefined ? '' : `, exit code ${r.exitCode}`}`;
+      ? phrase('check.status.sawAbsent', { source: r.source, container: c.container })
+      : r.exitCode === undefined
+        ? phrase('check.status.saw', { source: r.source, state: r.state })
+        : phrase('check.status.sawCode', {
+            source: r.source,
+            state: r.state,
+            code: String(r.exitCode),
+          });
   return { ok: r.state === c.state && codeOk, expected, saw };
 }
 
@@ -114,10 +151,13 @@ export async function hostnameOutcome(
   ctx: CheckContext,
   system: LabSystem,
 ): Promise<Outcome> {
-  const expected = `a process matching /${c.process}/ ${where(c.scope)} that sees the hostname ${c.equals}`;
+  const expected = phrase('check.hostname.expected', {
+    process: matchingProcess(c.process, c.scope),
+    name: c.equals,
+  });
   const ps = await matching(c.process, c.scope, ctx, system);
-  if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
-  let first: string | undefined;
+  if (ps.length === 0) return { ok: false, expected, saw: noSuchProcess(c.scope) };
+  let first: PhraseValue | undefined;
   for (const p of ps) {
     // /proc/sys/kernel/hostname shows the reader's UTS namespace: read it from inside p's.
     const r = await system.runShell(
@@ -126,9 +166,11 @@ export async function hostnameOutcome(
     );
     const name = r.stdout.trim();
     const saw =
-      r.code === 0 ? `${describeProc(p)} sees the hostname ${name}` : `${describeProc(p)} is gone`;
+      r.code === 0
+        ? phrase('check.hostname.sees', { proc: describeProc(p), name })
+        : phrase('check.hostname.gone', { proc: describeProc(p) });
     if (r.code === 0 && name === c.equals) return { ok: true, expected, saw };
     first ??= saw;
   }
-  return { ok: false, expected, saw: first ?? 'no readable hostname' };
+  return { ok: false, expected, saw: first ?? phrase('check.hostname.none') };
 }

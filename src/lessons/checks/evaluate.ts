@@ -1,7 +1,10 @@
 /**
  * Evaluating checks against the system. Each result says what was seen and what was
- * expected, in words a learner can act on, naming the real file a value came from.
+ * expected, in words a learner can act on, naming the real file a value came from. They are
+ * said as phrases (message IDs and values, src/i18n/phrase.ts): the result keeps their
+ * English for --json, and whoever shows them says them in the learner's language.
  */
+import { english, phrase, phraseList, type Phrase, type PhraseValue } from '../../i18n/phrase.js';
 import {
   commandOf,
   decodeCaps,
@@ -11,7 +14,7 @@ import {
   type ProcessInfo,
 } from '../../engine/observer/index.js';
 import type { CheckContext } from './context.js';
-import { formatSize } from './sizes.js';
+import { sizePhrase } from './sizes.js';
 import type { LabSystem } from './system.js';
 import { expandLabVars } from './expand.js';
 import { hostnameOutcome, sharesOutcome, statusOutcome } from './evaluate-more.js';
@@ -29,7 +32,16 @@ import type {
   ScriptCheck,
 } from './types.js';
 
-export type Outcome = Omit<CheckResult, 'check'>;
+/** What one check found, in phrases: evaluateCheck adds their English. */
+export interface Outcome {
+  ok: boolean;
+  saw: PhraseValue;
+  expected: PhraseValue;
+}
+
+/** Qualifiers said one after another (`a process ... in cgroup x with its root at /r`). */
+export const inTurn = (first: Phrase, more: Phrase[]): PhraseValue =>
+  more.length === 0 ? first : phraseList('check.join.then', [first, ...more]);
 
 export async function evaluateCheckpoint(
   checks: readonly Check[],
@@ -45,7 +57,8 @@ export async function evaluateCheck(
   ctx: CheckContext,
   system: LabSystem = ctx.system(),
 ): Promise<CheckResult> {
-  return { check, ...(await outcomeOf(check, ctx, system)) };
+  const { ok, saw, expected } = await outcomeOf(check, ctx, system);
+  return { check, ok, saw: english(saw), expected: english(expected), said: { saw, expected } };
 }
 
 function outcomeOf(check: Check, ctx: CheckContext, system: LabSystem): Promise<Outcome> {
@@ -101,10 +114,15 @@ export async function matching(
   return ps.filter((p) => re.test(commandOf(p)));
 }
 
-export const where = (scope: 'lab' | 'host'): string =>
-  scope === 'lab' ? 'in the lab' : 'on the host';
-export const describeProc = (p: ProcessInfo): string =>
-  `pid ${p.pid} (${shorten(commandOf(p), 60)})`;
+export const where = (scope: 'lab' | 'host'): Phrase =>
+  phrase(scope === 'lab' ? 'check.where.lab' : 'check.where.host');
+export const describeProc = (p: ProcessInfo): Phrase =>
+  phrase('check.proc', { pid: String(p.pid), command: shorten(commandOf(p), 60) });
+export const noSuchProcess = (scope: 'lab' | 'host'): Phrase =>
+  phrase('check.noProcess', { where: where(scope) });
+/** `a process matching /re/ in the lab`: how most checks name the process they look for. */
+export const matchingProcess = (pattern: string, scope: 'lab' | 'host'): Phrase =>
+  phrase('check.matching', { match: pattern, where: where(scope) });
 
 async function processOutcome(
   c: ProcessCheck,
@@ -114,13 +132,13 @@ async function processOutcome(
   const wanted = c.namespaces;
   const group = c.inCgroup === undefined ? undefined : cgroupPath(ctx, c.inCgroup);
   const root = c.root === undefined ? undefined : trimSlash(expandLabVars(c.root, ctx.env));
-  const expected =
-    `a process matching /${c.match}/ ${where(c.scope)}` +
-    (wanted.length > 0 ? ` in its own ${wanted.join(', ')} namespace` : '') +
-    (c.inCgroup === undefined ? '' : ` in cgroup ${c.inCgroup}`) +
-    (root === undefined ? '' : ` with its root at ${root}`);
+  const expected = inTurn(matchingProcess(c.match, c.scope), [
+    ...(wanted.length > 0 ? [phrase('check.process.ownNs', { types: wanted.join(', ') })] : []),
+    ...(c.inCgroup === undefined ? [] : [phrase('check.process.inCgroup', { cgroup: c.inCgroup })]),
+    ...(root === undefined ? [] : [phrase('check.process.rootAt', { root })]),
+  ]);
   const ps = await matching(c.match, c.scope, ctx, system);
-  if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
+  if (ps.length === 0) return { ok: false, expected, saw: noSuchProcess(c.scope) };
   const host = wanted.length > 0 ? await system.hostNamespaces() : undefined;
   const scored = await Promise.all(
     ps.map(async (p) => {
@@ -145,12 +163,20 @@ async function processOutcome(
   scored.sort((a, b) => a.misses - b.misses);
   const best = scored[0] as (typeof scored)[number];
   if (best.misses === 0) return { ok: true, expected, saw: describeProc(best.p) };
-  const problems = [
-    best.shared.length > 0 ? `shares the host's ${best.shared.join(', ')} namespace` : '',
-    best.inGroup ? '' : `is in cgroup ${cgroupOf(best.p, ctx)}`,
-    best.rootOk ? '' : `has its root at ${best.itsRoot ?? '?'}`,
-  ].filter(Boolean);
-  return { ok: false, expected, saw: `${describeProc(best.p)} ${problems.join(' and ')}` };
+  const problems: Phrase[] = [
+    ...(best.shared.length > 0
+      ? [phrase('check.process.sharesHost', { types: best.shared.join(', ') })]
+      : []),
+    ...(best.inGroup
+      ? []
+      : [phrase('check.process.isInCgroup', { cgroup: cgroupOf(best.p, ctx) })]),
+    ...(best.rootOk ? [] : [phrase('check.process.hasRootAt', { root: best.itsRoot ?? '?' })]),
+  ];
+  const saw = phrase('check.process.but', {
+    proc: describeProc(best.p),
+    problems: phraseList('check.join.and', problems),
+  });
+  return { ok: false, expected, saw };
 }
 
 /** A process's cgroup path shown relative to the lab's, the way lessons name cgroups. */
@@ -166,8 +192,13 @@ async function limitOutcome(
   system: LabSystem,
 ): Promise<Outcome> {
   const stats = await system.cgroupStats(cgroupPath(ctx, c.cgroup));
-  const show = c.controller === 'memory' ? formatSize : String;
-  const expected = `${c.controller} limit of cgroup ${c.cgroup} = ${show(c.equals)}`;
+  const show = (v: number | 'max'): PhraseValue =>
+    c.controller === 'memory' ? sizePhrase(v) : String(v);
+  const expected = phrase('check.limit.expected', {
+    controller: c.controller,
+    cgroup: c.cgroup,
+    value: show(c.equals),
+  });
   const reading =
     c.controller === 'memory'
       ? stats.memory?.max
@@ -175,17 +206,17 @@ async function limitOutcome(
         ? stats.pids?.max
         : stats.cpu?.quota;
   if (reading === undefined)
-    return { ok: false, expected, saw: `this host has no ${c.controller} cgroup controller` };
+    return { ok: false, expected, saw: phrase('check.noController', { controller: c.controller }) };
   if (reading.value === null)
     return {
       ok: false,
       expected,
-      saw: `${reading.file} does not exist: create cgroup ${c.cgroup}`,
+      saw: phrase('check.limit.noFile', { file: reading.file, cgroup: c.cgroup }),
     };
   return {
     ok: reading.value === c.equals,
     expected,
-    saw: `${reading.file} = ${show(reading.value)}`,
+    saw: phrase('check.fileEquals', { file: reading.file, value: show(reading.value) }),
   };
 }
 
@@ -197,23 +228,26 @@ async function oomOutcome(
   const path = cgroupPath(ctx, c.cgroup);
   const base = ctx.baseline.get(path) ?? 0;
   const parts = [
-    c.rose ? `above ${base}` : '',
-    c.atLeast !== undefined ? `at least ${c.atLeast}` : '',
+    ...(c.rose ? [phrase('check.oom.above', { base: String(base) })] : []),
+    ...(c.atLeast !== undefined ? [phrase('check.oom.atLeast', { n: String(c.atLeast) })] : []),
   ];
-  const expected = `oom_kill count of cgroup ${c.cgroup} ${parts.filter(Boolean).join(' and ') || 'readable'}`;
+  const expected = phrase('check.oom.expected', {
+    cgroup: c.cgroup,
+    what: parts.length > 0 ? phraseList('check.join.and', parts) : phrase('check.oom.readable'),
+  });
   const stats = await system.cgroupStats(path);
   const reading = stats.memory?.oomKills;
   if (reading === undefined)
-    return { ok: false, expected, saw: 'this host has no memory cgroup controller' };
+    return { ok: false, expected, saw: phrase('check.noController', { controller: 'memory' }) };
   if (reading.value === null)
-    return {
-      ok: false,
-      expected,
-      saw: `${reading.file} has no oom_kill count (is the cgroup created?)`,
-    };
+    return { ok: false, expected, saw: phrase('check.oom.noCount', { file: reading.file }) };
   const ok =
     (!c.rose || reading.value > base) && (c.atLeast === undefined || reading.value >= c.atLeast);
-  return { ok, expected, saw: `oom_kill ${reading.value} in ${reading.file}` };
+  return {
+    ok,
+    expected,
+    saw: phrase('check.oom.saw', { n: String(reading.value), file: reading.file }),
+  };
 }
 
 async function capabilityOutcome(
@@ -222,9 +256,13 @@ async function capabilityOutcome(
   system: LabSystem,
 ): Promise<Outcome> {
   const cap = c.capability.toUpperCase();
-  const expected = `a process matching /${c.process}/ ${c.has ? 'with' : 'without'} ${cap} in its ${c.set} set`;
+  const expected = phrase(c.has ? 'check.cap.expectedWith' : 'check.cap.expectedWithout', {
+    match: c.process,
+    cap,
+    set: c.set,
+  });
   const ps = await matching(c.process, c.scope, ctx, system);
-  if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
+  if (ps.length === 0) return { ok: false, expected, saw: noSuchProcess(c.scope) };
   const holds = (p: ProcessInfo): boolean | undefined => {
     const hex = p.caps?.[c.set];
     return hex === undefined ? undefined : decodeCaps(parseCapMask(hex)).includes(c.capability);
@@ -233,100 +271,149 @@ async function capabilityOutcome(
   if (good !== undefined) return { ok: true, expected, saw: describeProc(good) };
   const first = ps[0] as ProcessInfo;
   const state =
-    holds(first) === undefined ? 'has unreadable capabilities' : c.has ? 'lacks' : 'has';
-  return { ok: false, expected, saw: `${describeProc(first)} ${state} ${cap}` };
+    holds(first) === undefined
+      ? 'check.cap.unreadable'
+      : c.has
+        ? 'check.cap.lacks'
+        : 'check.cap.has';
+  return { ok: false, expected, saw: phrase(state, { proc: describeProc(first), cap }) };
 }
 
 async function fileOutcome(c: FileCheck, ctx: CheckContext, system: LabSystem): Promise<Outcome> {
   const shown = expandLabVars(c.path, ctx.env);
   let path = shown;
-  let inside = '';
+  let subject: PhraseValue = shown;
   if (c.process !== undefined) {
     const ps = await matching(c.process, c.scope, ctx, system);
     const p = ps[0];
-    const expected = `a process matching /${c.process}/ ${where(c.scope)} (to look inside its root)`;
-    if (p === undefined) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
+    const expected = phrase('check.file.lookInside', {
+      process: matchingProcess(c.process, c.scope),
+    });
+    if (p === undefined) return { ok: false, expected, saw: noSuchProcess(c.scope) };
     path = `/proc/${p.pid}/root${shown}`;
-    inside = ` inside the root of ${describeProc(p)}`;
+    subject = phrase('check.file.insideRoot', { path: shown, proc: describeProc(p) });
   }
+  const state = phrase(c.exists ? 'check.file.exists' : 'check.file.notExists', { path: subject });
   const expected =
-    `${shown}${inside} ${c.exists ? 'exists' : 'does not exist'}` +
-    (c.contains !== undefined ? ` and contains /${c.contains}/` : '');
+    c.contains === undefined
+      ? state
+      : phraseList('check.join.and', [
+          state,
+          phrase('check.file.contains', { pattern: c.contains }),
+        ]);
   const exists = await system.exists(path);
   if (!c.exists)
-    return { ok: !exists, expected, saw: `${path} ${exists ? 'exists' : 'is absent'}` };
-  if (!exists) return { ok: false, expected, saw: `${path} does not exist` };
-  if (c.contains === undefined) return { ok: true, expected, saw: `${path} exists` };
+    return {
+      ok: !exists,
+      expected,
+      saw: phrase(exists ? 'check.file.exists' : 'check.file.absent', { path }),
+    };
+  if (!exists) return { ok: false, expected, saw: phrase('check.file.notExists', { path }) };
+  if (c.contains === undefined)
+    return { ok: true, expected, saw: phrase('check.file.exists', { path }) };
   const text = (await system.readFile(path)) ?? '';
   const ok = new RegExp(expandLabVars(c.contains, ctx.env), 'm').test(text);
-  return { ok, expected, saw: `${path} holds "${shorten(text.trim(), 80)}"` };
+  return {
+    ok,
+    expected,
+    saw: phrase('check.file.holds', { path, text: shorten(text.trim(), 80) }),
+  };
 }
 
 async function mountOutcome(c: MountCheck, ctx: CheckContext, system: LabSystem): Promise<Outcome> {
   const target = expandLabVars(c.target, ctx.env);
   const what = `${target}${c.fstype === undefined ? '' : ` (${c.fstype})`}`;
+  const mounted = phrase(c.exists ? 'check.mount.mounted' : 'check.mount.notMounted', {
+    what,
+    process: matchingProcess(c.process, c.scope),
+  });
   const expected =
-    `${what} ${c.exists ? 'mounted' : 'not mounted'} for a process matching /${c.process}/ ${where(c.scope)}` +
-    (c.onHost === undefined ? '' : c.onHost ? ', and on the host too' : ', but not on the host');
+    c.onHost === undefined
+      ? mounted
+      : phraseList('check.join.tail', [
+          mounted,
+          phrase(c.onHost ? 'check.mount.alsoOnHost' : 'check.mount.notOnHost'),
+        ]);
   const ps = await matching(c.process, c.scope, ctx, system);
-  if (ps.length === 0) return { ok: false, expected, saw: `no such process ${where(c.scope)}` };
+  if (ps.length === 0) return { ok: false, expected, saw: noSuchProcess(c.scope) };
   const find = (mounts: MountEntry[] | undefined): MountEntry | undefined =>
     mounts?.find(
       (m) => m.mountPoint === target && (c.fstype === undefined || m.fstype === c.fstype),
     );
-  let host = '';
+  // What the host has, said after what the process sees (when the check asks about it).
+  let host: Phrase | undefined;
+  const withHost = (seen: Phrase): PhraseValue =>
+    host === undefined ? seen : phraseList('check.join.tail', [seen, host]);
   if (c.onHost !== undefined) {
     const onHost = find(await system.mounts(1)) !== undefined;
-    host = onHost ? '; the host has it too' : '; the host does not have it';
+    host = phrase(onHost ? 'check.mount.hostHasIt' : 'check.mount.hostLacksIt');
     if (onHost !== c.onHost) {
       const p = ps[0] as ProcessInfo;
       return {
         ok: false,
         expected,
-        saw: `${describeMount(find(await system.mounts(p.pid)), what, p)}${host}`,
+        saw: withHost(describeMount(find(await system.mounts(p.pid)), what, p)),
       };
     }
   }
-  let first: string | undefined;
+  let first: PhraseValue | undefined;
   for (const p of ps) {
     const found = find(await system.mounts(p.pid));
-    const saw = `${describeMount(found, what, p)}${host}`;
+    const saw = withHost(describeMount(found, what, p));
     if ((found !== undefined) === c.exists) return { ok: true, expected, saw };
     first ??= saw;
   }
-  return { ok: false, expected, saw: first ?? 'no readable mount table' };
+  return { ok: false, expected, saw: first ?? phrase('check.mount.noTable') };
 }
 
-function describeMount(m: MountEntry | undefined, what: string, p: ProcessInfo): string {
+function describeMount(m: MountEntry | undefined, what: string, p: ProcessInfo): Phrase {
   return m === undefined
-    ? `${describeProc(p)} has no mount at ${what}`
-    : `${describeProc(p)} sees ${m.mountPoint} mounted (${m.fstype} from ${m.source})`;
+    ? phrase('check.mount.none', { proc: describeProc(p), what })
+    : phrase('check.mount.sees', {
+        proc: describeProc(p),
+        point: m.mountPoint,
+        fstype: m.fstype,
+        source: m.source,
+      });
 }
 
 async function commandOutcome(c: CommandCheck, system: LabSystem): Promise<Outcome> {
   const r = await system.runShell(c.run, c.timeoutSeconds * 1000);
   const output = (r.stdout + r.stderr).trim();
   const expected =
-    `\`${c.run}\` exits ${c.exit}` + (c.output !== undefined ? ` printing /${c.output}/` : '');
+    c.output === undefined
+      ? phrase('check.command.exits', { run: c.run, code: String(c.exit) })
+      : phrase('check.command.exitsPrinting', {
+          run: c.run,
+          code: String(c.exit),
+          pattern: c.output,
+        });
   const ok =
     r.code === c.exit && (c.output === undefined || new RegExp(c.output, 'm').test(output));
   const saw =
     r.code === 124
-      ? `it was still running after ${c.timeoutSeconds} s`
-      : `exit ${r.code}, output "${shorten(output, 120)}"`;
+      ? phrase('check.command.stillRunning', { secs: String(c.timeoutSeconds) })
+      : phrase('check.command.saw', { code: String(r.code), output: shorten(output, 120) });
   return { ok, expected, saw };
 }
 
 async function scriptOutcome(c: ScriptCheck, system: LabSystem): Promise<Outcome> {
   const r = await system.runShell(c.script, c.timeoutSeconds * 1000);
   const last = (r.stdout + r.stderr).trim().split('\n').pop() ?? '';
-  const expected = 'the check script exits 0';
+  const expected = phrase('check.script.expected');
   if (r.code === 124)
-    return { ok: false, expected, saw: `the script was still running after ${c.timeoutSeconds} s` };
+    return {
+      ok: false,
+      expected,
+      saw: phrase('check.script.stillRunning', { secs: String(c.timeoutSeconds) }),
+    };
+  const code = String(r.code);
   return {
     ok: r.code === 0,
     expected,
-    saw: `exit ${r.code}${last ? `: ${shorten(last, 120)}` : ''}`,
+    saw: last
+      ? phrase('check.exitSaying', { code, last: shorten(last, 120) })
+      : phrase('check.exit', { code }),
   };
 }
 

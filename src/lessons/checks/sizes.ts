@@ -1,4 +1,5 @@
 /** Sizes as instructors write them (64M, 1G, 512k) and as cgroup files print them (bytes). */
+import { phrase, type PhraseValue } from '../../i18n/phrase.js';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -24,4 +25,9 @@ export function formatSize(bytes: number | 'max'): string {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit} (${bytes})`;
   }
   return String(bytes);
+}
+
+/** formatSize for a check's result: `max (no limit)` said in the learner's language. */
+export function sizePhrase(bytes: number | 'max'): PhraseValue {
+  return bytes === 'max' ? phrase('check.size.max') : formatSize(bytes);
 }

@@ -3,6 +3,7 @@
  * (processes, cgroup files, capabilities, files, containers), never what the learner typed.
  * Their shapes come from the one declaration of each kind in schema.ts.
  */
+import type { PhraseValue } from '../../i18n/phrase.js';
 import type { SourcePos } from '../format/diagnostic.js';
 import type { CheckData } from './schema.js';
 
@@ -37,6 +38,11 @@ export interface CheckResult {
   saw: string;
   /** What the check wanted. */
   expected: string;
+  /**
+   * The same two as phrases, for the screen to say in the learner's language (saw and
+   * expected above are their English, for --json). Results made elsewhere may lack them.
+   */
+  said?: { saw: PhraseValue; expected: PhraseValue };
 }
 
 export interface CheckpointResult {

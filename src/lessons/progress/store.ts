@@ -10,6 +10,7 @@ import { LabError, messageOf } from '../../engine/errors.js';
 import { isRoot, labHome } from '../../engine/paths.js';
 import { backupOf, writeFileAtomic } from './atomic-file.js';
 import { emptyProgress, exportSchema, progressSchema, type Progress } from './schema.js';
+import { phrase } from '../../i18n/phrase.js';
 
 /** CONTLAB_HOME (tests), the lab home as root, else $XDG_STATE_HOME/contlab. */
 export function progressDir(): string {
@@ -69,11 +70,12 @@ export function loadProgress(file: string = progressFile()): LoadedProgress {
     };
   }
   const backupWhy = backup.missing
-    ? 'there is no backup'
-    : `its backup is damaged too: ${backup.reason}`;
-  throw new LabError(`progress file ${file} is damaged (${main.reason}) and ${backupWhy}`, {
-    remedy: 'run contlab reset to start a new progress file (the damaged one is kept beside it)',
-  });
+    ? phrase('error.progress.noBackup')
+    : phrase('error.progress.backupDamaged', { reason: backup.reason });
+  throw new LabError(
+    phrase('error.progress.damaged', { file, reason: main.reason, backup: backupWhy }),
+    { remedy: phrase('error.progress.damaged.remedy') },
+  );
 }
 
 export function saveProgress(progress: Progress, file: string = progressFile()): void {

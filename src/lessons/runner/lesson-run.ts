@@ -34,10 +34,11 @@ import {
 } from '../progress/operations.js';
 import { ProgressStore } from '../progress/store.js';
 import { openLessonLab, type LessonLab } from '../session/lesson-lab.js';
-import { unmetRequirements } from '../session/requirements.js';
+import { unmetPhrases } from '../session/requirements.js';
 import { labArgv, recordProcess, runLabScript, type ScriptResult } from '../session/spawn.js';
 import { Watcher, type ChangeSource } from '../watcher.js';
 import { snapshotSystem, type ProcessSnapshot } from './snapshot-system.js';
+import { phrase, phraseList } from '../../i18n/phrase.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
@@ -124,11 +125,15 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
    * the lesson requires. Call enter() (or resume()) next.
    */
   static async open(lesson: Lesson, options: LessonRunOptions = {}): Promise<LessonRun> {
-    const unmet = unmetRequirements(lesson.requirements);
+    const unmet = unmetPhrases(lesson.requirements);
     if (unmet.length > 0)
-      throw new LabError(`this host cannot run lesson ${lesson.id}: ${unmet.join('; ')}`, {
-        remedy: 'run contlab doctor',
-      });
+      throw new LabError(
+        phrase('error.cannotRunLesson', {
+          lesson: lesson.id,
+          unmet: phraseList('error.join.semicolon', unmet),
+        }),
+        { remedy: phrase('error.remedy.doctor') },
+      );
     const store = options.store ?? new ProgressStore();
     const lab = await openLessonLab(lesson, { early: options.early === true });
     return new LessonRun(lesson, lab, store, options.intervalMs ?? 1000, options.live);
@@ -201,8 +206,8 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     this.assertOpen();
     const step = this.lesson.steps[number - 1];
     if (step === undefined)
-      throw new LabError(`lesson ${this.lesson.id} has no step ${number}`, {
-        remedy: `steps are numbered 1 to ${this.lesson.steps.length}`,
+      throw new LabError(phrase('error.noStep', { lesson: this.lesson.id, n: String(number) }), {
+        remedy: phrase('error.noStep.remedy', { total: String(this.lesson.steps.length) }),
       });
     await this.leave();
     await this.openStep(step);
@@ -342,8 +347,8 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
     const step = this.requireStep();
     const { progress } = this.store.load();
     if (!solutionAllowed(progress, this.lesson.id, step.id))
-      throw new LabError('the solution is shown after you asked for a hint or passed the step', {
-        remedy: 'ask for a hint first',
+      throw new LabError(phrase('error.solutionTooEarly'), {
+        remedy: phrase('error.solutionTooEarly.remedy'),
       });
     this.store.update((p) => recordSolutionShown(p, this.lesson.id, step.id));
     this.emit('progress', step);

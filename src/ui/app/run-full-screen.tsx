@@ -7,11 +7,18 @@
 import chalk from 'chalk';
 import { render, type Instance } from 'ink';
 import type { ReactNode } from 'react';
-import { messageOf } from '../../engine/errors.js';
+import { messageOf, shownMessage, shownRemedy } from '../../engine/errors.js';
+import { t } from '../../i18n/messages.js';
 import type { WindowSize } from '../hooks/use-window-size.js';
 import { AppRoot } from './AppRoot.js';
 import { TerminalState } from './terminal-state.js';
 import { wantsMonochrome } from './theme.js';
+
+/** An error that ended the screen, in the learner's language, with its remedy if it has one. */
+function errorText(err: unknown): string {
+  const remedy = shownRemedy(err);
+  return shownMessage(err) + (remedy === undefined ? '' : `\n  ${t('cli.remedy')} ${remedy}`);
+}
 
 export interface FullScreenOptions {
   stdin?: NodeJS.ReadStream;
@@ -76,7 +83,7 @@ export async function runFullScreen(
   };
 
   const onSignal = (signal: NodeJS.Signals): void => finish({ kind: 'signal', signal });
-  const onError = (err: unknown): void => finish({ kind: 'error', message: messageOf(err) });
+  const onError = (err: unknown): void => finish({ kind: 'error', message: errorText(err) });
   const onExit = (): void => terminal.restore();
   // A write to a terminal that hung up must not become an uncaught error.
   const onStreamError = (): void => undefined;

@@ -2,12 +2,14 @@
  * Timeline entries in words, for `contlab timeline`, the player's panel and the presenter's
  * slide: one line per item, with a tone the screen can colour (new, gone, changed, other).
  * The engine records entries as data (engine/timeline/types.ts); the words are the UI's,
- * in the chosen language (timeline.* in locales/LANG.json). Text the engine wrote into an
- * entry (a note, what an undo removed, an interface's state) is shown as it is.
+ * in the chosen language (timeline.* in locales/LANG.json). A note is said from its phrase;
+ * other text the engine wrote into an entry (what an undo removed, an interface's state) is
+ * shown as it is.
  */
 import { exitOf } from '../../engine/timeline/proc-events.js';
 import type { TimelineEntry, TimelineItem } from '../../engine/timeline/types.js';
 import { t } from '../../i18n/messages.js';
+import { say } from '../../i18n/phrase.js';
 
 export type Tone = 'new' | 'gone' | 'change' | 'info';
 
@@ -248,7 +250,7 @@ export function itemText(item: TimelineItem): ItemText {
         tone: item.change === 'added' ? 'new' : 'gone',
       };
     case 'note':
-      return { text: item.text, tone: 'info' };
+      return { text: item.said === undefined ? item.text : say(item.said), tone: 'info' };
   }
 }
 

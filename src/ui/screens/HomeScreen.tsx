@@ -3,6 +3,7 @@
  * host cannot run is greyed out with the reason; the one to continue comes first.
  */
 import { t } from '../../i18n/messages.js';
+import { say } from '../../i18n/phrase.js';
 import { Box, Text } from 'ink';
 import { useCallback, useState } from 'react';
 import { useAppControl } from '../app/app-control.js';
@@ -65,7 +66,7 @@ function Row({
       </Text>
       <Box paddingLeft={2}>
         <Text wrap="truncate-end" color={theme.muted}>
-          {blocked ? t('home.notOnHost', { reason: entry.unmet[0] ?? '' }) : entry.summary}
+          {blocked ? t('home.notOnHost', { reason: say(entry.unmet[0] ?? '') }) : entry.summary}
         </Text>
       </Box>
     </Box>
@@ -96,7 +97,7 @@ export function HomeScreen({ catalog }: { catalog: Catalog }): React.JSX.Element
         setIndex((i) => Math.max(0, Math.min(entries.length - 1, i + command.delta)));
       else if (command.kind === 'open' && entry !== undefined) {
         if (entry.unmet.length > 0)
-          app.notify(t('home.cannotStart', { reason: entry.unmet[0] ?? '' }));
+          app.notify(t('home.cannotStart', { reason: say(entry.unmet[0] ?? '') }));
         else {
           const choice: HomeChoice = `${command.mode}:${entry.file}`;
           app.quit(choice);

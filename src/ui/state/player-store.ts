@@ -5,7 +5,7 @@
  * (useSyncExternalStore).
  */
 import { t } from '../../i18n/messages.js';
-import { messageOf } from '../../engine/errors.js';
+import { shownMessage } from '../../engine/errors.js';
 import type { EnteredStep, LessonControl, StepMark } from '../app/lab-connection.js';
 import type {
   CheckpointResult,
@@ -177,7 +177,7 @@ export class PlayerStore {
     try {
       await work();
     } catch (err) {
-      this.set({ message: messageOf(err), entering: false });
+      this.set({ message: shownMessage(err), entering: false });
     }
   }
 

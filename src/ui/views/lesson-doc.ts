@@ -6,6 +6,7 @@
  * checkpoint line pinned under them.
  */
 import { t } from '../../i18n/messages.js';
+import { expectedText, sawText } from '../../lessons/checks/describe.js';
 import { renderMarkdown, codeLines } from '../markdown/render.js';
 import type { PlayerState } from '../state/player-store.js';
 import { seg, type Line, type Segment } from '../text/styled.js';
@@ -43,7 +44,7 @@ function resultLines(state: PlayerState, width: number): Line[] {
   const result = state.result;
   if (result === undefined || !state.detailed) return [];
   if (state.passed)
-    return result.results.flatMap((r) => wrap([seg(`✓ ${r.saw}`, { color: 'muted' })], width));
+    return result.results.flatMap((r) => wrap([seg(`✓ ${sawText(r)}`, { color: 'muted' })], width));
   const lines: Line[] = wrap([seg(t('lesson.notPassed'), { bold: true, color: 'fail' })], width);
   for (const r of result.results) {
     const name = r.check.name ?? r.check.kind;
@@ -53,10 +54,13 @@ function resultLines(state: PlayerState, width: number): Line[] {
     if (r.ok) continue;
     const indent = [seg('    ')];
     lines.push(
-      ...wrap([seg(t('lesson.saw', { text: r.saw }))], width, { first: [seg('  ')], rest: indent }),
+      ...wrap([seg(t('lesson.saw', { text: sawText(r) }))], width, {
+        first: [seg('  ')],
+        rest: indent,
+      }),
     );
     lines.push(
-      ...wrap([seg(t('lesson.expected', { text: r.expected }))], width, {
+      ...wrap([seg(t('lesson.expected', { text: expectedText(r) }))], width, {
         first: [seg('  ')],
         rest: indent,
       }),
