@@ -20,6 +20,8 @@ import { loadRoom, saveRoom, saveRoomAsync } from './room-file.js';
 import { emptyRoom, type AttendeeRecord, type RoomState } from './room-state.js';
 import { roomView, type RoomView } from './room-view.js';
 import { serveStatic } from './web-files.js';
+import { serveWords } from './web-words.js';
+import { language } from '../i18n/current.js';
 
 const FLUSH_MS = 50;
 const TICK_MS = 5_000;
@@ -41,6 +43,8 @@ export interface ClassServerOptions {
   stuckMinutes: number;
   /** Start a new class (new code, empty room) even if one was saved. */
   fresh?: boolean;
+  /** The dashboard page's language (default: the one contlab speaks, the instructor's). */
+  lang?: string;
   /** One line per event worth telling the instructor (joins, leaves, bad messages). */
   log?: (line: string) => void;
 }
@@ -254,6 +258,10 @@ export class ClassServer {
       return;
     }
     if (serveStatic(url.pathname, res)) return;
+    if (url.pathname === '/words.json') {
+      serveWords(this.options.lang ?? language(), res);
+      return;
+    }
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
       return;
