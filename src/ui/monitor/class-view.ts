@@ -145,7 +145,8 @@ class ClassView {
  * names are escaped, so an attendee called {bold} shows as written.
  */
 function fill(table: TableWidget, headers: string[], rows: string[][], widths: number[]): void {
-  table.setContent(tableRow(headers, widths));
+  // The heading is the table's own content, its rows a list one cell further right.
+  table.setContent(` ${tableRow(headers, widths)}`);
   table.rows.setItems(rows.map((r) => blessed.escape(tableRow(r, widths))));
 }
 
@@ -154,9 +155,13 @@ export async function runClassView(stream: RoomStream, first: RoomView): Promise
   const screen = blessed.screen({
     smartCSR: true,
     fullUnicode: true,
+    // As the projector dashboard: UTF-8 borders and · whatever LANG says, never ACS letters.
+    forceUnicode: true,
     title: 'contlab class',
     warnings: false,
   });
+  // blessed draws ACS only for a terminal whose ACS is not "broken" (see run-monitor.ts).
+  screen.tput.brokenACS = true;
   const terminal = new TerminalState(process.stdin, process.stdout);
   terminal.enter();
   const view = new ClassView(screen, wantsMonochrome());
