@@ -8,6 +8,7 @@
  * attendees reporting at once cost one view, not one each), and every TICK_MS all the same (times on step and
  * "stuck" move with the clock). The room is saved SAVE_MS after a change, atomically.
  */
+import { english, phrase, type Phrase } from '../i18n/phrase.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -46,7 +47,8 @@ export interface ClassServerOptions {
   /** The dashboard page's language (default: the one contlab speaks, the instructor's). */
   lang?: string;
   /** One line per event worth telling the instructor (joins, leaves, bad messages). */
-  log?: (line: string) => void;
+  /** A line for the instructor's terminal: its English, and the same as a phrase. */
+  log?: (line: string, said: Phrase) => void;
 }
 
 interface Connection {
@@ -181,8 +183,8 @@ export class ClassServer {
     });
   }
 
-  private log(line: string): void {
-    this.options.log?.(line);
+  private log(said: Phrase): void {
+    this.options.log?.(english(said), said);
   }
 
   private changed(): void {
@@ -212,7 +214,7 @@ export class ClassServer {
     try {
       saveRoom(this.options.file, this.room.state);
     } catch (err) {
-      this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`);
+      this.log(phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }));
     }
   }
 
@@ -223,7 +225,9 @@ export class ClassServer {
     this.unsaved = false;
     this.saving = saveRoomAsync(this.options.file, this.room.state)
       .catch((err: unknown) =>
-        this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`),
+        this.log(
+          phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }),
+        ),
       )
       .finally(() => {
         this.saving = undefined;
@@ -327,7 +331,7 @@ export class ClassServer {
       this.live.delete(a);
       if (a.status === 'online') {
         this.room.away(a, Date.now());
-        this.log(`${a.name} dropped out (their lab keeps working and rejoins)`);
+        this.log(phrase('class.log.droppedOut', { name: a.name }));
       }
     });
   }
@@ -357,7 +361,7 @@ export class ClassServer {
         // Guessing a six-letter code is slow anyway; this makes it hopeless.
         const seen = wrong !== undefined && now < wrong.until ? wrong.count : 0;
         this.wrongCodes.set(c.peer, { count: seen + 1, until: now + 60_000 });
-        this.log(`refused a join from ${c.peer}: ${r.message}`);
+        this.log(phrase('class.log.refused', { peer: c.peer, reason: r.said }));
         send(c.ws, { type: 'error', message: r.message, fatal: true });
         c.ws.close(4001);
         return;
@@ -379,8 +383,11 @@ export class ClassServer {
         renamed: r.renamed,
         slide: this.room.state.slide,
       });
+      const who = { name: r.attendee.name, peer: c.peer };
       this.log(
-        `${r.attendee.name} joined from ${c.peer}${r.renamed ? ` (asked for "${r.attendee.asked}", which was taken)` : ''}`,
+        r.renamed
+          ? phrase('class.log.joinedRenamed', { ...who, asked: r.attendee.asked })
+          : phrase('class.log.joined', who),
       );
       return;
     }
@@ -399,7 +406,7 @@ export class ClassServer {
     } else {
       this.room.leave(a, now);
       this.live.delete(a);
-      this.log(`${a.name} left`);
+      this.log(phrase('class.log.left', { name: a.name }));
       c.ws.close(1000);
     }
   }
@@ -412,7 +419,7 @@ export class ClassServer {
     send(c.ws, { type: 'error', message: error, fatal: false });
     // Said once per connection: a broken client must not flood the instructor's terminal.
     if (c.malformed++ === 0)
-      this.log(`dropped a message from ${c.attendee?.name ?? c.peer}: ${error}`);
+      this.log(phrase('class.log.malformed', { who: c.attendee?.name ?? c.peer, error }));
   }
 }
 
