@@ -92,7 +92,14 @@ describe('contlab class serve', () => {
     expect(out()).toMatch(/kelas ditutup \(disimpan di \S+id\.json\)/);
   });
 
-  test('English is as it was', async () => {
+  test('English is as it was (and Indonesian is not)', async () => {
+    const id = serve(['--lang', 'id'], join(tmp.dir, 'id2.json'));
+    try {
+      await until(() => (/Ctrl-C/.test(id.out()) ? id.out() : undefined), 'the id banner');
+    } finally {
+      await closed(id.child);
+    }
+    expect(id.out()).toContain('Peserta bergabung dengan:');
     const { child, out } = serve([], join(tmp.dir, 'en.json'));
     try {
       const banner = await until(() => (/Ctrl-C/.test(out()) ? out() : undefined), 'the banner');
