@@ -165,12 +165,16 @@ export class ClassServer {
         const code = errnoOf(err);
         reject(
           code === 'EADDRINUSE'
-            ? new LabError(`port ${this.options.port} is in use on ${this.options.host}`, {
-                remedy: 'pick another with --port, or stop the program that uses it',
-              })
+            ? new LabError(
+                phrase('class.error.portInUse', {
+                  port: String(this.options.port),
+                  host: this.options.host,
+                }),
+                { remedy: phrase('class.error.portInUse.remedy', { flag: '--port' }) },
+              )
             : code === 'EADDRNOTAVAIL'
-              ? new LabError(`${this.options.host} is not an address of this machine`, {
-                  remedy: 'give one of its addresses with --host, or 0.0.0.0 for all of them',
+              ? new LabError(phrase('class.error.notMine', { host: this.options.host }), {
+                  remedy: phrase('class.error.notMine.remedy', { flag: '--host', all: '0.0.0.0' }),
                 })
               : err,
         );

@@ -13,6 +13,7 @@ import { LabError, shownMessage, shownRemedy } from '../../src/engine/errors.js'
 import { repoRoot } from '../../src/engine/repo.js';
 import { setLanguage } from '../../src/i18n/messages.js';
 import { tempDir, until } from '../class/helpers.js';
+import { contlab } from '../helpers/cli.js';
 import { ensureBuilt } from '../lessons/helpers/build.js';
 
 ensureBuilt();
@@ -133,5 +134,15 @@ describe('joining a class that does not answer', () => {
     setLanguage('zh');
     expect(shownMessage(err)).toBe(`127.0.0.1:${port} 没有应答（连接被拒绝）`);
     expect(shownRemedy(err)).toBe('请检查地址，并确认那里正在运行 contlab class serve');
+  });
+});
+
+describe('class address errors', () => {
+  test('a host outside the LAN, in Russian through the CLI, with its remedy', () => {
+    const r = contlab(['--lang', 'ru', 'class', 'serve', '--host', '8.8.8.8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('8.8.8.8 — не адрес loopback и не адрес локальной сети');
+    expect(r.stderr).toContain('укажите --host 0.0.0.0 (все интерфейсы)');
+    expect(r.stderr).not.toContain('is not a loopback');
   });
 });
