@@ -1,5 +1,5 @@
 /**
- * The lab errors of the VM, the image build, the daemons and a few commands' own flags, in
+ * The lab errors of the VM, the image build, the daemons and some commands' own options, in
  * the learner's language: each keeps its English (`message`, `remedy`) for logs and is said
  * in the chosen language where it is shown, paths, packages and commands as they are.
  */
@@ -94,6 +94,18 @@ describe('flags and translate through the CLI', () => {
     expect(ru.stderr).toContain('--accel foo: ожидалось auto, kvm или tcg');
     const id = contlab(['--lang', 'id', 'progress', '--export', 'a', '--import', 'b']);
     expect(id.stderr).toContain('berikan --export atau --import, jangan keduanya');
+  });
+
+  test('monitor --pid abc in Chinese; English as it was', () => {
+    const zh = contlab(['--lang', 'zh', 'monitor', '--pid', 'abc']);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toContain('--pid 需要进程 ID，而不是“abc”');
+    const en = contlab(['monitor', '--pid', '1', '--cgroup', 'x'], {
+      ...process.env,
+      LANG: 'C',
+      LC_ALL: '',
+    });
+    expect(en.stderr).toContain('give one of --pid, --lesson or --cgroup');
   });
 
   test('translate without lessons, in Chinese, with its remedy', () => {
