@@ -7,6 +7,10 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { LabError } from '../engine/errors.js';
+import { phrase } from '../i18n/phrase.js';
+
+/** An address as contlab class serve prints one, for remedies. */
+const EXAMPLE = '192.168.1.20:7070';
 
 export interface ClassAddress {
   host: string;
@@ -17,8 +21,8 @@ export interface ClassAddress {
 export function parseAddress(text: string): ClassAddress {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([^:\s[\]]+):(\d+)$/.exec(text);
   if (m === null)
-    throw new LabError(`"${text}" is not a class address`, {
-      remedy: 'give HOST:PORT as contlab class serve printed it, e.g. 192.168.1.20:7070',
+    throw new LabError(phrase('class.error.address', { text }), {
+      remedy: phrase('class.error.address.remedy', { example: EXAMPLE }),
     });
   return { host: m[1] as string, port: parsePort(m[2] as string) };
 }
@@ -26,8 +30,8 @@ export function parseAddress(text: string): ClassAddress {
 export function parsePort(text: string, allowZero = false): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port > 65535 || port < (allowZero ? 0 : 1))
-    throw new LabError(`"${text}" is not a port number`, {
-      remedy: `give a number from ${allowZero ? 0 : 1} to 65535`,
+    throw new LabError(phrase('class.error.port', { text }), {
+      remedy: phrase('class.error.port.remedy', { min: allowZero ? '0' : '1', max: '65535' }),
     });
   return port;
 }
@@ -63,9 +67,12 @@ export function isLocalAddress(ip: string): boolean {
 /** What the server may listen on: a local address, or every interface (0.0.0.0, ::). */
 export function checkListenHost(host: string): void {
   if (host === '0.0.0.0' || host === '::' || isLocalAddress(host)) return;
-  throw new LabError(`${host} is not a loopback or local network address`, {
-    remedy:
-      'a class stays on the LAN: give --host 0.0.0.0 (every interface), or a 10.x, 172.16-31.x, 192.168.x or 127.x address',
+  throw new LabError(phrase('class.error.notLocal', { host }), {
+    remedy: phrase('class.error.notLocal.remedy', {
+      flag: '--host 0.0.0.0',
+      ranges: '10.x, 172.16-31.x, 192.168.x',
+      loopback: '127.x',
+    }),
   });
 }
 
@@ -76,14 +83,14 @@ export async function resolveLocal(host: string): Promise<string> {
     try {
       ip = (await lookup(host)).address;
     } catch {
-      throw new LabError(`cannot find the class host ${host}`, {
-        remedy: 'give the address contlab class serve printed (e.g. 192.168.1.20:7070)',
+      throw new LabError(phrase('class.error.noHost', { host }), {
+        remedy: phrase('class.error.noHost.remedy', { example: EXAMPLE }),
       });
     }
   }
   if (!isLocalAddress(ip))
-    throw new LabError(`${host} (${ip}) is not on this machine or its local network`, {
-      remedy: 'a class runs on the LAN only: give the address contlab class serve printed',
+    throw new LabError(phrase('class.error.notOnLan', { host, ip }), {
+      remedy: phrase('class.error.notOnLan.remedy'),
     });
   return ip;
 }

@@ -14,6 +14,8 @@ import { ClassClient } from './client.js';
 import { newToken } from './join-code.js';
 import { cleanName } from './protocol.js';
 import { ClassReporter } from './reporter.js';
+import { t } from '../i18n/messages.js';
+import { say } from '../i18n/phrase.js';
 
 export function attendeeTokenFile(): string {
   return join(progressDir(), 'class', 'attendee-token');
@@ -48,20 +50,22 @@ export function attendClass(
   options: { following?: boolean } = {},
 ): { reporter: ClassReporter; detach: () => void } {
   const reporter = new ClassReporter(run, client, options);
-  const tell = (text: string): void => run.emit('notice', `class: ${text}`);
+  // Said here, in the attendee's language: the notice goes straight to their player.
+  const tell = (text: string): void => run.emit('notice', t('class.notice', { text }));
   // Said once when the connection drops, not at every attempt to rejoin.
   let connected = true;
   const offs = [
     reporter.attach(),
-    client.on('lost', ({ reason }) => {
-      if (connected) tell(`${reason}; your lab keeps working and rejoins by itself`);
+    client.on('lost', ({ said }) => {
+      if (connected) tell(t('class.notice.lost', { reason: say(said) }));
       connected = false;
     }),
     client.on('joined', ({ name, again }) => {
       connected = true;
-      if (again) tell(`rejoined the class as ${name}`);
+      if (again) tell(t('class.notice.rejoined', { name }));
     }),
-    client.on('refused', (message) => tell(`the class server ended our connection: ${message}`)),
+    // The server's reason comes in its words (English, the protocol's): shown as it is.
+    client.on('refused', (message) => tell(t('class.notice.refused', { message }))),
   ];
   return {
     reporter,

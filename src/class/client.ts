@@ -5,6 +5,7 @@
  * (re)join the lesson and the latest state are sent again, so a restarted server loses
  * nothing. The lab never waits for the class: update() only remembers and sends.
  */
+import { english, phrase, type Phrase } from '../i18n/phrase.js';
 import { WebSocket } from 'ws';
 import { TypedEmitter } from '../engine/observer/emitter.js';
 import { LabError, errnoOf, messageOf } from '../engine/errors.js';
@@ -38,7 +39,7 @@ export interface ClassClientEvents {
   /** Joined (again, after `lost`): the name the room shows. */
   joined: Joined & { again: boolean };
   /** The connection dropped; the next attempt is in `retryMs`. */
-  lost: { reason: string; retryMs: number };
+  lost: { reason: string; said: Phrase; retryMs: number };
   /** The class refused us for good (wrong code, replaced by another connection...). */
   refused: string;
   /** The server dropped one of our messages, saying why. */
@@ -84,9 +85,10 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
         this.first = undefined;
         this.stop();
         reject(
-          new LabError(`the class at ${formatAddress(this.options.address)} did not answer`, {
-            remedy: 'check the address, and that contlab class serve runs there',
-          }),
+          new LabError(
+            phrase('class.client.noAnswer', { where: formatAddress(this.options.address) }),
+            { remedy: phrase('class.client.checkAddress') },
+          ),
         );
       }, JOIN_TIMEOUT_MS);
       this.first = {
@@ -162,7 +164,7 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
     if (this.stopped) return;
     const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 5000 });
     this.ws = ws;
-    let reason = 'the connection closed';
+    let reason: Phrase = phrase('class.client.closed');
     ws.on('open', () => {
       this.heard();
       ws.send(
@@ -190,18 +192,14 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
       clearTimeout(this.silenceTimer);
       if (this.first !== undefined && !this.stopped) {
         // The very first attempt: say why at once instead of retrying in the background.
-        this.first.reject(
-          new LabError(reason, {
-            remedy: 'check the address, and that contlab class serve runs there',
-          }),
-        );
+        this.first.reject(new LabError(reason, { remedy: phrase('class.client.checkAddress') }));
         this.first = undefined;
         this.stopped = true;
         return;
       }
       if (this.stopped) return;
       const retryMs = this.backoff();
-      this.emit('lost', { reason, retryMs });
+      this.emit('lost', { reason: english(reason), said: reason, retryMs });
       this.retryTimer = setTimeout(() => this.connect(), retryMs);
     });
   }
@@ -248,12 +246,13 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
   }
 }
 
-function describeError(err: Error, where: string): string {
+function describeError(err: Error, where: string): Phrase {
   const code = errnoOf(err);
-  if (code === 'ECONNREFUSED') return `nothing answers at ${where} (connection refused)`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${where} cannot be reached`;
-  if (code === 'ECONNRESET') return `the class server at ${where} closed the connection`;
+  if (code === 'ECONNREFUSED') return phrase('class.client.refused', { where });
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return phrase('class.client.unreachable', { where });
+  if (code === 'ECONNRESET') return phrase('class.client.reset', { where });
   if (/Unexpected server response: 403/.test(err.message))
-    return `the class server at ${where} refused the connection`;
-  return `${where}: ${messageOf(err)}`;
+    return phrase('class.client.forbidden', { where });
+  return phrase('class.client.other', { where, error: messageOf(err) });
 }

@@ -7,7 +7,8 @@
  *
  *   const detach = attachReporter(run, client);
  */
-import { checkLabel } from '../lessons/checks/describe.js';
+import { t } from '../i18n/messages.js';
+import { checkLabel, expectedText } from '../lessons/checks/describe.js';
 import type { CheckpointResult } from '../lessons/checks/types.js';
 import type { Step } from '../lessons/format/model.js';
 import type { LessonRun } from '../lessons/runner/lesson-run.js';
@@ -36,11 +37,22 @@ export function lessonInfo(run: Pick<LessonRun, 'lesson'>): LessonInfo {
   };
 }
 
+/**
+ * The checks as the learner sees them, in the learner's language: the label (the check's
+ * name, the same in every edition of a lesson, or "kind check (line N)" said in it) and the
+ * explanation (the lesson's, translated where the edition has it, or what was expected).
+ * The instructor helping at this attendee's desk reads the same words as on their screen;
+ * a class in one language reads in it throughout. The dashboard's own words are the
+ * instructor's language (room-text.ts, web-words.ts).
+ */
 export function checkStates(result: CheckpointResult | undefined): CheckState[] {
   return (result?.results ?? []).slice(0, 50).map((r) => ({
     name: checkLabel(r).slice(0, 100),
     ok: r.ok,
-    explain: (r.check.explain ?? `expected ${r.expected}`).slice(0, 500),
+    explain: (r.check.explain ?? t('class.report.expected', { expected: expectedText(r) })).slice(
+      0,
+      500,
+    ),
   }));
 }
 

@@ -1,16 +1,21 @@
 /**
  * The room in plain text cells, for the terminal class view (and anything else that prints
- * it): durations as "3m 05s", pass rates as "67%", who is stuck, the failing check.
+ * it): durations as "3m 05s", pass rates as "67%", who is stuck, the failing check. Said in
+ * the language contlab speaks (the instructor's); names, lesson ids and what the attendees'
+ * labs report (step titles, check names and explanations) are shown as they came.
  */
+import { t } from '../i18n/messages.js';
+import { language } from '../i18n/current.js';
 import type { AttendeeRow, LessonStats, RoomView } from './room-view-schema.js';
 
 export function duration(ms: number | null): string {
   if (ms === null) return '-';
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
+  if (s < 60) return t('class.duration.s', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (m < 60) return t('class.duration.ms', { m, s: two(s % 60) });
+  return t('class.duration.hm', { h: Math.floor(m / 60), m: two(m % 60) });
 }
 
 export function percent(rate: number | null): string {
@@ -19,31 +24,46 @@ export function percent(rate: number | null): string {
 
 export function countsLine(view: RoomView): string {
   const c = view.counts;
-  const slide =
-    view.slide === null
-      ? ''
-      : ` · presenter: ${view.slide.lesson} step ${view.slide.step}, ${c.following} following`;
-  return `${c.online} online · ${c.away} away · ${c.left} left · ${c.stuck} stuck (no check started to pass for ${view.stuckMinutes} min)${slide}`;
+  const counts = t('class.counts', {
+    online: c.online,
+    away: c.away,
+    left: c.left,
+    stuck: c.stuck,
+    minutes: view.stuckMinutes,
+  });
+  if (view.slide === null) return counts;
+  const slide = t('class.slide', {
+    lesson: view.slide.lesson,
+    step: view.slide.step,
+    following: c.following,
+  });
+  return `${counts} · ${slide}`;
 }
 
 export function mostFailedLines(view: RoomView): string[] {
   const f = view.mostFailed;
-  if (f === null) return ['Nobody fails a check right now.'];
-  return [
-    `Fails most: ${f.check} (lesson ${f.lesson}, step ${f.step} ${f.stepTitle}): ${f.count} of the ${f.of} on that step`,
-    `  ${f.explain}`,
-  ];
+  if (f === null) return [t('class.nobodyFails')];
+  const values = { check: f.check, lesson: f.lesson, step: f.step, title: f.stepTitle };
+  return [t('class.failsMost', { ...values, count: f.count, of: f.of }), `  ${f.explain}`];
 }
+
+/** A column's title: the web page's word, in capitals where the script has them. */
+const header = (id: string): string => t(`class.col.${id}`).toLocaleUpperCase(language());
 
 /** The attendee table's columns: all of them, or (narrow) name, step, time and failures. */
 export function attendeeHeaders(narrow: boolean): string[] {
-  return narrow
-    ? ['NAME', 'STEP', 'ON STEP', 'FAILING NOW']
-    : ['NAME', 'LESSON', 'STEP', 'ON STEP', 'DONE', 'FAILING NOW'];
+  const ids = narrow
+    ? ['name', 'step', 'onStep', 'failing']
+    : ['name', 'lesson', 'step', 'onStep', 'done', 'failing'];
+  return ids.map(header);
 }
 
 export function attendeeCells(a: AttendeeRow, narrow: boolean): string[] {
-  const mark = a.stuck ? ' STUCK' : a.status === 'online' ? '' : ` (${a.status})`;
+  const mark = a.stuck
+    ? ` ${t('class.status.stuck').toLocaleUpperCase(language())}`
+    : a.status === 'online'
+      ? ''
+      : ` (${t(`class.status.${a.status}`)})`;
   const step = a.step === null ? '-' : `${a.step}/${a.steps}${a.stepPassed ? ' ✓' : ''}`;
   const onStep = a.step === null || a.status === 'left' ? '-' : duration(a.onStepMs);
   const failing = a.failing.map((c) => c.name).join(', ');
@@ -54,11 +74,12 @@ export function attendeeCells(a: AttendeeRow, narrow: boolean): string[] {
 
 /** The steps table's columns: all of them, or (narrow) the step, passed of reached, median. */
 export function stepHeaders(narrow: boolean): string[] {
-  return narrow ? ['STEP', 'PASSED', 'MEDIAN'] : ['STEP', 'HERE', 'PASSED', 'RATE', 'MEDIAN'];
+  const ids = narrow ? ['step', 'passed', 'median'] : ['step', 'here', 'passed', 'rate', 'median'];
+  return ids.map(header);
 }
 
 export function stepRows(lesson: LessonStats, narrow: boolean): string[][] {
-  const head = `${lesson.id}: ${lesson.attendees} here`;
+  const head = t('class.lessonHere', { lesson: lesson.id, count: lesson.attendees });
   return [
     narrow ? [head, '', ''] : [head, '', '', '', ''],
     ...lesson.steps.map((s) => {

@@ -3,6 +3,7 @@
  * "Ana (2)"), reporting, dropping out and leaving. Every accepted change calls `onChange`,
  * which the server uses to update dashboards and to save the room.
  */
+import { english, phrase, type Phrase } from '../i18n/phrase.js';
 import { codesMatch } from './join-code.js';
 import {
   PROTOCOL_VERSION,
@@ -14,7 +15,9 @@ import {
 import type { AttendeeRecord, RoomState } from './room-state.js';
 
 export type JoinResult =
-  { ok: true; attendee: AttendeeRecord; renamed: boolean } | { ok: false; message: string };
+  | { ok: true; attendee: AttendeeRecord; renamed: boolean }
+  /** `message` goes to the attendee (English, the protocol's); `said` to the instructor's log. */
+  | { ok: false; message: string; said: Phrase };
 
 export interface Hello {
   protocol: number;
@@ -40,15 +43,14 @@ export class Room {
   /** Checks the code and protocol, then adds the attendee or takes their row back. */
   join(hello: Hello, now: number): JoinResult {
     if (hello.protocol !== PROTOCOL_VERSION)
-      return {
-        ok: false,
-        message: `this class server speaks protocol ${PROTOCOL_VERSION}, your contlab ${hello.protocol}: use the same contlab version as the instructor`,
-      };
+      return refusal(
+        phrase('class.refused.protocol', {
+          server: String(PROTOCOL_VERSION),
+          client: String(hello.protocol),
+        }),
+      );
     if (!codesMatch(hello.code, this.state.code))
-      return {
-        ok: false,
-        message: `wrong join code "${hello.code}": check the code on the instructor's screen`,
-      };
+      return refusal(phrase('class.refused.code', { code: hello.code }));
     const asked = cleanName(hello.name) || 'attendee';
     let attendee = this.byToken.get(hello.attendee);
     if (attendee === undefined) {
@@ -140,4 +142,8 @@ export class Room {
       if (!taken.has(name.toLowerCase())) return name;
     }
   }
+}
+
+function refusal(said: Phrase): JoinResult {
+  return { ok: false, message: english(said), said };
 }

@@ -8,6 +8,7 @@
  * attendees reporting at once cost one view, not one each), and every TICK_MS all the same (times on step and
  * "stuck" move with the clock). The room is saved SAVE_MS after a change, atomically.
  */
+import { english, phrase, type Phrase } from '../i18n/phrase.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -20,6 +21,8 @@ import { loadRoom, saveRoom, saveRoomAsync } from './room-file.js';
 import { emptyRoom, type AttendeeRecord, type RoomState } from './room-state.js';
 import { roomView, type RoomView } from './room-view.js';
 import { serveStatic } from './web-files.js';
+import { serveWords } from './web-words.js';
+import { language } from '../i18n/current.js';
 
 const FLUSH_MS = 50;
 const TICK_MS = 5_000;
@@ -41,8 +44,11 @@ export interface ClassServerOptions {
   stuckMinutes: number;
   /** Start a new class (new code, empty room) even if one was saved. */
   fresh?: boolean;
+  /** The dashboard page's language (default: the one contlab speaks, the instructor's). */
+  lang?: string;
   /** One line per event worth telling the instructor (joins, leaves, bad messages). */
-  log?: (line: string) => void;
+  /** A line for the instructor's terminal: its English, and the same as a phrase. */
+  log?: (line: string, said: Phrase) => void;
 }
 
 interface Connection {
@@ -159,12 +165,16 @@ export class ClassServer {
         const code = errnoOf(err);
         reject(
           code === 'EADDRINUSE'
-            ? new LabError(`port ${this.options.port} is in use on ${this.options.host}`, {
-                remedy: 'pick another with --port, or stop the program that uses it',
-              })
+            ? new LabError(
+                phrase('class.error.portInUse', {
+                  port: String(this.options.port),
+                  host: this.options.host,
+                }),
+                { remedy: phrase('class.error.portInUse.remedy', { flag: '--port' }) },
+              )
             : code === 'EADDRNOTAVAIL'
-              ? new LabError(`${this.options.host} is not an address of this machine`, {
-                  remedy: 'give one of its addresses with --host, or 0.0.0.0 for all of them',
+              ? new LabError(phrase('class.error.notMine', { host: this.options.host }), {
+                  remedy: phrase('class.error.notMine.remedy', { flag: '--host', all: '0.0.0.0' }),
                 })
               : err,
         );
@@ -177,8 +187,8 @@ export class ClassServer {
     });
   }
 
-  private log(line: string): void {
-    this.options.log?.(line);
+  private log(said: Phrase): void {
+    this.options.log?.(english(said), said);
   }
 
   private changed(): void {
@@ -208,7 +218,7 @@ export class ClassServer {
     try {
       saveRoom(this.options.file, this.room.state);
     } catch (err) {
-      this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`);
+      this.log(phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }));
     }
   }
 
@@ -219,7 +229,9 @@ export class ClassServer {
     this.unsaved = false;
     this.saving = saveRoomAsync(this.options.file, this.room.state)
       .catch((err: unknown) =>
-        this.log(`could not save the class to ${this.options.file}: ${messageOf(err)}`),
+        this.log(
+          phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }),
+        ),
       )
       .finally(() => {
         this.saving = undefined;
@@ -254,6 +266,10 @@ export class ClassServer {
       return;
     }
     if (serveStatic(url.pathname, res)) return;
+    if (url.pathname === '/words.json') {
+      serveWords(this.options.lang ?? language(), res);
+      return;
+    }
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
       return;
@@ -319,7 +335,7 @@ export class ClassServer {
       this.live.delete(a);
       if (a.status === 'online') {
         this.room.away(a, Date.now());
-        this.log(`${a.name} dropped out (their lab keeps working and rejoins)`);
+        this.log(phrase('class.log.droppedOut', { name: a.name }));
       }
     });
   }
@@ -349,7 +365,7 @@ export class ClassServer {
         // Guessing a six-letter code is slow anyway; this makes it hopeless.
         const seen = wrong !== undefined && now < wrong.until ? wrong.count : 0;
         this.wrongCodes.set(c.peer, { count: seen + 1, until: now + 60_000 });
-        this.log(`refused a join from ${c.peer}: ${r.message}`);
+        this.log(phrase('class.log.refused', { peer: c.peer, reason: r.said }));
         send(c.ws, { type: 'error', message: r.message, fatal: true });
         c.ws.close(4001);
         return;
@@ -371,8 +387,11 @@ export class ClassServer {
         renamed: r.renamed,
         slide: this.room.state.slide,
       });
+      const who = { name: r.attendee.name, peer: c.peer };
       this.log(
-        `${r.attendee.name} joined from ${c.peer}${r.renamed ? ` (asked for "${r.attendee.asked}", which was taken)` : ''}`,
+        r.renamed
+          ? phrase('class.log.joinedRenamed', { ...who, asked: r.attendee.asked })
+          : phrase('class.log.joined', who),
       );
       return;
     }
@@ -391,7 +410,7 @@ export class ClassServer {
     } else {
       this.room.leave(a, now);
       this.live.delete(a);
-      this.log(`${a.name} left`);
+      this.log(phrase('class.log.left', { name: a.name }));
       c.ws.close(1000);
     }
   }
@@ -404,7 +423,7 @@ export class ClassServer {
     send(c.ws, { type: 'error', message: error, fatal: false });
     // Said once per connection: a broken client must not flood the instructor's terminal.
     if (c.malformed++ === 0)
-      this.log(`dropped a message from ${c.attendee?.name ?? c.peer}: ${error}`);
+      this.log(phrase('class.log.malformed', { who: c.attendee?.name ?? c.peer, error }));
   }
 }
 

@@ -18,7 +18,9 @@ import { readJournal } from './journal.js';
 import { journalDir, runDir, sessionsDir } from './paths.js';
 import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
 import { killProcess, removeCgroupTree, removeResource } from './removers.js';
-import { describe, type Resource, type ResourceKind } from './resources.js';
+import { describe, described, notRemoved, type Resource, type ResourceKind } from './resources.js';
+import { line, type SaidLines } from './said-lines.js';
+import { phrase, type PhraseValue } from '../i18n/phrase.js';
 import { removeEmptyLabParents, sessionIdOf, sessionIsLive } from './session.js';
 import { runningSupervisors } from './supervisor.js';
 import { run } from './exec.js';
@@ -56,6 +58,8 @@ export interface CleanupReport {
   errors: string[];
   /** Removals that took over a second, with their time (for the supervisor's log). */
   slow: string[];
+  /** removed's and errors' lines as phrases, under their English (left out of --json). */
+  said: SaidLines;
 }
 
 const SLOW_MS = 1000;
@@ -73,8 +77,8 @@ function listNames(dir: string): string[] {
   }
 }
 
-function noteRemoved(report: CleanupReport, kind: ResourceKind, text: string): void {
-  report.removed.push(text);
+function noteRemoved(report: CleanupReport, kind: ResourceKind, what: PhraseValue): void {
+  report.removed.push(line(report.said, what));
   report.removedKinds[kind] = (report.removedKinds[kind] ?? 0) + 1;
 }
 
@@ -85,10 +89,10 @@ async function removeInto(report: CleanupReport, r: Resource): Promise<boolean> 
   const ms = Date.now() - started;
   if (ms > SLOW_MS) report.slow.push(`${describe(r)} took ${ms} ms`);
   if (outcome.error !== undefined) {
-    report.errors.push(`${describe(r)}: ${outcome.error}`);
+    report.errors.push(line(report.said, notRemoved(r, outcome.error)));
     return false;
   }
-  if (outcome.removed) noteRemoved(report, r.kind, describe(r));
+  if (outcome.removed) noteRemoved(report, r.kind, described(r));
   return true;
 }
 
@@ -128,6 +132,7 @@ export async function cleanup(options: CleanupOptions = {}): Promise<CleanupRepo
     problems: [],
     errors: [],
     slow: [],
+    said: {},
   };
   const home = homeSessions();
   let busy = busySessions();
@@ -219,19 +224,23 @@ async function sweep(
       // Others (a lab containerd's containers) are only swept when no lab runs at all.
       if (name.startsWith('session-') ? !ours(name) : !sweepHost) continue;
       try {
-        if (await removeCgroupTree(dir)) noteRemoved(report, 'cgroup', `cgroup ${dir}`);
+        if (await removeCgroupTree(dir))
+          noteRemoved(report, 'cgroup', phrase('resource.cgroup', { path: dir }));
       } catch (err) {
-        report.errors.push(`cgroup ${dir}: ${messageOf(err)}`);
+        const what = phrase('resource.cgroup', { path: dir });
+        const failed = phrase('resource.failed', { what, error: messageOf(err) });
+        report.errors.push(line(report.said, failed));
       }
     }
   }
   for (const base of [sessionsDir(), runDir()]) {
     for (const name of listNames(base)) {
       if (!ours(name)) continue;
-      const outcome = await removeResource({ kind: 'dir', path: join(base, name) });
+      const dir: Resource = { kind: 'dir', path: join(base, name) };
+      const outcome = await removeResource(dir);
       if (outcome.error !== undefined)
-        report.errors.push(`directory ${join(base, name)}: ${outcome.error}`);
-      else if (outcome.removed) noteRemoved(report, 'dir', `directory ${join(base, name)}`);
+        report.errors.push(line(report.said, notRemoved(dir, outcome.error)));
+      else if (outcome.removed) noteRemoved(report, 'dir', described(dir));
     }
   }
   if (!sweepHost) return;

@@ -2,6 +2,10 @@
  * `contlab doctor`: every host requirement of the lab, checked on the real host, each with
  * a status and the exact remedy. Other commands use the same checks (the home screen greys
  * out lessons whose requirements are not met).
+ *
+ * Each check's name, detail and remedy are English strings (what `--json` prints, the same in
+ * every language) and, in `said`, the same as phrases for `contlab doctor` to say in the
+ * learner's language. Paths, versions, packages and commands are values, never words.
  */
 import {
   accessSync,
@@ -19,41 +23,34 @@ import { run, which } from './exec.js';
 import { isRoot, labHome } from './paths.js';
 import { nativeRuntimePath } from './repo.js';
 import { vmCheck } from './vm/doctor-check.js';
+import { english, phrase, type Phrase, type PhraseValue } from '../i18n/phrase.js';
+import { madeCheck, type Check, type CheckStatus } from './doctor-check.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  remedy: string;
-  /** A failed required check makes doctor exit 1; others only warn. */
-  required: boolean;
-}
+export { madeCheck, type Check, type CheckStatus };
 
 export interface DoctorReport {
   ok: boolean;
   checks: Check[];
   /** The last word: can the lessons run here, as this user? */
-  verdict: { status: CheckStatus; text: string };
+  verdict: { status: CheckStatus; text: string; said?: Phrase };
 }
 
-const SETUP = 'run the set-up command from the README: sudo scripts/setup.sh';
+const SETUP = 'sudo scripts/setup.sh';
 
 function check(
-  name: string,
+  name: PhraseValue,
   pass: boolean,
-  detail: string,
-  remedy: string,
+  detail: PhraseValue,
+  remedy: PhraseValue,
   required = true,
 ): Check {
-  return {
+  return madeCheck(
     name,
-    status: pass ? 'ok' : required ? 'fail' : 'warn',
+    pass ? 'ok' : required ? 'fail' : 'warn',
     detail,
-    remedy: pass ? '' : remedy,
+    pass ? '' : remedy,
     required,
-  };
+  );
 }
 
 function readTrim(path: string): string | undefined {
@@ -67,28 +64,24 @@ function readTrim(path: string): string | undefined {
 export function kernelCheck(rel = release()): Check {
   const [major = 0, minor = 0] = rel.split(/[.-]/).map(Number);
   const pass = major > 5 || (major === 5 && minor >= 6);
-  return {
-    name: 'kernel',
-    status: pass ? 'ok' : major >= 4 ? 'warn' : 'fail',
-    detail: `Linux ${rel}`,
-    remedy: pass
-      ? ''
-      : 'Linux 5.6 or newer has every namespace the lessons use (time namespaces came in 5.6)',
-    required: true,
-  };
+  return madeCheck(
+    phrase('doctor.name.kernel'),
+    pass ? 'ok' : major >= 4 ? 'warn' : 'fail',
+    `Linux ${rel}`,
+    pass ? '' : phrase('doctor.kernel.remedy'),
+    true,
+  );
 }
 
 function rootCheck(): Check {
   const root = isRoot();
-  return {
-    name: 'root',
-    status: root ? 'ok' : 'warn',
-    detail: root
-      ? 'running as root'
-      : 'not root: only lesson 02 user-namespace steps work; cgroups, mounts and daemons need root',
-    remedy: root ? '' : 'run contlab with sudo',
-    required: false,
-  };
+  return madeCheck(
+    phrase('doctor.name.root'),
+    root ? 'ok' : 'warn',
+    phrase(root ? 'doctor.root.yes' : 'doctor.root.no'),
+    root ? '' : phrase('doctor.root.remedy'),
+    false,
+  );
 }
 
 function cgroupChecks(): Check[] {
@@ -96,10 +89,10 @@ function cgroupChecks(): Check[] {
   const mode = cgroupMode(hs);
   const checks: Check[] = [
     check(
-      'cgroup mode',
+      phrase('doctor.name.cgroupMode'),
       mode !== 'none',
-      mode === 'none' ? 'no cgroup filesystem mounted' : `cgroup ${mode}`,
-      'mount cgroup2 on /sys/fs/cgroup (mount -t cgroup2 none /sys/fs/cgroup)',
+      mode === 'none' ? phrase('doctor.cgroup.none') : `cgroup ${mode}`,
+      phrase('doctor.cgroup.remedy', { command: 'mount -t cgroup2 none /sys/fs/cgroup' }),
     ),
   ];
   const wanted: [string, string[], boolean][] = [
@@ -115,16 +108,23 @@ function cgroupChecks(): Check[] {
     // cgroup v2 has freezing and device control built in (cgroup.freeze, eBPF), not as controllers.
     const builtIn = mode === 'v2' && (label === 'freezer' || label === 'devices');
     const detail = found?.h
-      ? `${found.n} at ${found.h.mountPoint} (v${found.h.version})`
+      ? phrase('doctor.controller.at', {
+          name: found.n,
+          path: found.h.mountPoint,
+          version: String(found.h.version),
+        })
       : builtIn
-        ? 'built into cgroup v2'
-        : 'not available';
+        ? phrase('doctor.controller.builtIn')
+        : phrase('doctor.notAvailable');
     checks.push(
       check(
-        `cgroup controller ${label}`,
+        phrase('doctor.name.controller', { name: label }),
         found !== undefined || builtIn,
         detail,
-        `enable the ${label} controller (kernel config CONFIG_CGROUP_${label.toUpperCase()}, or cgroup.subtree_control on v2)`,
+        phrase('doctor.controller.remedy', {
+          name: label,
+          config: `CONFIG_CGROUP_${label.toUpperCase()}`,
+        }),
         required,
       ),
     );
@@ -145,10 +145,12 @@ function namespaceChecks(): Check[] {
   ];
   return types.map(([t, required]) =>
     check(
-      `namespace ${t}`,
+      phrase('doctor.name.namespace', { type: t }),
       existsSync(`/proc/self/ns/${t}`),
-      existsSync(`/proc/self/ns/${t}`) ? `/proc/self/ns/${t}` : 'not supported by this kernel',
-      `a kernel built with CONFIG_${t === 'mnt' ? 'MNT' : t.toUpperCase()}_NS`,
+      existsSync(`/proc/self/ns/${t}`)
+        ? `/proc/self/ns/${t}`
+        : phrase('doctor.namespace.unsupported'),
+      phrase('doctor.namespace.remedy', { config: `CONFIG_${t.toUpperCase()}_NS` }),
       required,
     ),
   );
@@ -163,10 +165,14 @@ function userNsCheck(): Check {
   if (debian === '0') blockers.push('kernel.unprivileged_userns_clone=0');
   if (ubuntu === '1') blockers.push('kernel.apparmor_restrict_unprivileged_userns=1');
   return check(
-    'unprivileged user namespaces',
+    phrase('doctor.name.userns'),
     blockers.length === 0,
-    blockers.length === 0 ? `allowed (max ${max})` : `blocked by ${blockers.join(', ')}`,
-    `sysctl -w ${blockers.map((b) => b.replace(/=\d$/, max === 0 && b.startsWith('user') ? '=15000' : b.startsWith('kernel.apparmor') ? '=0' : '=1')).join(' ')} (rootless steps only)`,
+    blockers.length === 0
+      ? phrase('doctor.userns.allowed', { max: String(max) })
+      : phrase('doctor.userns.blocked', { settings: blockers.join(', ') }),
+    phrase('doctor.userns.remedy', {
+      command: `sysctl -w ${blockers.map((b) => b.replace(/=\d$/, max === 0 && b.startsWith('user') ? '=15000' : b.startsWith('kernel.apparmor') ? '=0' : '=1')).join(' ')}`,
+    }),
     false,
   );
 }
@@ -178,8 +184,12 @@ function overlayCheck(): Check {
   return check(
     'overlayfs',
     loaded || module,
-    loaded ? 'overlay in /proc/filesystems' : module ? 'available as a module' : 'not available',
-    'modprobe overlay (or a kernel with CONFIG_OVERLAY_FS)',
+    loaded
+      ? phrase('doctor.overlay.loaded', { file: '/proc/filesystems' })
+      : module
+        ? phrase('doctor.overlay.module')
+        : phrase('doctor.notAvailable'),
+    phrase('doctor.overlay.remedy', { command: 'modprobe overlay', config: 'CONFIG_OVERLAY_FS' }),
   );
 }
 
@@ -241,8 +251,8 @@ async function toolCheck(t: ToolSpec): Promise<Check> {
     return check(
       t.name,
       false,
-      'not installed',
-      `apt-get install ${t.pkg} (or ${SETUP})`,
+      phrase('doctor.tool.missing'),
+      phrase('doctor.tool.remedy', { command: `apt-get install ${t.pkg}`, setup: SETUP }),
       t.required,
     );
   }
@@ -255,8 +265,10 @@ async function toolCheck(t: ToolSpec): Promise<Check> {
   return check(
     t.name,
     r.code === 0,
-    r.code === 0 ? line.trim() : `${path} ${t.args.join(' ')} failed`,
-    `reinstall ${t.pkg}`,
+    r.code === 0
+      ? line.trim()
+      : phrase('doctor.tool.failed', { command: `${path} ${t.args.join(' ')}` }),
+    phrase('doctor.tool.reinstall', { pkg: t.pkg }),
     t.required,
   );
 }
@@ -268,11 +280,11 @@ function busyboxCheck(): Check {
     'busybox-static',
     ok,
     path === undefined
-      ? 'no busybox'
+      ? phrase('doctor.busybox.none')
       : ok
-        ? `${path} (statically linked)`
-        : `${path} is dynamically linked`,
-    'apt-get install busybox-static (the lab image is built from it)',
+        ? phrase('doctor.busybox.static', { path })
+        : phrase('doctor.busybox.dynamic', { path }),
+    phrase('doctor.busybox.remedy', { command: 'apt-get install busybox-static' }),
   );
 }
 
@@ -283,8 +295,8 @@ async function runtimeCheck(): Promise<Check> {
     return check(
       'contlab-runtime',
       false,
-      'not built',
-      'make -C native (the set-up command builds it)',
+      phrase('doctor.runtime.notBuilt'),
+      phrase('doctor.runtime.build', { command: 'make -C native' }),
     );
   }
   const r = await run(nativeRuntimePath, ['--version'], { timeoutMs: 5000 });
@@ -292,8 +304,8 @@ async function runtimeCheck(): Promise<Check> {
   return check(
     'contlab-runtime',
     r.code === 0,
-    r.code === 0 ? line : `--version exited ${r.code}`,
-    'rebuild: make -C native',
+    r.code === 0 ? line : phrase('doctor.runtime.exited', { code: String(r.code) }),
+    phrase('doctor.runtime.rebuild', { command: 'make -C native' }),
   );
 }
 
@@ -304,19 +316,19 @@ function diskCheck(): Check {
     const st = statfsSync(dir);
     const free = st.bavail * st.bsize;
     const gib = free / 2 ** 30;
-    return {
-      name: 'free disk',
-      status: gib >= 1 ? 'ok' : gib >= 0.2 ? 'warn' : 'fail',
-      detail: `${gib.toFixed(1)} GiB free under ${dir}`,
-      remedy: gib >= 1 ? '' : 'free some space: images and containers need about 1 GiB',
-      required: true,
-    };
+    return madeCheck(
+      phrase('doctor.name.disk'),
+      gib >= 1 ? 'ok' : gib >= 0.2 ? 'warn' : 'fail',
+      phrase('doctor.disk.free', { gib: gib.toFixed(1), dir }),
+      gib >= 1 ? '' : phrase('doctor.disk.remedy'),
+      true,
+    );
   } catch (err) {
     return check(
-      'free disk',
+      phrase('doctor.name.disk'),
       false,
-      `cannot stat ${dir}: ${(err as Error).message}`,
-      'set CONTLAB_HOME to a directory you can write',
+      phrase('doctor.disk.cannotStat', { dir, error: (err as Error).message }),
+      phrase('doctor.disk.home'),
     );
   }
 }
@@ -347,12 +359,12 @@ export async function doctor(): Promise<DoctorReport> {
  * user who is not root: the verdict says so instead of "every lesson".
  */
 export function verdict(ok: boolean, root: boolean): DoctorReport['verdict'] {
-  if (!ok)
-    return { status: 'fail', text: 'something the lab needs is missing: see the ✗ lines above' };
-  if (!root)
-    return {
-      status: 'warn',
-      text: 'not root: every lesson needs root, so none can run as this user (use sudo contlab)',
-    };
-  return { status: 'ok', text: 'this host can run every lesson' };
+  const said = (status: CheckStatus, p: Phrase): DoctorReport['verdict'] => ({
+    status,
+    text: english(p),
+    said: p,
+  });
+  if (!ok) return said('fail', phrase('doctor.verdict.fail'));
+  if (!root) return said('warn', phrase('doctor.verdict.notRoot', { command: 'sudo contlab' }));
+  return said('ok', phrase('doctor.verdict.ok'));
 }

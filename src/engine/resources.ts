@@ -3,6 +3,7 @@
  * needs to find and remove it again, even when the process that made it is long dead.
  */
 import type { ProcessIdentity } from './procfs.js';
+import { english, phrase, type Phrase } from '../i18n/phrase.js';
 
 export type Resource =
   /** A cgroup directory; `path` is relative to the hierarchy's mount point. */
@@ -43,30 +44,44 @@ export type Resource =
 
 export type ResourceKind = Resource['kind'];
 
-/** One line for reports: what the resource is, in the words a learner knows. */
+/** One line for reports: what the resource is, in the words a learner knows (English). */
 export function describe(r: Resource): string {
+  return english(described(r));
+}
+
+/** describe() as a phrase, for the screen's language. Paths, names and PIDs are values. */
+export function described(r: Resource): Phrase {
   switch (r.kind) {
     case 'cgroup':
-      return `cgroup ${r.mountPoint}/${r.path}`;
+      return phrase('resource.cgroup', { path: `${r.mountPoint}/${r.path}` });
     case 'mount':
-      return `mount ${r.target}${r.ns === undefined ? '' : ` (in the mount namespace of pid ${r.ns.pid})`}`;
+      return r.ns === undefined
+        ? phrase('resource.mount', { target: r.target })
+        : phrase('resource.mountIn', { target: r.target, pid: String(r.ns.pid) });
     case 'netns':
-      return `network namespace ${r.name}`;
+      return phrase('resource.netns', { name: r.name });
     case 'veth':
-      return `veth ${r.name}${r.netns ? ` (in ${r.netns})` : ''}`;
+      return r.netns
+        ? phrase('resource.vethIn', { name: r.name, netns: r.netns })
+        : phrase('resource.veth', { name: r.name });
     case 'process':
-      return `process ${r.pid}`;
+      return phrase('resource.process', { pid: String(r.pid) });
     case 'supervisor':
-      return `supervisor (pid ${r.pid})`;
+      return phrase('resource.supervisor', { pid: String(r.pid) });
     case 'container':
-      return `${r.runtime} container ${r.id}`;
+      return phrase('resource.container', { runtime: r.runtime, id: r.id });
     case 'containerd-container':
-      return `containerd container ${r.namespace}/${r.id}`;
+      return phrase('resource.containerd', { id: `${r.namespace}/${r.id}` });
     case 'docker-container':
-      return `docker container ${r.id}`;
+      return phrase('resource.docker', { id: r.id });
     case 'daemon':
-      return `${r.name} daemon (pid ${r.pid})`;
+      return phrase('resource.daemon', { name: r.name, pid: String(r.pid) });
     case 'dir':
-      return `directory ${r.path}`;
+      return phrase('resource.dir', { path: r.path });
   }
+}
+
+/** A resource that could not be removed, and why (the remover's words, in English). */
+export function notRemoved(r: Resource, error: string): Phrase {
+  return phrase('resource.failed', { what: described(r), error });
 }

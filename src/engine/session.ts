@@ -15,12 +15,15 @@ import { Journal } from './journal.js';
 import { ensureLabDirs, journalDir, sessionsDir } from './paths.js';
 import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
 import { removeResource } from './removers.js';
-import { describe, type Resource } from './resources.js';
+import { describe, described, notRemoved, type Resource } from './resources.js';
+import { line, type SaidLines } from './said-lines.js';
 import { requireSupervisor, startSupervisor, type Supervisor } from './supervisor.js';
 
 export interface SessionReport {
   removed: string[];
   errors: string[];
+  /** Each line's phrase, under its English (undoSince's, for the screen's language). */
+  said?: SaidLines;
 }
 
 /** Names of lab network objects: `contlab-` prefix, and at most 15 bytes for interfaces. */
@@ -164,15 +167,16 @@ export class LabSession {
    * to keep (the learner's shells). What was removed, and what could not be.
    */
   async undoSince(seq: number, keep: (r: Resource) => boolean): Promise<SessionReport> {
-    const report: SessionReport = { removed: [], errors: [] };
+    const said: SaidLines = {};
+    const report: SessionReport = { removed: [], errors: [], said };
     for (const entry of [...this.live].reverse()) {
       if (entry.seq <= seq || keep(entry.resource)) continue;
       const outcome = await removeResource(entry.resource, { hurry: true });
       if (outcome.error !== undefined) {
-        report.errors.push(`${describe(entry.resource)}: ${outcome.error}`);
+        report.errors.push(line(said, notRemoved(entry.resource, outcome.error)));
         continue;
       }
-      if (outcome.removed) report.removed.push(describe(entry.resource));
+      if (outcome.removed) report.removed.push(line(said, described(entry.resource)));
       this.forget(entry.seq);
     }
     return report;

@@ -1,11 +1,30 @@
 // The instructor's dashboard: renders the room the class server computes (see
 // src/class/room-view.ts) from its server-sent events. Plain DOM, no build step, nothing
-// loaded from elsewhere; attendee names and texts only ever go through textContent.
+// loaded from elsewhere; attendee names and texts only ever go through textContent. Its
+// words come from the server in the instructor's language (/words.json, see web-words.ts).
 'use strict';
 
 const key = new URLSearchParams(location.search).get('key') ?? '';
 let view = null;
 let receivedAt = 0;
+let words = {};
+
+/**
+ * Message `id` with `values` put in place of `{name}`. One pass over the message: a value
+ * (a step title an attendee sent) is never read for placeholders itself.
+ */
+function say(id, values = {}) {
+  const text = words[id] ?? id;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
+/** The page's fixed words (elements marked data-word) and its language, for fonts. */
+function applyWords(lang) {
+  document.documentElement.lang = lang;
+  document.title = say('class.web.title');
+  for (const node of document.querySelectorAll('[data-word]'))
+    node.textContent = say(node.dataset.word);
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -20,10 +39,11 @@ function el(tag, attrs = {}, ...children) {
 function duration(ms) {
   if (ms === null || ms === undefined) return '–';
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
+  if (s < 60) return say('class.duration.s', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  const two = (n) => String(n).padStart(2, '0');
+  if (m < 60) return say('class.duration.ms', { m, s: two(s % 60) });
+  return say('class.duration.hm', { h: Math.floor(m / 60), m: two(m % 60) });
 }
 
 function percent(rate) {
@@ -43,9 +63,14 @@ function renderCounts(v) {
   const slide = document.getElementById('slide');
   slide.hidden = v.slide === null;
   if (v.slide !== null)
-    slide.textContent = `presenter: ${v.slide.lesson} step ${v.slide.step} · ${v.counts.following} following`;
-  document.getElementById('stuck-rule').textContent =
-    `(stuck: no check started to pass for ${v.stuckMinutes} min)`;
+    slide.textContent = say('class.slide', {
+      lesson: v.slide.lesson,
+      step: v.slide.step,
+      following: v.counts.following,
+    });
+  document.getElementById('stuck-rule').textContent = say('class.stuckRule', {
+    minutes: v.stuckMinutes,
+  });
 }
 
 function renderFailing(v) {
@@ -54,11 +79,16 @@ function renderFailing(v) {
   box.hidden = f === null;
   if (f === null) return;
   box.querySelector('[data-failed="check"]').textContent = f.check;
-  box.querySelector('[data-failed="where"]').textContent =
-    `lesson ${f.lesson}, step ${f.step} ${f.stepTitle}`;
+  box.querySelector('[data-failed="where"]').textContent = say('class.where', {
+    lesson: f.lesson,
+    step: f.step,
+    title: f.stepTitle,
+  });
   box.querySelector('[data-failed="explain"]').textContent = f.explain;
-  box.querySelector('[data-failed="tally"]').textContent =
-    `${f.count} of the ${f.of} on that step fail it`;
+  box.querySelector('[data-failed="tally"]').textContent = say('class.tally', {
+    count: f.count,
+    of: f.of,
+  });
 }
 
 function renderLessons(v) {
@@ -70,7 +100,12 @@ function renderLessons(v) {
           'tr',
           { 'data-step': `${l.id}/${s.number}` },
           el('td', { className: 'num' }, s.number),
-          el('td', {}, s.title, s.checkpoint ? '' : el('small', {}, ' (no checkpoint)')),
+          el(
+            'td',
+            {},
+            s.title,
+            s.checkpoint ? '' : el('small', {}, ` ${say('class.web.noCheckpoint')}`),
+          ),
           el('td', { className: 'num', 'data-field': 'here' }, s.here),
           el('td', { className: 'num', 'data-field': 'reached' }, s.reached),
           el('td', { className: 'num', 'data-field': 'passed' }, s.passed),
@@ -89,7 +124,12 @@ function renderLessons(v) {
       return el(
         'div',
         { className: 'lesson', 'data-lesson': l.id },
-        el('h2', {}, `${l.title} `, el('small', {}, `${l.id} · ${l.attendees} here`)),
+        el(
+          'h2',
+          {},
+          `${l.title} `,
+          el('small', {}, say('class.lessonHere', { lesson: l.id, count: l.attendees })),
+        ),
         el(
           'table',
           { className: 'steps' },
@@ -99,17 +139,17 @@ function renderLessons(v) {
             el(
               'tr',
               {},
+              el('th', {}, '#'),
               ...[
-                '#',
                 'step',
                 'here',
                 'reached',
                 'passed',
-                'pass rate',
-                'median time',
+                'passRate',
+                'medianTime',
                 'hints',
                 'solutions',
-              ].map((h) => el('th', {}, h)),
+              ].map((h) => el('th', {}, say(`class.col.${h}`))),
             ),
           ),
           el('tbody', {}, ...rows),
@@ -128,7 +168,9 @@ function renderAttendees(v) {
         el('div', { title: c.explain }, el('code', {}, c.name), ` ${c.explain}`),
       );
       const status =
-        a.status === 'online' ? '' : el('span', { className: `badge ${a.status}` }, a.status);
+        a.status === 'online'
+          ? ''
+          : el('span', { className: `badge ${a.status}` }, say(`class.status.${a.status}`));
       return el(
         'tr',
         {
@@ -142,7 +184,7 @@ function renderAttendees(v) {
           {},
           el('span', { 'data-field': 'name' }, a.name),
           status,
-          a.stuck ? el('span', { className: 'badge stuck' }, 'stuck') : '',
+          a.stuck ? el('span', { className: 'badge stuck' }, say('class.status.stuck')) : '',
         ),
         el('td', { 'data-field': 'lesson' }, a.lesson ?? '–'),
         el(
@@ -191,14 +233,26 @@ function connect() {
     view = JSON.parse(e.data);
     receivedAt = Date.now();
     link.dataset.state = 'live';
-    link.textContent = 'live';
+    link.textContent = say('class.live');
     render();
   });
   source.addEventListener('error', () => {
     link.dataset.state = 'lost';
-    link.textContent = 'reconnecting…';
+    link.textContent = say('class.reconnecting');
   });
 }
 
-connect();
-setInterval(tick, 1000);
+/** The words first (again a second later if the server did not answer), then the room. */
+function start() {
+  fetch('/words.json')
+    .then((r) => r.json())
+    .then((w) => {
+      words = w.messages;
+      applyWords(w.lang);
+      connect();
+      setInterval(tick, 1000);
+    })
+    .catch(() => setTimeout(start, 1000));
+}
+
+start();

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { chalk } from '../output.js';
 import { t } from '../../i18n/messages.js';
+import { phrase, say } from '../../i18n/phrase.js';
 
 interface ServeOptions {
   port: string;
@@ -26,9 +27,7 @@ interface JoinOptions {
 function stuckMinutes(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 600)
-    throw new LabError(
-      `--stuck-minutes wants a number of minutes above 0 (up to 600), not "${text}"`,
-    );
+    throw new LabError(phrase('class.error.stuckMinutes', { flag: '--stuck-minutes', text }));
   return n;
 }
 
@@ -51,7 +50,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     file,
     stuckMinutes: minutes,
     fresh: opts.new === true || (port === 0 && opts.file === undefined),
-    log: (line) => process.stdout.write(`${chalk.dim(clock())} ${line}\n`),
+    // The log in the instructor's language (the server keeps the English beside it).
+    log: (_, said) => process.stdout.write(`${chalk.dim(clock())} ${say(said)}\n`),
   });
   const joinHost = every ? (lanAddresses()[0] ?? '127.0.0.1') : opts.host;
   const local = every ? '127.0.0.1' : opts.host;
@@ -64,21 +64,24 @@ async function serve(opts: ServeOptions): Promise<void> {
     ...(opts.host === '0.0.0.0' ? [] : ['--host', opts.host]),
     ...(opts.file === undefined ? [] : ['--file', opts.file]),
   ];
+  const title = { contlab: chalk.bold('contlab class'), code: chalk.bold(server.code) };
   const out: string[] = [
-    `${chalk.bold('contlab class')} ${server.resumed ? `resumed (${attendees} attendee${attendees === 1 ? '' : 's'} so far)` : 'is open'}: join code ${chalk.bold(server.code)}`,
+    server.resumed
+      ? t('class.serve.resumed', { ...title, count: attendees })
+      : t('class.serve.open', title),
     '',
-    'Attendees join with:',
+    t('class.serve.joinWith'),
     `  ${chalk.bold(join)}`,
   ];
   if (opts.qr) out.push('', ...renderQr(qrMatrix(join), chalk.level > 0).map((l) => `  ${l}`));
   out.push(
     '',
-    'Dashboard for the projector (keep this link to yourself):',
+    t('class.serve.dashboard'),
     `  ${dashboard}`,
-    `  or in a terminal: contlab monitor --class '${dashboard}'`,
+    `  ${t('class.serve.inTerminal', { command: `contlab monitor --class '${dashboard}'` })}`,
     '',
-    `Stuck: no check started to pass for ${minutes} min. Saved in ${file}.`,
-    `Ctrl-C ends the class; contlab class serve ${again.join(' ')} opens it again.`,
+    t('class.serve.stuck', { minutes: String(minutes), file }),
+    t('class.serve.again', { command: `contlab class serve ${again.join(' ')}` }),
     '',
   );
   process.stdout.write(out.join('\n') + '\n');
@@ -86,7 +89,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const stopWatching = watchPresenter((slide) => {
     if (server.setSlide(slide) && slide !== null)
       process.stdout.write(
-        `${chalk.dim(clock())} the presenter shows ${slide.lesson} step ${slide.step}: following attendees go there\n`,
+        `${chalk.dim(clock())} ${t('class.serve.presenter', { lesson: slide.lesson, step: String(slide.step) })}\n`,
       );
   });
   await new Promise<void>((resolve) => {
@@ -94,7 +97,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   });
   stopWatching();
   await server.close();
-  process.stdout.write(`${chalk.dim(clock())} the class is closed (saved in ${file})\n`);
+  process.stdout.write(`${chalk.dim(clock())} ${t('class.serve.closed', { file })}\n`);
 }
 
 async function join(address: string, code: string, ref: string | undefined, opts: JoinOptions) {
@@ -107,7 +110,7 @@ async function join(address: string, code: string, ref: string | undefined, opts
   const { requireTerminal } = await import('./tty.js');
   const where = parseAddress(address);
   const name = opts.name === undefined ? defaultName() : cleanName(opts.name);
-  if (name === '') throw new LabError('--name wants a name (letters, not only spaces)');
+  if (name === '') throw new LabError(phrase('class.error.name', { flag: '--name' }));
   const lesson = await lessonFor(ref);
   requireTerminal('class join');
   const host = await resolveLocal(where.host);
@@ -119,9 +122,11 @@ async function join(address: string, code: string, ref: string | undefined, opts
   });
   const joined = await client.join();
   process.stdout.write(
-    joined.renamed
-      ? `joined the class as ${chalk.bold(joined.name)}: another attendee is called ${name}\n`
-      : `joined the class as ${chalk.bold(joined.name)}\n`,
+    `${
+      joined.renamed
+        ? t('class.join.renamed', { name: chalk.bold(joined.name), asked: name })
+        : t('class.join.joined', { name: chalk.bold(joined.name) })
+    }\n`,
   );
   const [{ runPlayer }, { openLocalLab }] = await Promise.all([
     import('../../ui/app/main.js'),

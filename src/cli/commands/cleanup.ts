@@ -3,6 +3,7 @@ import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs, isRoot } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
 import { t } from '../../i18n/messages.js';
+import { sayLine } from '../../engine/said-lines.js';
 
 interface CleanupFlags {
   json?: boolean;
@@ -32,19 +33,22 @@ export function registerCleanup(program: Command): void {
           ? {}
           : { session: opts.session, sweepHost: false, waitForSupervisors: false },
       );
-      if (opts.json) printJson(report);
+      // The phrases (`said`) are left out: the English lines say the same, in every language.
+      if (opts.json) printJson(report, (key, value) => (key === 'said' ? undefined : value));
       else {
+        const said = (text: string): string => sayLine(report.said, text);
         for (const p of report.problems) process.stderr.write(`${marks.warn} ${p}\n`);
         for (const s of report.liveSessions)
-          process.stdout.write(`${marks.warn} left alone: ${s}\n`);
-        for (const r of report.removed) process.stdout.write(`${marks.ok} removed ${r}\n`);
+          process.stdout.write(`${marks.warn} ${t('cleanup.leftAlone', { session: s })}\n`);
+        for (const r of report.removed)
+          process.stdout.write(`${marks.ok} ${t('cleanup.removed', { what: said(r) })}\n`);
         for (const e of report.errors)
-          process.stderr.write(`${marks.fail} could not remove ${e}\n`);
-        // The supervisor's log says what was slow: the learner waits for it after a kill.
+          process.stderr.write(`${marks.fail} ${t('cleanup.couldNotRemove', { what: said(e) })}\n`);
+        // The supervisor's log says what was slow (in English: a log, read by maintainers).
         if (opts.session !== undefined)
           for (const s of report.slow) process.stdout.write(`${marks.warn} slow: ${s}\n`);
         if (report.removed.length === 0 && report.errors.length === 0)
-          process.stdout.write('nothing to clean up\n');
+          process.stdout.write(`${t('cleanup.nothing')}\n`);
       }
       process.exitCode = report.errors.length > 0 || report.problems.length > 0 ? 1 : 0;
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { chalk, marks, printJson, table } from '../output.js';
 import { t } from '../../i18n/messages.js';
+import { say } from '../../i18n/phrase.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -11,15 +12,22 @@ export function registerDoctor(program: Command): void {
       // Loaded when run: every other command would pay for the doctor's checks.
       const { doctor } = await import('../../engine/doctor.js');
       const report = await doctor();
-      if (opts.json) printJson(report);
+      // The phrases (`said`) are left out: the English fields say the same, in every language.
+      if (opts.json) printJson(report, (key, value) => (key === 'said' ? undefined : value));
       else {
-        const rows = report.checks.map((c) => [
-          marks[c.status],
-          c.name,
-          c.detail + (c.remedy ? chalk.dim(`  → ${c.remedy}`) : ''),
-        ]);
+        const rows = report.checks.map((c) => {
+          const remedy = c.said === undefined ? c.remedy : say(c.said.remedy);
+          return [
+            marks[c.status],
+            c.said === undefined ? c.name : say(c.said.name),
+            (c.said === undefined ? c.detail : say(c.said.detail)) +
+              (remedy ? chalk.dim(`  → ${remedy}`) : ''),
+          ];
+        });
         process.stdout.write(table(rows) + '\n\n');
-        process.stdout.write(`${marks[report.verdict.status]} ${report.verdict.text}\n`);
+        const verdict = report.verdict;
+        const text = verdict.said === undefined ? verdict.text : say(verdict.said);
+        process.stdout.write(`${marks[verdict.status]} ${text}\n`);
       }
       process.exitCode = report.ok ? 0 : 1;
     });

@@ -10,6 +10,7 @@ import { LabError } from '../../engine/errors.js';
 import type { MonitorTarget } from '../../ui/monitor/monitor-model.js';
 import { requireTerminal } from './tty.js';
 import { t } from '../../i18n/messages.js';
+import { phrase } from '../../i18n/phrase.js';
 
 interface MonitorOptions {
   pid?: string;
@@ -22,16 +23,19 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
   const { findLessonFile, liveLabs, loadLessonCached } =
     await import('../../ui/lessons/lessons-api.js');
   const given = [opts.pid, opts.lesson, opts.cgroup].filter((o) => o !== undefined).length;
-  if (given > 1) throw new LabError('give one of --pid, --lesson or --cgroup');
+  if (given > 1)
+    throw new LabError(phrase('error.monitor.oneOf', { a: '--pid', b: '--lesson', c: '--cgroup' }));
   if (opts.pid !== undefined) {
     const pid = Number(opts.pid);
     if (!Number.isInteger(pid) || pid <= 0)
-      throw new LabError(`--pid wants a process ID, not "${opts.pid}"`);
+      throw new LabError(phrase('error.monitor.pid', { flag: '--pid', text: opts.pid }));
     try {
       process.kill(pid, 0);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ESRCH')
-        throw new LabError(`no process ${pid}`, { remedy: 'give the PID of a running process' });
+        throw new LabError(phrase('error.monitor.noProcess', { pid: String(pid) }), {
+          remedy: phrase('error.monitor.noProcess.remedy'),
+        });
     }
     return { target: { kind: 'pid', pid }, title: `the cgroup of process ${pid}` };
   }
@@ -43,8 +47,8 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
     const lesson = await loadLessonCached(findLessonFile(opts.lesson));
     const lab = liveLabs(lesson.id)[0];
     if (lab === undefined)
-      throw new LabError(`no running lab of lesson ${lesson.id}`, {
-        remedy: `start it in another terminal: contlab start ${lesson.id}`,
+      throw new LabError(phrase('error.monitor.noLab', { lesson: lesson.id }), {
+        remedy: phrase('error.monitor.noLab.remedy', { command: `contlab start ${lesson.id}` }),
       });
     return {
       target: { kind: 'cgroup', path: lab.context.cgroupBase },

@@ -2,6 +2,7 @@
  * `contlab progress [--json] [--export FILE] [--import FILE]`: how far the learner got in
  * each lesson and where they resume; progress moves to another machine as one file.
  */
+import { phrase } from '../../i18n/phrase.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import type { Lesson, LessonSummary } from '../../lessons/index.js';
@@ -25,7 +26,9 @@ export function registerProgress(program: Command): void {
       // Loaded when the command runs: other commands start without the lesson modules.
       const { ProgressStore, summarise } = await import('../../lessons/index.js');
       if (opts.export !== undefined && opts.import !== undefined)
-        throw new LabError('give --export or --import, not both');
+        throw new LabError(
+          phrase('error.progress.exportOrImport', { a: '--export', b: '--import' }),
+        );
       const store = new ProgressStore();
       if (opts.import !== undefined) {
         store.import(opts.import);

@@ -11,6 +11,7 @@ import { ensureLabDirs } from '../../engine/paths.js';
 import type { LiveLab, Lesson, Step } from '../../lessons/index.js';
 import { marks } from '../output.js';
 import { t } from '../../i18n/messages.js';
+import { sayLine } from '../../engine/said-lines.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
@@ -72,9 +73,11 @@ async function resetLabs(lesson: Lesson | undefined, step: Step | undefined): Pr
   const { cleanup } = await import('../../engine/cleanup.js');
   const report = await cleanup();
   for (const r of report.removed)
-    process.stdout.write(`${marks.ok} ${t('reset.removed', { what: r })}\n`);
+    process.stdout.write(`${marks.ok} ${t('reset.removed', { what: sayLine(report.said, r) })}\n`);
   for (const e of report.errors)
-    process.stderr.write(`${marks.fail} ${t('reset.couldNotRemove', { what: e })}\n`);
+    process.stderr.write(
+      `${marks.fail} ${t('reset.couldNotRemove', { what: sayLine(report.said, e) })}\n`,
+    );
   if (report.errors.length > 0) process.exitCode = 1;
   if (lesson === undefined) return;
   const { liveLabs } = await import('../../lessons/index.js');
@@ -104,9 +107,11 @@ async function undoStep(lab: LiveLab, step: Step): Promise<boolean> {
   const entries = (readTimeline(timelineFile(dir)) ?? []).filter((e) => e.endedAt >= mark.at);
   const report = await undoToMark(mark.state, mark.scope, { entries });
   for (const u of report.undone)
-    process.stdout.write(`${marks.ok} ${t('reset.undone', { what: u })}\n`);
+    process.stdout.write(`${marks.ok} ${t('reset.undone', { what: sayLine(report.said, u) })}\n`);
   for (const e of report.errors)
-    process.stderr.write(`${marks.fail} ${t('reset.couldNotUndo', { what: e })}\n`);
+    process.stderr.write(
+      `${marks.fail} ${t('reset.couldNotUndo', { what: sayLine(report.said, e) })}\n`,
+    );
   if (report.errors.length > 0) process.exitCode = 1;
   return true;
 }

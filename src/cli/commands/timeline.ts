@@ -13,6 +13,7 @@ import { readTimeline, timelineFile } from '../../engine/timeline/file.js';
 import type { TimelineEntry } from '../../engine/timeline/types.js';
 import { t } from '../../i18n/messages.js';
 import { chalk, printJson } from '../output.js';
+import { phrase } from '../../i18n/phrase.js';
 
 interface TimelineOptions {
   json?: boolean;
@@ -46,8 +47,8 @@ function choose(ref: string | undefined): Found {
   if (ref === undefined) {
     const found = all.find((s) => s.live) ?? all[0];
     if (found === undefined)
-      throw new LabError('no lab has a timeline: no lesson is running', {
-        remedy: 'start a lesson (contlab start LESSON), run a command in its shell, then try again',
+      throw new LabError(phrase('error.timeline.none'), {
+        remedy: phrase('error.timeline.none.remedy', { command: 'contlab start LESSON' }),
       });
     return found;
   }
@@ -57,13 +58,13 @@ function choose(ref: string | undefined): Found {
   if (match.length === 1 && match[0] !== undefined) return match[0];
   throw new LabError(
     match.length === 0
-      ? `no lab session "${ref}" with a timeline`
-      : `"${ref}" names ${match.length} sessions`,
+      ? phrase('error.timeline.noSession', { ref })
+      : phrase('error.timeline.ambiguous', { ref, count: String(match.length) }),
     {
       remedy:
         all.length === 0
-          ? 'no lab has a timeline now'
-          : `give one of: ${all.map((s) => s.id).join(', ')} (or the lab's PID)`,
+          ? phrase('error.timeline.noneNow')
+          : phrase('error.timeline.giveOne', { sessions: all.map((s) => s.id).join(', ') }),
     },
   );
 }
@@ -110,7 +111,7 @@ export function registerTimeline(program: Command): void {
       if (opts.last !== undefined) {
         const n = Number(opts.last);
         if (!Number.isInteger(n) || n < 1)
-          throw new LabError(`--last needs a positive number, not "${opts.last}"`);
+          throw new LabError(phrase('error.flag.positiveNot', { flag: '--last', text: opts.last }));
         entries = entries.slice(-n);
       }
       // A note's phrase (`said`) is left out: its English `text` says the same.

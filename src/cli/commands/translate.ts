@@ -4,6 +4,7 @@
  * English hashes; `--stamp` records the English hashes in an existing translation once it
  * is up to date. See lessons-content/README.md, "Translating a lesson".
  */
+import { phrase } from '../../i18n/phrase.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
@@ -27,8 +28,11 @@ export function registerTranslate(program: Command): void {
       const { languageOfLocale } = await import('../../i18n/locale.js');
       const lang = opts.lang === undefined ? undefined : languageOfLocale(opts.lang);
       if (lang === undefined || lang === 'en')
-        throw new LabError('contlab translate needs the language to translate into', {
-          remedy: 'give --lang and a language code: contlab translate cgroups --lang zh',
+        throw new LabError(phrase('error.translate.noLang'), {
+          remedy: phrase('error.translate.noLang.remedy', {
+            flag: '--lang',
+            example: 'contlab translate cgroups --lang zh',
+          }),
         });
       const { findLessonFile, lessonFiles } = await import('../../lessons/index.js');
       const { parseLesson } = await import('../../lessons/format/parse-lesson.js');
@@ -36,15 +40,18 @@ export function registerTranslate(program: Command): void {
       const { translationSkeleton } = await import('../../lessons/translation/skeleton.js');
       const { stampTranslation } = await import('../../lessons/translation/stamp.js');
       if (refs.length === 0 && opts.all !== true)
-        throw new LabError('which lessons?', {
-          remedy: 'name them (contlab translate cgroups --lang zh), or give --all',
+        throw new LabError(phrase('error.translate.which'), {
+          remedy: phrase('error.translate.which.remedy', {
+            example: 'contlab translate cgroups --lang zh',
+            flag: '--all',
+          }),
         });
       const files = opts.all === true ? lessonFiles() : refs.map((r) => findLessonFile(r));
       for (const file of files) {
         const parsed = parseLesson(file, readFileSync(file, 'utf8'));
         if (parsed.lesson === undefined)
-          throw new LabError(`${shown(file)} has problems`, {
-            remedy: `run contlab lint ${shown(file)}`,
+          throw new LabError(phrase('error.translate.problems', { file: shown(file) }), {
+            remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
           });
         const target = translationFile(file, lang);
         if (opts.stamp === true) {
@@ -54,8 +61,8 @@ export function registerTranslate(program: Command): void {
           }
           const stamped = stampTranslation(parsed.lesson, target, readFileSync(target, 'utf8'));
           if (stamped === undefined)
-            throw new LabError(`${shown(target)} cannot be read`, {
-              remedy: `run contlab lint ${shown(file)}`,
+            throw new LabError(phrase('error.translate.unreadable', { file: shown(target) }), {
+              remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
             });
           writeFileSync(target, stamped);
           process.stdout.write(`${marks.ok} ${shown(target)}: English hashes recorded\n`);

@@ -4,6 +4,7 @@
  * kernel, so the real node, runc, containerd, dockerd and contlab-runtime run inside on a
  * pure cgroup v2 kernel, and nothing on the host is changed.
  */
+import { phrase } from '../../i18n/phrase.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
@@ -26,13 +27,13 @@ function positive(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
-    throw new LabError(`${flag} ${text}: expected a positive number`);
+    throw new LabError(phrase('error.flag.positive', { flag, text }));
   return n;
 }
 
 function accelOf(text: string): AccelChoice {
   if (text === 'auto' || text === 'kvm' || text === 'tcg') return text;
-  throw new LabError(`--accel ${text}: expected auto, kvm or tcg`);
+  throw new LabError(phrase('error.flag.accel', { flag: '--accel', text }));
 }
 
 function withRunFlags(cmd: Command): Command {

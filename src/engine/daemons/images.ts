@@ -3,6 +3,7 @@
  * (its index.json names the image docker.io/contlab/busybox:latest) and `docker load` of the
  * same file (its manifest.json tags it contlab/busybox:latest). Nothing is pulled.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { LabError } from '../errors.js';
 import { ensureLabImage, type LabImage } from '../image/lab-image.js';
 import type { RunResult } from '../exec.js';
@@ -22,7 +23,9 @@ export async function importLabImage(
   if (r.code !== 0) throw failed(`ctr images import ${img.dockerArchive}`, r);
   const list = await containerd.ctr(['images', 'list', '--quiet']);
   if (!list.stdout.split('\n').includes(img.reference))
-    throw new LabError(`ctr imported ${img.dockerArchive} but has no image ${img.reference}`);
+    throw new LabError(
+      phrase('error.daemon.ctrNoImage', { file: img.dockerArchive, image: img.reference }),
+    );
   return img;
 }
 
@@ -34,7 +37,14 @@ export async function loadLabImage(dockerd: LabDockerd, image?: LabImage): Promi
   const id = await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', img.dockerTag]);
   if (id.code !== 0 || id.stdout.trim() !== img.configDigest)
     throw new LabError(
-      `docker loaded ${img.dockerArchive} but ${img.dockerTag} is ${id.stdout.trim() || 'missing'}, not ${img.configDigest}`,
+      id.stdout.trim() === ''
+        ? phrase('error.daemon.dockerMissing', { file: img.dockerArchive, tag: img.dockerTag })
+        : phrase('error.daemon.dockerWrong', {
+            file: img.dockerArchive,
+            tag: img.dockerTag,
+            got: id.stdout.trim(),
+            digest: img.configDigest,
+          }),
     );
   return img;
 }

@@ -1,4 +1,5 @@
 /** Unix socket paths are limited by sockaddr_un.sun_path: 108 bytes with the final NUL. */
+import { phrase } from '../../i18n/phrase.js';
 import { LabError } from '../errors.js';
 
 export const MAX_SOCKET_PATH = 107;
@@ -6,8 +7,8 @@ export const MAX_SOCKET_PATH = 107;
 export function checkSocketPath(path: string, what: string): string {
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
     throw new LabError(
-      `the ${what} socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes, the limit of a unix socket`,
-      { remedy: 'set CONTLAB_RUN to a shorter directory (for example /run/contlab)' },
+      phrase('error.daemon.socketPath', { what, path, max: String(MAX_SOCKET_PATH) }),
+      { remedy: phrase('error.daemon.socketPath.remedy', { example: '/run/contlab' }) },
     );
   }
   return path;

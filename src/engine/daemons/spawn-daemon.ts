@@ -64,9 +64,12 @@ export async function startDaemon(session: LabSession, spec: DaemonSpec): Promis
   child.unref();
   const id = child.pid === undefined ? undefined : identityOf(child.pid);
   if (id === undefined) {
-    throw new LabError(`${spec.name} did not start: ${tailLog(spec.logPath)}`, {
-      remedy: `check that ${binary} runs`,
-    });
+    throw new LabError(
+      phrase('error.daemon.noStart', { name: spec.name, log: tailLog(spec.logPath) }),
+      {
+        remedy: phrase('error.daemon.noStart.remedy', { binary }),
+      },
+    );
   }
   const resource: DaemonResource = {
     kind: 'daemon',
@@ -83,11 +86,19 @@ export async function startDaemon(session: LabSession, spec: DaemonSpec): Promis
   });
   if (!up) {
     await session.remove(resource).catch(() => undefined);
-    const why = exited === undefined ? `no answer after ${spec.timeoutMs / 1000}s` : exited;
+    // How it exited (`exit code 1`, `SIGKILL`) is the process's own word, kept as it is.
+    const why =
+      exited === undefined
+        ? phrase('error.daemon.noAnswer', { seconds: String(spec.timeoutMs / 1000) })
+        : exited;
     throw new LabError(
-      `the lab ${spec.name} did not come up (${why}); the end of its log ${spec.logPath}:\n` +
-        tailLog(spec.logPath),
-      { remedy: 'run contlab doctor, and contlab cleanup if an earlier lab was killed' },
+      phrase('error.daemon.notUp', {
+        name: spec.name,
+        why,
+        file: spec.logPath,
+        log: tailLog(spec.logPath),
+      }),
+      { remedy: phrase('error.daemon.notUp.remedy') },
     );
   }
   return { pid: id.pid, resource, startupMs: performance.now() - started };

@@ -9,6 +9,7 @@
  * only when complete: a directory named by a key is always a whole image, whatever killed
  * a build half-way.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -186,7 +187,7 @@ export async function ensureLabImage(): Promise<LabImage> {
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     if (err instanceof LabError) throw err;
-    throw new LabError(`could not build the lab image: ${messageOf(err)}`, { cause: err });
+    throw new LabError(phrase('error.image.build', { error: messageOf(err) }), { cause: err });
   }
   try {
     renameSync(tmp, dir);
@@ -196,7 +197,7 @@ export async function ensureLabImage(): Promise<LabImage> {
     // Another contlab finished the same build first: its image is identical, use it.
     const theirs = readLabImage(dir);
     if ((code === 'ENOTEMPTY' || code === 'EEXIST') && theirs !== undefined) return theirs;
-    throw new LabError(`could not move the lab image into ${dir}: ${messageOf(err)}`);
+    throw new LabError(phrase('error.image.move', { dir, error: messageOf(err) }));
   }
   return toLabImage(dir, rec, true);
 }

@@ -2,6 +2,7 @@
  * The image platform of this host, in the words OCI uses (GOARCH names), so that containerd
  * and docker accept the image as runnable here without a --platform flag.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { machine } from 'node:os';
 import { LabError } from '../errors.js';
 
@@ -25,7 +26,6 @@ const BY_MACHINE: Record<string, Omit<Platform, 'os'>> = {
 
 export function hostPlatform(uname = machine()): Platform {
   const known = BY_MACHINE[uname];
-  if (known === undefined)
-    throw new LabError(`the lab image cannot be built for this machine type (${uname})`);
+  if (known === undefined) throw new LabError(phrase('error.image.platform', { machine: uname }));
   return { os: 'linux', ...known };
 }

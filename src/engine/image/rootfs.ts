@@ -3,6 +3,7 @@
  * binary, a symlink for every applet it has, and the few files in /etc a userland expects.
  * The result is deterministic (fixed content, sorted) so it can be content-addressed.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -25,8 +26,8 @@ export const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 export function hostBusybox(): string {
   const path = BUSYBOX_CANDIDATES.find((p) => existsSync(p) && isStaticElf(p));
   if (path === undefined) {
-    throw new LabError('no statically linked busybox on this host', {
-      remedy: 'apt-get install busybox-static',
+    throw new LabError(phrase('error.image.noBusybox'), {
+      remedy: phrase('error.notInstalled.remedy', { pkg: 'busybox-static' }),
     });
   }
   return path;

@@ -3,6 +3,7 @@
  * root, and pax headers whose names carry no PID. The same files therefore always give the
  * same bytes, and so the same digest, which is what makes the lab image content-addressed.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { readdirSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import { run } from '../exec.js';
@@ -28,8 +29,9 @@ export async function tarDirectory(dir: string, out: string): Promise<void> {
     env: { ...process.env, LC_ALL: 'C' },
   });
   if (r.code !== 0) {
-    throw new LabError(`tar could not archive ${dir}: ${(r.stderr || r.spawnError || '').trim()}`, {
-      remedy: 'the lab image needs GNU tar (apt-get install tar)',
+    const error = (r.stderr || r.spawnError || '').trim();
+    throw new LabError(phrase('error.image.tar', { dir, error }), {
+      remedy: phrase('error.image.tar.remedy', { command: 'apt-get install tar' }),
     });
   }
 }

@@ -7,6 +7,7 @@
 import type { CapSetsHex } from '../observer/proc-parse.js';
 import type { NamespaceInodes, NsType } from '../observer/ns-types.js';
 import type { PhraseValue } from '../../i18n/phrase.js';
+import type { SaidLines } from '../said-lines.js';
 
 export type TimelineItem =
   /** A namespace came or went, or a process joined an existing one (nsenter, setns). */
@@ -121,9 +122,11 @@ export interface TimelineEntry {
   /** The step that was open. */
   step: { number: number; id: string } | null;
   items: TimelineItem[];
-  /** Undo: what was removed, and what could not be. */
+  /** Undo: what was removed, and what could not be (English). */
   undone?: string[];
   errors?: string[];
+  /** Undo: each of those lines' phrase, under its English (left out of --json). */
+  said?: SaidLines;
 }
 
 export interface StateProcess {

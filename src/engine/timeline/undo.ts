@@ -20,7 +20,9 @@ import { labHierarchies, type Hierarchy } from '../cgroupfs.js';
 import { messageOf } from '../errors.js';
 import { writeFileSync } from 'node:fs';
 import { removeResource } from '../removers.js';
-import { describe, type Resource } from '../resources.js';
+import { described, notRemoved, type Resource } from '../resources.js';
+import { line, type SaidLines } from '../said-lines.js';
+import { phrase, type Phrase } from '../../i18n/phrase.js';
 import { LIMIT_FILES, readLabState, type LabScope } from './lab-state.js';
 import type { LabState, StateProcess, TimelineEntry } from './types.js';
 
@@ -32,6 +34,8 @@ export interface UndoScope extends LabScope {
 export interface UndoReport {
   undone: string[];
   errors: string[];
+  /** Each line's phrase, under its English (for the screen's language). */
+  said: SaidLines;
 }
 
 /**
@@ -94,7 +98,7 @@ export interface UndoPlan {
   moveBack: { pid: number; start: number; file: string; to: string }[];
   unmount: Resource[];
   cgroups: Resource[];
-  limits: { file: string; value: string; what: string }[];
+  limits: { file: string; value: string; what: Phrase }[];
   network: Resource[];
 }
 
@@ -203,7 +207,11 @@ export function planUndo(
       plan.limits.push({
         file: join(dir, file),
         value: old,
-        what: `${file} of ${c.path === '.' ? "the lab's cgroup" : c.path} back to ${old}`,
+        what: phrase('undo.limitBack', {
+          file,
+          cgroup: c.path === '.' ? phrase('undo.labCgroup') : c.path,
+          value: old,
+        }),
       });
     }
   }
@@ -229,8 +237,9 @@ async function removeAll(
 ): Promise<void> {
   const one = async (r: Resource): Promise<void> => {
     const outcome = await removeResource(r, { hurry: true });
-    if (outcome.error !== undefined) report.errors.push(`${describe(r)}: ${outcome.error}`);
-    else if (outcome.removed) report.undone.push(describe(r));
+    if (outcome.error !== undefined)
+      report.errors.push(line(report.said, notRemoved(r, outcome.error)));
+    else if (outcome.removed) report.undone.push(line(report.said, described(r)));
   };
   if (parallel) await Promise.all(resources.map(one));
   else for (const r of resources) await one(r);
@@ -238,21 +247,24 @@ async function removeAll(
 
 /** Carries out a plan: kills, moves back, unmounts, removes, restores; reports each step. */
 export async function carryOut(plan: UndoPlan): Promise<UndoReport> {
-  const report: UndoReport = { undone: [], errors: [] };
+  const report: UndoReport = { undone: [], errors: [], said: {} };
   for (const t of plan.thaw) {
     try {
       writeFileSync(t.file, t.value);
     } catch (err) {
-      report.errors.push(`thaw ${t.file}: ${messageOf(err)}`);
+      const error = messageOf(err);
+      report.errors.push(line(report.said, phrase('undo.thawFailed', { file: t.file, error })));
     }
   }
   await removeAll(plan.kill, report, true);
   for (const m of plan.moveBack) {
+    const values = { pid: String(m.pid), cgroup: m.to };
     try {
       writeFileSync(m.file, String(m.pid));
-      report.undone.push(`process ${m.pid} moved back into ${m.to}`);
+      report.undone.push(line(report.said, phrase('undo.movedBack', values)));
     } catch (err) {
-      report.errors.push(`process ${m.pid} back into ${m.to}: ${messageOf(err)}`);
+      const error = messageOf(err);
+      report.errors.push(line(report.said, phrase('undo.moveBackFailed', { ...values, error })));
     }
   }
   await removeAll(plan.unmount, report, false);
@@ -260,9 +272,10 @@ export async function carryOut(plan: UndoPlan): Promise<UndoReport> {
   for (const l of plan.limits) {
     try {
       writeFileSync(l.file, l.value);
-      report.undone.push(l.what);
+      report.undone.push(line(report.said, l.what));
     } catch (err) {
-      report.errors.push(`${l.what}: ${messageOf(err)}`);
+      const error = messageOf(err);
+      report.errors.push(line(report.said, phrase('undo.failed', { what: l.what, error })));
     }
   }
   await removeAll(plan.network, report, false);

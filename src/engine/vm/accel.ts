@@ -4,6 +4,7 @@
  * chosen only after one real boot under it succeeded; the verdict is cached per host
  * kernel, qemu and guest kernel, so later runs decide at once.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
@@ -82,10 +83,10 @@ export async function chooseAccel(
   if (choice === 'tcg') return 'tcg';
   if (!kvmAccessible()) {
     if (choice === 'kvm')
-      throw new LabError('--accel kvm: /dev/kvm is missing or not accessible to this user', {
+      throw new LabError(phrase('error.vm.noKvm', { flag: '--accel kvm', path: '/dev/kvm' }), {
         remedy: existsSync('/dev/kvm')
-          ? 'add yourself to the kvm group (sudo adduser $USER kvm) and log in again'
-          : 'enable virtualisation in the firmware, or use --accel tcg',
+          ? phrase('error.vm.kvmGroup', { command: 'sudo adduser $USER kvm' })
+          : phrase('error.vm.enableVirt', { flag: '--accel tcg' }),
       });
     return 'tcg';
   }

@@ -4,9 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Check } from '../doctor.js';
+import { madeCheck, type Check } from '../doctor-check.js';
+import { phrase } from '../../i18n/phrase.js';
 import { vmCacheDir } from './kernel.js';
-import { vmInfo } from './info.js';
+import { vmInfoSaid } from './info.js';
 import type { Accel } from './qemu-args.js';
 
 interface LastBoot {
@@ -37,21 +38,27 @@ function lastBoot(): LastBoot | undefined {
 }
 
 export async function vmCheck(): Promise<Check> {
-  const info = await vmInfo();
+  const { info, accelSaid, problemSaid } = await vmInfoSaid();
   const boot = lastBoot();
   const speed =
     boot === undefined
-      ? info.accel
-      : `${info.accel}; last boot ${(boot.bootMs / 1000).toFixed(1)} s (${boot.accel.toUpperCase()})`;
-  return {
-    name: 'VM (--vm)',
-    status: info.available ? 'ok' : 'warn',
-    detail: info.available ? `available: ${speed}` : `not available: ${info.problem ?? ''}`,
-    remedy: info.available
+      ? accelSaid
+      : phrase('doctor.vm.speed', {
+          accel: accelSaid,
+          seconds: (boot.bootMs / 1000).toFixed(1),
+          last: boot.accel.toUpperCase(),
+        });
+  return madeCheck(
+    phrase('doctor.name.vm', { flag: '--vm' }),
+    info.available ? 'ok' : 'warn',
+    info.available
+      ? phrase('doctor.vm.available', { speed })
+      : phrase('doctor.vm.unavailable', { problem: problemSaid ?? info.problem ?? '' }),
+    info.available
       ? ''
       : info.problem?.includes('kernel')
-        ? 'contlab vm fetch (once, online; the set-up command does it)'
-        : 'sudo apt-get install qemu-system-x86 (or run the set-up command)',
-    required: false,
-  };
+        ? phrase('doctor.vm.fetch', { command: 'contlab vm fetch' })
+        : phrase('doctor.vm.qemu', { command: 'sudo apt-get install qemu-system-x86' }),
+    false,
+  );
 }

@@ -5,6 +5,7 @@
  * only once at a time: one file descriptor, read by a loop of reads and written by writes,
  * makes the Duplex.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { constants, openSync, read, readdirSync, readFileSync, write } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { LabError } from '../errors.js';
@@ -27,8 +28,8 @@ export function guestPortDevice(name: string): string {
     }
     if (portName === `contlab.${name}`) return `/dev/${port}`;
   }
-  throw new LabError(`no virtio port contlab.${name}: this runs only inside the contlab VM`, {
-    remedy: 'contlab start --vm LESSON starts it there',
+  throw new LabError(phrase('error.vm.noPort', { port: `contlab.${name}` }), {
+    remedy: phrase('error.vm.noPort.remedy', { command: 'contlab start --vm LESSON' }),
   });
 }
 

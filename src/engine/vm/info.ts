@@ -1,5 +1,6 @@
 /** What the VM would use on this machine, without booting it (for `vm info` and doctor). */
-import { messageOf } from '../errors.js';
+import { LabError, messageOf } from '../errors.js';
+import { english, phrase, type PhraseValue } from '../../i18n/phrase.js';
 import { knownKvmVerdict } from './accel.js';
 import { cachedKernels, vmCacheDir } from './kernel.js';
 import { kvmAccessible, vmTools } from './tools.js';
@@ -18,6 +19,20 @@ export interface VmInfo {
 }
 
 export async function vmInfo(): Promise<VmInfo> {
+  return (await vmInfoSaid()).info;
+}
+
+/**
+ * vmInfo, and its accelerator and problem as phrases for doctor to say in the learner's language (vm info
+ * and its --json show the English `problem` only).
+ */
+export async function vmInfoSaid(): Promise<{
+  info: VmInfo;
+  accelSaid: PhraseValue;
+  problemSaid?: PhraseValue;
+}> {
+  let problemSaid: PhraseValue | undefined;
+  let accelSaid: PhraseValue = 'tcg';
   const kernel = cachedKernels().at(-1);
   const info: VmInfo = {
     available: false,
@@ -35,18 +50,22 @@ export async function vmInfo(): Promise<VmInfo> {
     info.virtiofsd = tools.virtiofsd;
     if (kvmAccessible()) {
       const verdict = kernel === undefined ? undefined : knownKvmVerdict(kernel, tools);
-      info.accel =
+      accelSaid =
         verdict === undefined
-          ? 'kvm if it boots (not probed yet)'
+          ? phrase('vm.info.kvmUnprobed')
           : verdict.kvm
             ? 'kvm'
-            : 'tcg (software emulation: KVM does not boot the guest here)';
+            : phrase('vm.info.tcgNoBoot');
       if (verdict !== undefined && !verdict.kvm) info.kvmProblem = verdict.detail;
-    } else info.accel = 'tcg (software emulation: no accessible /dev/kvm)';
-    if (kernel === undefined) info.problem = 'no guest kernel cached yet: contlab vm fetch';
-    else info.available = true;
+    } else accelSaid = phrase('vm.info.tcgNoKvm', { path: '/dev/kvm' });
+    info.accel = english(accelSaid);
+    if (kernel === undefined) {
+      info.problem = 'no guest kernel cached yet: contlab vm fetch';
+      problemSaid = phrase('vm.info.noKernel', { command: 'contlab vm fetch' });
+    } else info.available = true;
   } catch (err) {
     info.problem = messageOf(err);
+    if (err instanceof LabError && err.said !== undefined) problemSaid = err.said;
   }
-  return info;
+  return problemSaid === undefined ? { info, accelSaid } : { info, accelSaid, problemSaid };
 }

@@ -4,6 +4,7 @@
  * stage-1 script, and a small per-run archive holding the job (/contlab/env). The job thus
  * travels inside the VM's memory, and no file on the host is needed once qemu has started.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +23,11 @@ export const BUSYBOX = '/bin/busybox';
 
 function baseEntries(kernel: GuestKernel): CpioEntry[] {
   if (!existsSync(BUSYBOX))
-    throw new LabError(`${BUSYBOX} is missing: the VM's initramfs is made from it`, {
-      remedy: 'sudo apt-get install busybox-static (or run the set-up: sudo scripts/setup.sh)',
+    throw new LabError(phrase('error.vm.noBusybox', { path: BUSYBOX }), {
+      remedy: phrase('error.vm.installOrSetup', {
+        command: 'sudo apt-get install busybox-static',
+        setup: 'sudo scripts/setup.sh',
+      }),
     });
   const modules = initramfsModules(kernel.modulesDir);
   const entries: CpioEntry[] = [

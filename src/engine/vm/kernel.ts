@@ -4,6 +4,7 @@
  * and given a modules.dep by `depmod`. It is never installed on the host and never comes
  * from anywhere but Debian's archive. Once cached, the VM works offline.
  */
+import { phrase } from '../../i18n/phrase.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { arch, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -67,8 +68,9 @@ async function currentKernelPackage(): Promise<string | undefined> {
   return /Depends: (linux-image-\S+-cloud-amd64)/.exec(r.stdout)?.[1];
 }
 
-const FETCH_REMEDY =
-  'connect this machine to a Debian mirror once and run `sudo apt-get update && contlab vm fetch`; after that the VM works offline';
+const FETCH_REMEDY = phrase('error.vm.fetch.remedy', {
+  command: '`sudo apt-get update && contlab vm fetch`',
+});
 
 /** Downloads (or takes from apt's own cache) the .deb of `pkg` into `dir`. */
 async function downloadDeb(pkg: string, dir: string): Promise<string> {
@@ -81,7 +83,8 @@ async function downloadDeb(pkg: string, dir: string): Promise<string> {
   const deb = readdirSync(dir).find((f) => f.endsWith('.deb'));
   if (r.code !== 0 || deb === undefined) {
     const why = (r.stderr.trim().split('\n').pop() ?? r.spawnError ?? '').trim();
-    throw new LabError(`no kernel package reachable: apt-get download ${pkg} failed (${why})`, {
+    const command = `apt-get download ${pkg}`;
+    throw new LabError(phrase('error.vm.download', { command, why }), {
       remedy: FETCH_REMEDY,
     });
   }
@@ -95,7 +98,8 @@ async function unpack(deb: string, pkg: string, scratch: string): Promise<GuestK
   const x = await run('dpkg-deb', ['-x', deb, tree], { timeoutMs: 120_000 });
   if (x.code !== 0) throw new LabError(`dpkg-deb -x ${deb}: ${x.stderr.trim() || x.spawnError}`);
   const release = readdirSync(join(tree, 'lib', 'modules'))[0];
-  if (release === undefined) throw new LabError(`${pkg} holds no /lib/modules`);
+  if (release === undefined)
+    throw new LabError(phrase('error.vm.packageHolds', { pkg, what: '/lib/modules' }));
   const d = await run('depmod', ['-b', tree, release], { timeoutMs: 120_000 });
   if (d.code !== 0)
     throw new LabError(`depmod -b ${tree} ${release}: ${d.stderr.trim() || d.spawnError}`);
@@ -103,7 +107,8 @@ async function unpack(deb: string, pkg: string, scratch: string): Promise<GuestK
   rmSync(final, { recursive: true, force: true });
   renameSync(tree, final);
   const kernel = kernelIn(final, pkg);
-  if (kernel === undefined) throw new LabError(`${pkg} holds no vmlinuz`);
+  if (kernel === undefined)
+    throw new LabError(phrase('error.vm.packageHolds', { pkg, what: 'vmlinuz' }));
   return kernel;
 }
 
@@ -113,8 +118,7 @@ async function unpack(deb: string, pkg: string, scratch: string): Promise<GuestK
  * used; with none cached, a LabError says how to get one.
  */
 export async function guestKernel(options: { fetch?: boolean } = {}): Promise<GuestKernel> {
-  if (arch() !== 'x64')
-    throw new LabError(`the contlab VM runs on x86_64 hosts only (this is ${arch()})`);
+  if (arch() !== 'x64') throw new LabError(phrase('error.vm.x86Only', { arch: arch() }));
   const cached = cachedKernels();
   const wanted = await currentKernelPackage();
   const match = cached.find((k) => k.packageName === wanted);
@@ -124,8 +128,8 @@ export async function guestKernel(options: { fetch?: boolean } = {}): Promise<Gu
     if (newest !== undefined) return newest;
     throw new LabError(
       wanted === undefined
-        ? `no kernel package reachable: apt knows no ${KERNEL_METAPACKAGE}`
-        : `no guest kernel in ${kernelsDir()}`,
+        ? phrase('error.vm.noMetapackage', { pkg: KERNEL_METAPACKAGE })
+        : phrase('error.vm.noCachedKernel', { dir: kernelsDir() }),
       { remedy: FETCH_REMEDY },
     );
   }

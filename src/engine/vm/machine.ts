@@ -5,6 +5,7 @@
  * parent-death signal, and the sockets and initrd are deleted as soon as qemu holds them:
  * if the host process is killed, the kernel ends the VM at once and nothing stays.
  */
+import { english, phrase, type Phrase } from '../../i18n/phrase.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -51,6 +52,8 @@ export interface VmExit {
   totalMs: number;
   /** Why the VM stopped early (boot or run time limit, a crash), for the message. */
   failure: string | undefined;
+  /** The same as a phrase, for the learner's language. */
+  failureSaid: Phrase | undefined;
   /** The last lines of the serial console. */
   consoleTail: string;
 }
@@ -133,7 +136,7 @@ export class VirtualMachine {
     if (this.fsDir !== this.dir) await session.makeDir(this.fsDir);
     const started = Date.now();
     let bootMs = 0;
-    let failure: string | undefined;
+    let failure: Phrase | undefined;
     try {
       for (const name of [...PORTS, 'console'] as PortName[]) {
         const port = new HostPort(portSocket(this.dir, name));
@@ -162,8 +165,8 @@ export class VirtualMachine {
       const ready = await lines?.next('ready', this.opts.bootTimeoutMs, qemuExit);
       if (ready === undefined) {
         failure = this.qemuGone
-          ? 'the VM stopped while it was booting'
-          : `the VM did not boot within ${seconds(this.opts.bootTimeoutMs)}`;
+          ? phrase('vm.failure.stoppedBooting')
+          : phrase('vm.failure.noBoot', { time: seconds(this.opts.bootTimeoutMs) });
         return await this.finish(started, bootMs, undefined, failure);
       }
       bootMs = Date.now() - started;
@@ -176,8 +179,8 @@ export class VirtualMachine {
       const exitCode = exitLine === undefined ? undefined : Number(exitLine.split(' ')[1]);
       if (exitCode === undefined)
         failure = this.qemuGone
-          ? 'the VM stopped before the command finished (a kernel panic or a qemu crash)'
-          : `the command did not finish within ${seconds(runLimit)}`;
+          ? phrase('vm.failure.crashed')
+          : phrase('vm.failure.timeout', { time: seconds(runLimit) });
       return await this.finish(started, bootMs, exitCode, failure);
     } catch (err) {
       await this.stop();
@@ -189,7 +192,7 @@ export class VirtualMachine {
     started: number,
     bootMs: number,
     exitCode: number | undefined,
-    failure: string | undefined,
+    failure: Phrase | undefined,
   ): Promise<VmExit> {
     // A reported exit is followed by poweroff within moments; anything else is stopped now.
     await this.stop(exitCode === undefined ? 0 : 10_000);
@@ -197,7 +200,8 @@ export class VirtualMachine {
       exitCode,
       bootMs,
       totalMs: Date.now() - started,
-      failure,
+      failure: failure === undefined ? undefined : english(failure),
+      failureSaid: failure,
       consoleTail: this.consoleTail(),
     };
   }
@@ -240,8 +244,10 @@ export class VirtualMachine {
     if (isRoot()) child = this.spawnTracked(tools.virtiofsd, args);
     else {
       if (tools.unshare === undefined || tools.newuidmap === undefined)
-        throw new LabError('the VM without root needs newuidmap (package uidmap) and unshare', {
-          remedy: 'sudo apt-get install uidmap util-linux, or run contlab as root',
+        throw new LabError(phrase('error.vm.noUidmap', { pkg: 'uidmap' }), {
+          remedy: phrase('error.vm.noUidmap.remedy', {
+            command: 'sudo apt-get install uidmap util-linux',
+          }),
         });
       const inner = [
         ...(tools.setpriv === undefined ? [] : [tools.setpriv, '--pdeathsig', 'KILL', '--']),
@@ -275,12 +281,14 @@ export class VirtualMachine {
       await Promise.race([sleep(20), exited]);
     }
     const why = this.virtiofsdErr.trim() || 'no socket';
-    throw new LabError(`virtiofsd did not start: ${why}`, {
+    throw new LabError(phrase('error.vm.virtiofsd', { why }), {
       remedy: isRoot()
-        ? 'reinstall qemu-system-common (it ships virtiofsd)'
+        ? phrase('error.vm.virtiofsd.reinstall', { pkg: 'qemu-system-common' })
         : /newuidmap|subuid|map/.test(why)
-          ? 'give yourself subordinate IDs: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $USER'
-          : 'run contlab as root, or install uidmap for the user-namespace mode',
+          ? phrase('error.vm.virtiofsd.subids', {
+              command: 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $USER',
+            })
+          : phrase('error.vm.virtiofsd.rootOrUidmap'),
     });
   }
 

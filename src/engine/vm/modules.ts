@@ -2,6 +2,7 @@
  * Which kernel modules the initramfs loads, in an order insmod accepts: every module after
  * the modules it depends on, read from the kernel package's modules.dep (made by depmod).
  */
+import { phrase } from '../../i18n/phrase.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LabError } from '../errors.js';
@@ -47,7 +48,10 @@ export function loadOrder(
     const entry = dep.get(name);
     if (entry === undefined)
       throw new LabError(
-        `the guest kernel has no module ${name} (needed by ${chain.join(' <- ') || 'the VM'})`,
+        phrase('error.vm.noModule', {
+          name,
+          chain: chain.length > 0 ? chain.join(' <- ') : phrase('error.vm.theVm'),
+        }),
       );
     seen.add(name);
     for (const d of entry.deps) visit(nameOf(d), [name, ...chain]);

@@ -3,6 +3,7 @@
  * filesystem, its output streamed, its exit status returned. Picks KVM when it really
  * works here (probed once, see accel.ts), TCG otherwise.
  */
+import { phrase, type Phrase } from '../../i18n/phrase.js';
 import { cpus as hostCpus } from 'node:os';
 import { LabError } from '../errors.js';
 import { LabSession } from '../session.js';
@@ -63,7 +64,8 @@ export function guestEnv(env: NodeJS.ProcessEnv = process.env): Record<string, s
 export const DEFAULT_BOOT_TIMEOUT_MS = { kvm: 30_000, tcg: 120_000 } as const;
 
 export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
-  if (opts.argv.length === 0) throw new LabError('vm run: which command? (contlab vm run -- CMD)');
+  if (opts.argv.length === 0)
+    throw new LabError(phrase('error.vm.noCommand', { usage: 'contlab vm run -- CMD' }));
   const tools = vmTools();
   const kernel = await guestKernel();
   const ownSession = opts.session === undefined;
@@ -97,11 +99,13 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
     });
     if (exit.exitCode === undefined) {
       const tail = exit.consoleTail.split('\n').slice(-15).join('\n');
-      throw new LabError(`${exit.failure ?? 'the VM stopped'} (${accel.toUpperCase()})`, {
-        exitCode: exit.failure?.includes('did not finish') ? 124 : 1,
-        remedy:
-          vmRemedy(exit.failure ?? '', accel) +
-          (tail ? `\n  the VM's console said:\n${indent(tail)}` : ''),
+      const failure = exit.failureSaid ?? phrase('error.vm.stopped');
+      const remedy = vmRemedy(exit.failureSaid?.id ?? '', accel);
+      throw new LabError(phrase('error.vm.failed', { failure, accel: accel.toUpperCase() }), {
+        exitCode: exit.failureSaid?.id === 'vm.failure.timeout' ? 124 : 1,
+        remedy: tail
+          ? phrase('error.vm.remedyAndConsole', { remedy, console: indent(tail) })
+          : remedy,
       });
     }
     return { ...exit, exitCode: exit.exitCode, accel };
@@ -117,14 +121,15 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function vmRemedy(failure: string, accel: Accel): string {
-  if (failure.includes('did not boot'))
+/** What to do about a failure (the ID of its phrase, see machine.ts). */
+function vmRemedy(failure: string, accel: Accel): Phrase {
+  if (failure === 'vm.failure.noBoot')
     return accel === 'tcg'
-      ? 'this machine emulates the VM in software (no working KVM): give it more time with --boot-timeout SECONDS, or run where /dev/kvm works'
-      : 'try software emulation: --accel tcg';
-  if (failure.includes('did not finish'))
-    return 'give the command more time with --timeout SECONDS';
-  return 'run again with --console to see the VM boot';
+      ? phrase('error.vm.remedy.slowTcg', { flag: '--boot-timeout SECONDS' })
+      : phrase('error.vm.remedy.tryTcg', { flag: '--accel tcg' });
+  if (failure === 'vm.failure.timeout')
+    return phrase('error.vm.remedy.moreTime', { flag: '--timeout SECONDS' });
+  return phrase('error.vm.remedy.console', { flag: '--console' });
 }
 
 /** Connects the job's output (and, on a terminal, its input) to the caller's streams. */

@@ -1,4 +1,5 @@
 /** The host programs a VM needs, found or refused with the package that provides them. */
+import { phrase } from '../../i18n/phrase.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import { which } from '../exec.js';
@@ -15,7 +16,10 @@ export interface VmTools {
   newuidmap: string | undefined;
 }
 
-const INSTALL = 'sudo apt-get install qemu-system-x86 (or run the set-up: sudo scripts/setup.sh)';
+const INSTALL = phrase('error.vm.installOrSetup', {
+  command: 'sudo apt-get install qemu-system-x86',
+  setup: 'sudo scripts/setup.sh',
+});
 
 /** Debian 12's qemu ships the C virtiofsd; Debian 13 and Ubuntu have the Rust one. */
 const VIRTIOFSD: [string, VirtiofsdFlavour][] = [
@@ -35,7 +39,7 @@ function executable(path: string): boolean {
 export function vmTools(): VmTools {
   const qemu = which('qemu-system-x86_64');
   if (qemu === undefined)
-    throw new LabError('qemu is not installed: the VM needs qemu-system-x86_64', {
+    throw new LabError(phrase('error.vm.noQemu', { bin: 'qemu-system-x86_64' }), {
       remedy: INSTALL,
     });
   const found = VIRTIOFSD.find(([path]) => existsSync(path) && executable(path));
@@ -43,8 +47,11 @@ export function vmTools(): VmTools {
   const virtiofsd: [string, VirtiofsdFlavour] | undefined =
     found ?? (onPath === undefined ? undefined : [onPath, 'rust']);
   if (virtiofsd === undefined)
-    throw new LabError('virtiofsd is not installed: the VM shares the host root through it', {
-      remedy: `${INSTALL}; on Debian 13 or Ubuntu also: sudo apt-get install virtiofsd`,
+    throw new LabError(phrase('error.vm.noVirtiofsd'), {
+      remedy: phrase('error.vm.noVirtiofsd.remedy', {
+        install: INSTALL,
+        command: 'sudo apt-get install virtiofsd',
+      }),
     });
   return {
     qemu,

@@ -11,6 +11,7 @@ import { LabError } from '../../engine/errors.js';
 import { scaled } from '../../engine/time-scale.js';
 import { TypedEmitter } from '../../engine/observer/index.js';
 import type { SessionReport } from '../../engine/session.js';
+import type { SaidLines } from '../../engine/said-lines.js';
 import { identityOf } from '../../engine/procfs.js';
 import { readLabState } from '../../engine/timeline/lab-state.js';
 import { writeMark, type LabMark } from '../../engine/timeline/mark.js';
@@ -70,6 +71,8 @@ export interface StepUndo {
   undone: string[];
   /** What could not be. */
   errors: string[];
+  /** Each line's phrase, under its English (for the screen's language). */
+  said: SaidLines;
 }
 
 export interface ShellCommand {
@@ -245,6 +248,7 @@ export class LessonRun extends TypedEmitter<LessonRunEvents> {
       step,
       undone: [...journal.removed, ...report.undone],
       errors: [...journal.errors, ...report.errors],
+      said: { ...journal.said, ...report.said },
     };
   }
 

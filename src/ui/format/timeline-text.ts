@@ -2,14 +2,15 @@
  * Timeline entries in words, for `contlab timeline`, the player's panel and the presenter's
  * slide: one line per item, with a tone the screen can colour (new, gone, changed, other).
  * The engine records entries as data (engine/timeline/types.ts); the words are the UI's,
- * in the chosen language (timeline.* in locales/LANG.json). A note is said from its phrase;
- * other text the engine wrote into an entry (what an undo removed, an interface's state) is
- * shown as it is.
+ * in the chosen language (timeline.* in locales/LANG.json). A note, and what an undo removed,
+ * are said from their phrases; other text the engine wrote into an entry (an interface's
+ * state) is shown as it is.
  */
 import { exitOf } from '../../engine/timeline/proc-events.js';
 import type { TimelineEntry, TimelineItem } from '../../engine/timeline/types.js';
 import { t } from '../../i18n/messages.js';
 import { say } from '../../i18n/phrase.js';
+import { sayLine } from '../../engine/said-lines.js';
 
 export type Tone = 'new' | 'gone' | 'change' | 'info';
 
@@ -277,11 +278,14 @@ export function entryHeading(entry: TimelineEntry): string {
 export function entryLines(entry: TimelineEntry): ItemText[] {
   if (entry.kind === 'undo') {
     const lines: ItemText[] = (entry.undone ?? []).map((what) => ({
-      text: t('timeline.removed', { what }),
+      text: t('timeline.removed', { what: sayLine(entry.said, what) }),
       tone: 'gone',
     }));
     for (const what of entry.errors ?? [])
-      lines.push({ text: t('timeline.couldNotRemove', { what }), tone: 'change' });
+      lines.push({
+        text: t('timeline.couldNotRemove', { what: sayLine(entry.said, what) }),
+        tone: 'change',
+      });
     if (lines.length === 0) lines.push({ text: t('timeline.nothingToUndo'), tone: 'info' });
     return lines;
   }

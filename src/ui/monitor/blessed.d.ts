@@ -49,7 +49,9 @@ declare module 'blessed' {
   }
   export function screen(options: Widgets.ScreenOptions): Widgets.Screen;
   export function box(options: Widgets.BoxOptions): Widgets.BoxElement;
-  const blessed: { screen: typeof screen; box: typeof box };
+  /** `{` and `}` written so that an element with tags shows them as they are. */
+  export function escape(text: string): string;
+  const blessed: { screen: typeof screen; box: typeof box; escape: typeof escape };
   export default blessed;
 }
 
@@ -73,6 +75,8 @@ declare module 'blessed-contrib' {
   }
   export interface TableWidget extends Widgets.BoxElement {
     setData(data: { headers: string[]; data: string[][] }): void;
+    /** The list under the heading: one item per row, tags parsed. */
+    rows: { setItems(items: string[]): void };
   }
   export interface LogWidget extends Widgets.BoxElement {
     log(line: string): void;

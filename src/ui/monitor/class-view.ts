@@ -17,9 +17,11 @@ import {
   stepHeaders,
   stepRows,
 } from '../../class/room-text.js';
+import { t } from '../../i18n/messages.js';
 import { isTooSmall, MIN_COLS, MIN_ROWS } from '../app/layout.js';
 import { wantsMonochrome } from '../app/theme.js';
 import { TerminalState } from '../app/terminal-state.js';
+import { columnWidths, tableRow } from './cell-table.js';
 
 interface ClassWidgets {
   header: Widgets.BoxElement;
@@ -35,7 +37,7 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
 
 class ClassView {
   private widgets: ClassWidgets | undefined;
-  private status = 'live';
+  private status = t('class.live');
   private narrow = false;
   private stepsNarrow = false;
   private attendeeWidths: number[] = [];
@@ -58,7 +60,12 @@ class ClassView {
         left: 0,
         width: '100%',
         height: '100%',
-        content: `Please enlarge the window to at least ${MIN_COLS}x${MIN_ROWS}\nIt is ${cols}x${rows} now. q quits.`,
+        content: t('monitor.tooSmall', {
+          cols: MIN_COLS,
+          rows: MIN_ROWS,
+          cols2: cols,
+          rows2: rows,
+        }),
       });
       return;
     }
@@ -72,26 +79,31 @@ class ClassView {
     const rightWidth = cols - Math.floor((cols * split) / 12) - 4;
     this.narrow = leftWidth < 80;
     this.stepsNarrow = rightWidth < 48;
-    this.attendeeWidths = columns(
+    // In cells, each at least as wide as its heading in the language shown.
+    this.attendeeWidths = columnWidths(
       leftWidth,
       this.narrow ? [16, 7, 8] : [Math.max(16, Math.floor(leftWidth * 0.2)), 11, 7, 8, 6],
+      attendeeHeaders(this.narrow),
     );
-    this.stepWidths = columns(
+    this.stepWidths = columnWidths(
       rightWidth,
       this.stepsNarrow ? [undefined, 7, 7] : [undefined, 5, 7, 5, 7],
+      stepHeaders(this.stepsNarrow),
     );
     const colour = (c: string): string | undefined => (this.mono ? undefined : c);
     const table = { columnSpacing: 1, interactive: false, fg: colour('white') };
     this.widgets = {
-      header: grid.set<Widgets.BoxElement>(0, 0, header, 12, blessed.box, { label: 'class' }),
+      header: grid.set<Widgets.BoxElement>(0, 0, header, 12, blessed.box, {
+        label: t('class.view.title'),
+      }),
       attendees: grid.set<TableWidget>(header, 0, 24 - header, split, contrib.table, {
         ...table,
-        label: 'who is where (stuck first)',
+        label: t('class.view.attendees'),
         columnWidth: this.attendeeWidths,
       }),
       steps: grid.set<TableWidget>(header, split, 24 - header, 12 - split, contrib.table, {
         ...table,
-        label: this.stepsNarrow ? 'steps' : 'steps (passed of reached, median time)',
+        label: t(this.stepsNarrow ? 'class.view.steps' : 'class.view.stepsWide'),
         columnWidth: this.stepWidths,
       }),
     };
@@ -108,45 +120,34 @@ class ClassView {
       return;
     }
     w.header.setContent([countsLine(view), ...mostFailedLines(view)].join('\n'));
-    w.header.setLabel(`class (${this.status})`);
+    w.header.setLabel(t('class.view.status', { status: this.status }));
     // The stuck first: they are who the instructor walks to.
     const rows = [...view.attendees].sort((a, b) => Number(b.stuck) - Number(a.stuck));
-    w.attendees.setData({
-      headers: attendeeHeaders(this.narrow),
-      data: fit(
-        rows.map((a) => attendeeCells(a, this.narrow)),
-        this.attendeeWidths,
-      ),
-    });
-    w.steps.setData({
-      headers: stepHeaders(this.stepsNarrow),
-      data: fit(
-        view.lessons.flatMap((l) => stepRows(l, this.stepsNarrow)),
-        this.stepWidths,
-      ),
-    });
+    fill(
+      w.attendees,
+      attendeeHeaders(this.narrow),
+      rows.map((a) => attendeeCells(a, this.narrow)),
+      this.attendeeWidths,
+    );
+    fill(
+      w.steps,
+      stepHeaders(this.stepsNarrow),
+      view.lessons.flatMap((l) => stepRows(l, this.stepsNarrow)),
+      this.stepWidths,
+    );
     this.screen.render();
   }
 }
 
 /**
- * Column widths that fill `width`: fixed ones as given, the one left undefined (or, when
- * none is, an extra last one) takes the rest.
+ * A table's heading and rows, laid out by cells (see cell-table.ts), not through setData,
+ * which would pad them again by string length. The rows' list parses tags: names and check
+ * names are escaped, so an attendee called {bold} shows as written.
  */
-function columns(width: number, fixed: (number | undefined)[]): number[] {
-  const cols = fixed.includes(undefined) ? fixed : [...fixed, undefined];
-  const used = cols.reduce<number>((sum, w) => sum + (w ?? 0) + 1, 0);
-  return cols.map((w) => w ?? Math.max(6, width - used));
-}
-
-/** Cuts each cell to its column, keeping a space before the next one. */
-function fit(rows: string[][], widths: number[]): string[][] {
-  return rows.map((row) =>
-    row.map((cell, i) => {
-      const w = widths[i] ?? cell.length + 1;
-      return cell.length < w ? cell : `${cell.slice(0, Math.max(1, w - 2))}…`;
-    }),
-  );
+function fill(table: TableWidget, headers: string[], rows: string[][], widths: number[]): void {
+  // The heading is the table's own content, its rows a list one cell further right.
+  table.setContent(` ${tableRow(headers, widths)}`);
+  table.rows.setItems(rows.map((r) => blessed.escape(tableRow(r, widths))));
 }
 
 /** Draws the room from `stream` (whose first view is `first`) until the viewer quits. */
@@ -154,9 +155,13 @@ export async function runClassView(stream: RoomStream, first: RoomView): Promise
   const screen = blessed.screen({
     smartCSR: true,
     fullUnicode: true,
+    // As the projector dashboard: UTF-8 borders and · whatever LANG says, never ACS letters.
+    forceUnicode: true,
     title: 'contlab class',
     warnings: false,
   });
+  // blessed draws ACS only for a terminal whose ACS is not "broken" (see run-monitor.ts).
+  screen.tput.brokenACS = true;
   const terminal = new TerminalState(process.stdin, process.stdout);
   terminal.enter();
   const view = new ClassView(screen, wantsMonochrome());
@@ -187,11 +192,11 @@ export async function runClassView(stream: RoomStream, first: RoomView): Promise
   const offs = [
     stream.on('room', (room) => {
       latest = room;
-      view.setStatus('live');
+      view.setStatus(t('class.live'));
       view.draw(latest);
     }),
     stream.on('lost', (why) => {
-      view.setStatus(`reconnecting: ${why}`);
+      view.setStatus(t('class.view.reconnecting', { why }));
       view.draw(latest);
     }),
   ];

@@ -86,6 +86,7 @@ export class LocalTimeline implements LabTimeline {
       items: [],
       undone: result.undone,
       errors: result.errors,
+      said: result.said,
     });
   }
 
