@@ -21,8 +21,8 @@ export interface ClassAddress {
 export function parseAddress(text: string): ClassAddress {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([^:\s[\]]+):(\d+)$/.exec(text);
   if (m === null)
-    throw new LabError(phrase('class.error.address', { text }), {
-      remedy: phrase('class.error.address.remedy', { example: EXAMPLE }),
+    throw new LabError(phrase('classTerm.error.address', { text }), {
+      remedy: phrase('classTerm.error.address.remedy', { example: EXAMPLE }),
     });
   return { host: m[1] as string, port: parsePort(m[2] as string) };
 }
@@ -30,8 +30,8 @@ export function parseAddress(text: string): ClassAddress {
 export function parsePort(text: string, allowZero = false): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port > 65535 || port < (allowZero ? 0 : 1))
-    throw new LabError(phrase('class.error.port', { text }), {
-      remedy: phrase('class.error.port.remedy', { min: allowZero ? '0' : '1', max: '65535' }),
+    throw new LabError(phrase('classTerm.error.port', { text }), {
+      remedy: phrase('classTerm.error.port.remedy', { min: allowZero ? '0' : '1', max: '65535' }),
     });
   return port;
 }
@@ -67,8 +67,8 @@ export function isLocalAddress(ip: string): boolean {
 /** What the server may listen on: a local address, or every interface (0.0.0.0, ::). */
 export function checkListenHost(host: string): void {
   if (host === '0.0.0.0' || host === '::' || isLocalAddress(host)) return;
-  throw new LabError(phrase('class.error.notLocal', { host }), {
-    remedy: phrase('class.error.notLocal.remedy', {
+  throw new LabError(phrase('classTerm.error.notLocal', { host }), {
+    remedy: phrase('classTerm.error.notLocal.remedy', {
       flag: '--host 0.0.0.0',
       ranges: '10.x, 172.16-31.x, 192.168.x',
       loopback: '127.x',
@@ -83,14 +83,14 @@ export async function resolveLocal(host: string): Promise<string> {
     try {
       ip = (await lookup(host)).address;
     } catch {
-      throw new LabError(phrase('class.error.noHost', { host }), {
-        remedy: phrase('class.error.noHost.remedy', { example: EXAMPLE }),
+      throw new LabError(phrase('classTerm.error.noHost', { host }), {
+        remedy: phrase('classTerm.error.noHost.remedy', { example: EXAMPLE }),
       });
     }
   }
   if (!isLocalAddress(ip))
-    throw new LabError(phrase('class.error.notOnLan', { host, ip }), {
-      remedy: phrase('class.error.notOnLan.remedy'),
+    throw new LabError(phrase('classTerm.error.notOnLan', { host, ip }), {
+      remedy: phrase('classTerm.error.notOnLan.remedy'),
     });
   return ip;
 }

@@ -51,21 +51,21 @@ export function attendClass(
 ): { reporter: ClassReporter; detach: () => void } {
   const reporter = new ClassReporter(run, client, options);
   // Said here, in the attendee's language: the notice goes straight to their player.
-  const tell = (text: string): void => run.emit('notice', t('class.notice', { text }));
+  const tell = (text: string): void => run.emit('notice', t('classTerm.notice', { text }));
   // Said once when the connection drops, not at every attempt to rejoin.
   let connected = true;
   const offs = [
     reporter.attach(),
     client.on('lost', ({ said }) => {
-      if (connected) tell(t('class.notice.lost', { reason: say(said) }));
+      if (connected) tell(t('classTerm.notice.lost', { reason: say(said) }));
       connected = false;
     }),
     client.on('joined', ({ name, again }) => {
       connected = true;
-      if (again) tell(t('class.notice.rejoined', { name }));
+      if (again) tell(t('classTerm.notice.rejoined', { name }));
     }),
     // The server's reason comes in its words (English, the protocol's): shown as it is.
-    client.on('refused', (message) => tell(t('class.notice.refused', { message }))),
+    client.on('refused', (message) => tell(t('classTerm.notice.refused', { message }))),
   ];
   return {
     reporter,

@@ -86,8 +86,8 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
         this.stop();
         reject(
           new LabError(
-            phrase('class.client.noAnswer', { where: formatAddress(this.options.address) }),
-            { remedy: phrase('class.client.checkAddress') },
+            phrase('classTerm.client.noAnswer', { where: formatAddress(this.options.address) }),
+            { remedy: phrase('classTerm.client.checkAddress') },
           ),
         );
       }, JOIN_TIMEOUT_MS);
@@ -164,7 +164,7 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
     if (this.stopped) return;
     const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 5000 });
     this.ws = ws;
-    let reason: Phrase = phrase('class.client.closed');
+    let reason: Phrase = phrase('classTerm.client.closed');
     ws.on('open', () => {
       this.heard();
       ws.send(
@@ -192,7 +192,9 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
       clearTimeout(this.silenceTimer);
       if (this.first !== undefined && !this.stopped) {
         // The very first attempt: say why at once instead of retrying in the background.
-        this.first.reject(new LabError(reason, { remedy: phrase('class.client.checkAddress') }));
+        this.first.reject(
+          new LabError(reason, { remedy: phrase('classTerm.client.checkAddress') }),
+        );
         this.first = undefined;
         this.stopped = true;
         return;
@@ -248,11 +250,11 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
 
 function describeError(err: Error, where: string): Phrase {
   const code = errnoOf(err);
-  if (code === 'ECONNREFUSED') return phrase('class.client.refused', { where });
+  if (code === 'ECONNREFUSED') return phrase('classTerm.client.refused', { where });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-    return phrase('class.client.unreachable', { where });
-  if (code === 'ECONNRESET') return phrase('class.client.reset', { where });
+    return phrase('classTerm.client.unreachable', { where });
+  if (code === 'ECONNRESET') return phrase('classTerm.client.reset', { where });
   if (/Unexpected server response: 403/.test(err.message))
-    return phrase('class.client.forbidden', { where });
-  return phrase('class.client.other', { where, error: messageOf(err) });
+    return phrase('classTerm.client.forbidden', { where });
+  return phrase('classTerm.client.other', { where, error: messageOf(err) });
 }

@@ -44,13 +44,13 @@ export class Room {
   join(hello: Hello, now: number): JoinResult {
     if (hello.protocol !== PROTOCOL_VERSION)
       return refusal(
-        phrase('class.refused.protocol', {
+        phrase('classTerm.refused.protocol', {
           server: String(PROTOCOL_VERSION),
           client: String(hello.protocol),
         }),
       );
     if (!codesMatch(hello.code, this.state.code))
-      return refusal(phrase('class.refused.code', { code: hello.code }));
+      return refusal(phrase('classTerm.refused.code', { code: hello.code }));
     const asked = cleanName(hello.name) || 'attendee';
     let attendee = this.byToken.get(hello.attendee);
     if (attendee === undefined) {

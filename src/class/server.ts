@@ -166,15 +166,18 @@ export class ClassServer {
         reject(
           code === 'EADDRINUSE'
             ? new LabError(
-                phrase('class.error.portInUse', {
+                phrase('classTerm.error.portInUse', {
                   port: String(this.options.port),
                   host: this.options.host,
                 }),
-                { remedy: phrase('class.error.portInUse.remedy', { flag: '--port' }) },
+                { remedy: phrase('classTerm.error.portInUse.remedy', { flag: '--port' }) },
               )
             : code === 'EADDRNOTAVAIL'
-              ? new LabError(phrase('class.error.notMine', { host: this.options.host }), {
-                  remedy: phrase('class.error.notMine.remedy', { flag: '--host', all: '0.0.0.0' }),
+              ? new LabError(phrase('classTerm.error.notMine', { host: this.options.host }), {
+                  remedy: phrase('classTerm.error.notMine.remedy', {
+                    flag: '--host',
+                    all: '0.0.0.0',
+                  }),
                 })
               : err,
         );
@@ -218,7 +221,9 @@ export class ClassServer {
     try {
       saveRoom(this.options.file, this.room.state);
     } catch (err) {
-      this.log(phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }));
+      this.log(
+        phrase('classTerm.log.saveFailed', { file: this.options.file, error: messageOf(err) }),
+      );
     }
   }
 
@@ -230,7 +235,7 @@ export class ClassServer {
     this.saving = saveRoomAsync(this.options.file, this.room.state)
       .catch((err: unknown) =>
         this.log(
-          phrase('class.log.saveFailed', { file: this.options.file, error: messageOf(err) }),
+          phrase('classTerm.log.saveFailed', { file: this.options.file, error: messageOf(err) }),
         ),
       )
       .finally(() => {
@@ -335,7 +340,7 @@ export class ClassServer {
       this.live.delete(a);
       if (a.status === 'online') {
         this.room.away(a, Date.now());
-        this.log(phrase('class.log.droppedOut', { name: a.name }));
+        this.log(phrase('classTerm.log.droppedOut', { name: a.name }));
       }
     });
   }
@@ -365,7 +370,7 @@ export class ClassServer {
         // Guessing a six-letter code is slow anyway; this makes it hopeless.
         const seen = wrong !== undefined && now < wrong.until ? wrong.count : 0;
         this.wrongCodes.set(c.peer, { count: seen + 1, until: now + 60_000 });
-        this.log(phrase('class.log.refused', { peer: c.peer, reason: r.said }));
+        this.log(phrase('classTerm.log.refused', { peer: c.peer, reason: r.said }));
         send(c.ws, { type: 'error', message: r.message, fatal: true });
         c.ws.close(4001);
         return;
@@ -390,8 +395,8 @@ export class ClassServer {
       const who = { name: r.attendee.name, peer: c.peer };
       this.log(
         r.renamed
-          ? phrase('class.log.joinedRenamed', { ...who, asked: r.attendee.asked })
-          : phrase('class.log.joined', who),
+          ? phrase('classTerm.log.joinedRenamed', { ...who, asked: r.attendee.asked })
+          : phrase('classTerm.log.joined', who),
       );
       return;
     }
@@ -410,7 +415,7 @@ export class ClassServer {
     } else {
       this.room.leave(a, now);
       this.live.delete(a);
-      this.log(phrase('class.log.left', { name: a.name }));
+      this.log(phrase('classTerm.log.left', { name: a.name }));
       c.ws.close(1000);
     }
   }
@@ -423,7 +428,7 @@ export class ClassServer {
     send(c.ws, { type: 'error', message: error, fatal: false });
     // Said once per connection: a broken client must not flood the instructor's terminal.
     if (c.malformed++ === 0)
-      this.log(phrase('class.log.malformed', { who: c.attendee?.name ?? c.peer, error }));
+      this.log(phrase('classTerm.log.malformed', { who: c.attendee?.name ?? c.peer, error }));
   }
 }
 

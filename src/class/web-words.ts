@@ -3,6 +3,8 @@
  * catalogue (English where it lacks one), served as JSON at /words.json. The page puts the
  * values in itself (`{count}`), so these messages stay simple: no plurals, no quotes
  * (test/class/web-words.test.ts holds them to it). Not secret: served without the key.
+ * What the class server and an attendee's terminal say (`classTerm.*`: plurals allowed)
+ * is not served.
  */
 import type { ServerResponse } from 'node:http';
 import { readCatalogue } from '../i18n/messages.js';

@@ -27,7 +27,7 @@ interface JoinOptions {
 function stuckMinutes(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 600)
-    throw new LabError(phrase('class.error.stuckMinutes', { flag: '--stuck-minutes', text }));
+    throw new LabError(phrase('classTerm.error.stuckMinutes', { flag: '--stuck-minutes', text }));
   return n;
 }
 
@@ -67,21 +67,21 @@ async function serve(opts: ServeOptions): Promise<void> {
   const title = { contlab: chalk.bold('contlab class'), code: chalk.bold(server.code) };
   const out: string[] = [
     server.resumed
-      ? t('class.serve.resumed', { ...title, count: attendees })
-      : t('class.serve.open', title),
+      ? t('classTerm.serve.resumed', { ...title, count: attendees })
+      : t('classTerm.serve.open', title),
     '',
-    t('class.serve.joinWith'),
+    t('classTerm.serve.joinWith'),
     `  ${chalk.bold(join)}`,
   ];
   if (opts.qr) out.push('', ...renderQr(qrMatrix(join), chalk.level > 0).map((l) => `  ${l}`));
   out.push(
     '',
-    t('class.serve.dashboard'),
+    t('classTerm.serve.dashboard'),
     `  ${dashboard}`,
-    `  ${t('class.serve.inTerminal', { command: `contlab monitor --class '${dashboard}'` })}`,
+    `  ${t('classTerm.serve.inTerminal', { command: `contlab monitor --class '${dashboard}'` })}`,
     '',
-    t('class.serve.stuck', { minutes: String(minutes), file }),
-    t('class.serve.again', { command: `contlab class serve ${again.join(' ')}` }),
+    t('classTerm.serve.stuck', { minutes: String(minutes), file }),
+    t('classTerm.serve.again', { command: `contlab class serve ${again.join(' ')}` }),
     '',
   );
   process.stdout.write(out.join('\n') + '\n');
@@ -89,7 +89,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const stopWatching = watchPresenter((slide) => {
     if (server.setSlide(slide) && slide !== null)
       process.stdout.write(
-        `${chalk.dim(clock())} ${t('class.serve.presenter', { lesson: slide.lesson, step: String(slide.step) })}\n`,
+        `${chalk.dim(clock())} ${t('classTerm.serve.presenter', { lesson: slide.lesson, step: String(slide.step) })}\n`,
       );
   });
   await new Promise<void>((resolve) => {
@@ -97,7 +97,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   });
   stopWatching();
   await server.close();
-  process.stdout.write(`${chalk.dim(clock())} ${t('class.serve.closed', { file })}\n`);
+  process.stdout.write(`${chalk.dim(clock())} ${t('classTerm.serve.closed', { file })}\n`);
 }
 
 async function join(address: string, code: string, ref: string | undefined, opts: JoinOptions) {
@@ -110,7 +110,7 @@ async function join(address: string, code: string, ref: string | undefined, opts
   const { requireTerminal } = await import('./tty.js');
   const where = parseAddress(address);
   const name = opts.name === undefined ? defaultName() : cleanName(opts.name);
-  if (name === '') throw new LabError(phrase('class.error.name', { flag: '--name' }));
+  if (name === '') throw new LabError(phrase('classTerm.error.name', { flag: '--name' }));
   const lesson = await lessonFor(ref);
   requireTerminal('class join');
   const host = await resolveLocal(where.host);
@@ -124,8 +124,8 @@ async function join(address: string, code: string, ref: string | undefined, opts
   process.stdout.write(
     `${
       joined.renamed
-        ? t('class.join.renamed', { name: chalk.bold(joined.name), asked: name })
-        : t('class.join.joined', { name: chalk.bold(joined.name) })
+        ? t('classTerm.join.renamed', { name: chalk.bold(joined.name), asked: name })
+        : t('classTerm.join.joined', { name: chalk.bold(joined.name) })
     }\n`,
   );
   const [{ runPlayer }, { openLocalLab }] = await Promise.all([
