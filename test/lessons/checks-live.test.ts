@@ -166,6 +166,17 @@ describe('command, script and oom-kills checks', () => {
     expect(slow).toMatchObject({ ok: false, saw: 'it was still running after 0.5 s' });
   });
 
+  it('a time limit stretches with the time scale (an emulated VM sets it), and says so', async () => {
+    process.env.CONTLAB_TIME_SCALE = '4';
+    try {
+      expect(await one(`- command: sleep 1\n  timeout: 0.5`)).toMatchObject({ ok: true });
+      const slow = await one(`- script: sleep 5\n  timeout: 0.5`);
+      expect(slow).toMatchObject({ ok: false, saw: 'the script was still running after 2 s' });
+    } finally {
+      delete process.env.CONTLAB_TIME_SCALE;
+    }
+  });
+
   it('script: exit 0 passes; otherwise its last line is shown', async () => {
     expect(await one(`- script: test -d "$LAB_CGROUP_PIDS/box"`)).toMatchObject({ ok: true });
     const r = await one(`- script: |\n    echo looking\n    echo 'no such group' >&2\n    exit 1`);

@@ -13,6 +13,7 @@ import {
   type MountEntry,
   type ProcessInfo,
 } from '../../engine/observer/index.js';
+import { scaled } from '../../engine/time-scale.js';
 import type { CheckContext } from './context.js';
 import { sizePhrase } from './sizes.js';
 import type { LabSystem } from './system.js';
@@ -377,7 +378,16 @@ function describeMount(m: MountEntry | undefined, what: string, p: ProcessInfo):
       });
 }
 
+/**
+ * The time a check really had, to say in its result: run() stretches every limit by the
+ * machine's time scale (an emulated VM sets CONTLAB_TIME_SCALE=3), so 10 s there is 30.
+ */
+function limitSeconds(seconds: number): number {
+  return scaled(seconds * 1000) / 1000;
+}
+
 async function commandOutcome(c: CommandCheck, system: LabSystem): Promise<Outcome> {
+  const secs = limitSeconds(c.timeoutSeconds);
   const r = await system.runShell(c.run, c.timeoutSeconds * 1000);
   const output = (r.stdout + r.stderr).trim();
   const expected =
@@ -392,12 +402,13 @@ async function commandOutcome(c: CommandCheck, system: LabSystem): Promise<Outco
     r.code === c.exit && (c.output === undefined || new RegExp(c.output, 'm').test(output));
   const saw =
     r.code === 124
-      ? phrase('check.command.stillRunning', { secs: String(c.timeoutSeconds) })
+      ? phrase('check.command.stillRunning', { secs: String(secs) })
       : phrase('check.command.saw', { code: String(r.code), output: shorten(output, 120) });
   return { ok, expected, saw };
 }
 
 async function scriptOutcome(c: ScriptCheck, system: LabSystem): Promise<Outcome> {
+  const secs = limitSeconds(c.timeoutSeconds);
   const r = await system.runShell(c.script, c.timeoutSeconds * 1000);
   const last = (r.stdout + r.stderr).trim().split('\n').pop() ?? '';
   const expected = phrase('check.script.expected');
@@ -405,7 +416,7 @@ async function scriptOutcome(c: ScriptCheck, system: LabSystem): Promise<Outcome
     return {
       ok: false,
       expected,
-      saw: phrase('check.script.stillRunning', { secs: String(c.timeoutSeconds) }),
+      saw: phrase('check.script.stillRunning', { secs: String(secs) }),
     };
   const code = String(r.code);
   return {
