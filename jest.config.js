@@ -20,5 +20,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
   maxWorkers: 1,
+  // Each run gets an empty HOME (see the file): the machine's dotfiles stay out of the tests.
+  globalSetup: '<rootDir>/test/setup/empty-home.mjs',
+  globalTeardown: '<rootDir>/test/setup/empty-home-teardown.mjs',
   testTimeout: 120000,
 };

@@ -73,13 +73,57 @@ function childCgroups(dir: string): string[] {
   }
 }
 
+function treePids(dir: string): number[] {
+  return [...cgroupPids(dir), ...childCgroups(dir).flatMap(treePids)];
+}
+
+/** How long processes get to run their exit traps, and how long a lull ends that early. */
+const HANG_UP_GRACE_MS = 300;
+const HANG_UP_LULL_MS = 100;
+
 /**
- * Removes a cgroup directory and its children: ends every process inside (they are the
- * lab's: nothing else is placed in a lab cgroup), then rmdir from the leaves up.
+ * Hangs up every process in a cgroup tree, as a closed terminal would, and gives them a
+ * moment to exit by themselves before they are killed. A killed shell skips its exit traps:
+ * the learner's own start-up scripts take locks in their home (pyenv's rehash lock in
+ * ~/.pyenv/shims), and one killed mid-way leaves every terminal they open afterwards
+ * waiting 60 s for it. Waiting stops early once nothing has exited for a while (a
+ * container's PID 1 ignores the hang-up; SIGKILL ends it).
+ */
+async function hangUpTree(dir: string): Promise<void> {
+  let left = treePids(dir);
+  if (left.length === 0) return;
+  for (const pid of left)
+    for (const sig of ['SIGHUP', 'SIGCONT'] as const) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  const start = Date.now();
+  let lastExit = start;
+  while (left.length > 0 && Date.now() - start < HANG_UP_GRACE_MS) {
+    if (Date.now() - lastExit >= HANG_UP_LULL_MS) return;
+    await sleep(10);
+    const now = treePids(dir);
+    if (now.length < left.length) lastExit = Date.now();
+    left = now;
+  }
+}
+
+/**
+ * Removes a cgroup directory and its children: hangs up every process inside (they are the
+ * lab's: nothing else is placed in a lab cgroup), kills what is left, then rmdir from the
+ * leaves up.
  */
 export async function removeCgroupTree(dir: string): Promise<boolean> {
   if (!existsSync(dir)) return false;
-  for (const child of childCgroups(dir)) await removeCgroupTree(child);
+  await hangUpTree(dir);
+  return killAndRemove(dir);
+}
+
+async function killAndRemove(dir: string): Promise<boolean> {
+  for (const child of childCgroups(dir)) await killAndRemove(child);
   for (let attempt = 0; attempt < 100; attempt++) {
     const pids = cgroupPids(dir);
     for (const pid of pids) {

@@ -60,14 +60,6 @@ export async function openTimelineLab(
 ): Promise<TimelineLab> {
   const temp = useTempLab();
   process.env.CONTLAB_LESSONS = dir ?? copySamples(join(temp.home, '..'));
-  // The shells' HOME without a bashrc: the machine's own (pyenv's prompt hooks, its rehash
-  // lock shared by every shell on it) is not what these tests are about.
-  const home = process.env.HOME;
-  process.env.HOME = join(temp.home, '..');
-  const restore = (): void => {
-    if (home === undefined) delete process.env.HOME;
-    else process.env.HOME = home;
-  };
   const lab = await openLocalLab(loadLesson(lesson), onRun === undefined ? {} : { onRun });
   let out = '';
   try {
@@ -94,14 +86,12 @@ export async function openTimelineLab(
       },
       close: async () => {
         await lab.close();
-        restore();
         delete process.env.CONTLAB_LESSONS;
         temp.remove();
       },
     };
   } catch (err) {
     await lab.close();
-    restore();
     throw err;
   }
 }

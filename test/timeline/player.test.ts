@@ -17,13 +17,7 @@ let env: Record<string, string>;
 beforeAll(() => {
   ensureBuilt();
   const base = join(lab.home, '..');
-  // HOME without a bashrc: the machine's (pyenv) is not what this test is about.
-  env = {
-    CONTLAB_HOME: lab.home,
-    CONTLAB_RUN: lab.run,
-    CONTLAB_LESSONS: copySamples(base),
-    HOME: base,
-  };
+  env = { CONTLAB_HOME: lab.home, CONTLAB_RUN: lab.run, CONTLAB_LESSONS: copySamples(base) };
 }, 180_000);
 afterEach(endAll);
 afterAll(() => lab.remove());
