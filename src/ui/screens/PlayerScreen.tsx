@@ -230,6 +230,7 @@ export function PlayerScreen({
               height={bodyRows}
               focused={focus === 'shell'}
               title={t('player.labShell')}
+              processes={view.tree}
               right={[seg(t('player.back', { key: keyFor('fullscreen', context) }))]}
             />
           );
@@ -266,6 +267,7 @@ export function PlayerScreen({
                 height={layout.shell.height}
                 focused={focus === 'shell'}
                 title={t('player.labShell')}
+                processes={view.tree}
                 right={[
                   seg(
                     t(focus === 'shell' ? 'player.keysToLesson' : 'player.keysHere', {

@@ -29,6 +29,8 @@ export interface ProcessLine {
   /** Tree drawing (`├─`, `└─`) before the label. */
   prefix: string;
   label: string;
+  /** Its command line (or its name when it has none). */
+  command: string;
   /** Namespace annotations (`pid:new`): the line is highlighted. */
   newNamespaces: string[];
   /** Other annotations: cgroup moves, dropped capabilities, a changed root. */
@@ -76,6 +78,7 @@ function lineOf(node: TreeNode, prefix: string): ProcessLine {
     pid: node.pid,
     prefix,
     label: processLabel(node),
+    command: node.command,
     newNamespaces: node.annotations.filter((a) => a.kind === 'namespace').map((a) => a.text),
     notes: node.annotations.filter((a) => a.kind !== 'namespace').map((a) => a.text),
   };

@@ -24,6 +24,10 @@ export interface EmbeddedTerminalOptions {
 
 const RESTART_WINDOW_MS = 2000;
 const MAX_QUICK_RESTARTS = 3;
+/** A shell quiet for this long is not just starting: the pane says why there is no prompt. */
+export const QUIET_SHELL_MS = 3000;
+/** From then on the pane is redrawn this often (it says for how long). */
+const QUIET_TICK_MS = 1000;
 
 export class EmbeddedTerminal {
   readonly term: XTerm;
@@ -35,6 +39,9 @@ export class EmbeddedTerminal {
   private cursorHidden = false;
   private quickExits = 0;
   private startedAt = 0;
+  /** Whether the shell running now has printed anything yet. */
+  private heard = false;
+  private quietTicks: NodeJS.Timeout | undefined;
   private typing: TypingHandle | undefined;
 
   constructor(options: EmbeddedTerminalOptions) {
@@ -85,16 +92,26 @@ export class EmbeddedTerminal {
    * player's first frame then shows the prompt at once instead of being drawn twice.
    */
   firstOutput(timeoutMs: number): Promise<void> {
-    if (this.version > 0) return Promise.resolve();
+    if (this.heard) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, timeoutMs);
-      const off = this.subscribe(done);
+      const off = this.subscribe(() => {
+        if (this.heard) done();
+      });
       function done(): void {
         clearTimeout(timer);
         off();
         resolve();
       }
     });
+  }
+
+  /**
+   * Milliseconds since the shell running now started, while it has printed nothing at all
+   * (no prompt yet: its start-up files are still running); undefined once it has.
+   */
+  quietFor(now = Date.now()): number | undefined {
+    return this.heard || this.shell === undefined ? undefined : now - this.startedAt;
   }
 
   /** For useSyncExternalStore: a number that changes whenever the screen does. */
@@ -151,6 +168,7 @@ export class EmbeddedTerminal {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopQuietTicks();
     this.typing?.cancel();
     await this.shell?.kill();
     this.term.dispose();
@@ -164,16 +182,39 @@ export class EmbeddedTerminal {
 
   private spawn(): void {
     this.startedAt = Date.now();
+    this.heard = false;
     const shell = this.openShell(this.term.cols, this.term.rows);
     this.shell = shell;
+    this.startQuietTicks();
     shell.onData((data) => {
+      if (this.shell === shell && !this.heard) {
+        this.heard = true;
+        this.stopQuietTicks();
+      }
       if (!this.disposed) this.term.write(data);
     });
     shell.onExit(({ exitCode, signal }) => {
-      if (this.shell === shell) this.shell = undefined;
+      if (this.shell === shell) {
+        this.shell = undefined;
+        this.stopQuietTicks();
+      }
       if (this.disposed) return;
       this.restartAfterExit(exitCode, signal);
     });
+  }
+
+  /** Redraws once a second while the shell is quiet: the pane counts the seconds. */
+  private startQuietTicks(): void {
+    this.stopQuietTicks();
+    this.quietTicks = setInterval(() => {
+      if ((this.quietFor() ?? 0) >= QUIET_SHELL_MS) this.changed();
+    }, QUIET_TICK_MS);
+    this.quietTicks.unref();
+  }
+
+  private stopQuietTicks(): void {
+    if (this.quietTicks !== undefined) clearInterval(this.quietTicks);
+    this.quietTicks = undefined;
   }
 
   private restartAfterExit(exitCode: number, signal: number | undefined): void {

@@ -1,14 +1,17 @@
-# The lab shell's start-up file (contlab start / present): the learner's own bashrc, then a
+# The lab shell's start-up file (contlab start / present): the learner's own bashrc, and a
 # prompt that says this shell belongs to the lab ("lab:~#" in the lab's directory, $LAB_DIR).
-# CONTLAB_PS1 overrides it.
-if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi
-if [ -n "$CONTLAB_PS1" ]; then
-  PS1="$CONTLAB_PS1"
-elif [ -n "$LAB_DIR" ]; then
-  PS1='\[\e[1;36m\]lab\[\e[0m\]:${PWD/#$LAB_DIR/\~}\$ '
-else
-  PS1='\[\e[1;36m\]lab\[\e[0m\]:\W\$ '
-fi
+# CONTLAB_PS1 overrides it. The lab's settings are made before the learner's bashrc runs and
+# again after it: a Ctrl-C while that bashrc is slow (see the shell pane's notice) ends
+# this whole file too, and the prompt and the timeline's marks must be there anyway.
+__contlab_prompt() {
+  if [ -n "$CONTLAB_PS1" ]; then
+    PS1="$CONTLAB_PS1"
+  elif [ -n "$LAB_DIR" ]; then
+    PS1='\[\e[1;36m\]lab\[\e[0m\]:${PWD/#$LAB_DIR/\~}\$ '
+  else
+    PS1='\[\e[1;36m\]lab\[\e[0m\]:\W\$ '
+  fi
+}
 
 # The timeline's marks (src/engine/timeline/shell-markers.ts): an escape sequence no terminal
 # shows, when a command line starts (PS0), when it is done (first in PROMPT_COMMAND: with $?
@@ -35,11 +38,27 @@ __contlab_ready() {
   return $__contlab_s
 }
 export -f __contlab_done __contlab_ready
-case "$PROMPT_COMMAND" in
-  *__contlab_done*) ;;
-  # Lines, not `;`: the learner's PROMPT_COMMAND may end with one of its own.
-  *) export PROMPT_COMMAND="__contlab_done
-${PROMPT_COMMAND:+$PROMPT_COMMAND
+__contlab_marks() {
+  local pc=${PROMPT_COMMAND-}
+  # What an earlier call wrapped, unwrapped: the learner's bashrc may have put commands of
+  # its own around it (pyenv puts its hook first), and the marks must come first and last.
+  if [ -n "${__contlab_wrapped-}" ]; then pc=${pc/"$__contlab_wrapped"/$__contlab_inner}; fi
+  __contlab_inner=$pc
+  case "$pc" in
+    # A lab shell started in a lab shell inherits the marks.
+    *__contlab_done*) __contlab_wrapped=$pc ;;
+    # Lines, not `;`: the learner's PROMPT_COMMAND may end with one of its own.
+    *) __contlab_wrapped="__contlab_done
+${pc:+$pc
 }__contlab_ready" ;;
-esac
-export PS0='\e]777;contlab;run;${__contlab_id};\#;${EPOCHREALTIME}\a'
+  esac
+  export PROMPT_COMMAND=$__contlab_wrapped
+  export PS0='\e]777;contlab;run;${__contlab_id};\#;${EPOCHREALTIME}\a'
+}
+
+__contlab_prompt
+__contlab_marks
+if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi
+# The learner's bashrc may have set its own prompt, or a PROMPT_COMMAND without the marks.
+__contlab_prompt
+__contlab_marks
