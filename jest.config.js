@@ -20,8 +20,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
   maxWorkers: 1,
-  // Each run gets an empty HOME (see the file): the machine's dotfiles stay out of the tests.
+  // Each run gets an empty HOME (the machine's dotfiles stay out of the tests), and fails if a
+  // test left a process of its own running (see the files).
   globalSetup: '<rootDir>/test/setup/empty-home.mjs',
-  globalTeardown: '<rootDir>/test/setup/empty-home-teardown.mjs',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 120000,
 };

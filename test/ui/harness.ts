@@ -92,6 +92,26 @@ export function uiEnv(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
   return env;
 }
 
+/** Every app started here and not seen to end: `endAll` ends them. */
+const running = new Set<UiRun>();
+
+/**
+ * For afterEach: an app a failed test left running gets SIGTERM (it closes its lab
+ * session on the way out), then SIGKILL if it does not end in time. One left running keeps
+ * its pty open, and jest would never exit.
+ */
+export async function endAll(): Promise<void> {
+  for (const ui of [...running]) {
+    running.delete(ui);
+    ui.kill('SIGTERM');
+    try {
+      await ui.exited(20_000);
+    } catch {
+      ui.kill('SIGKILL');
+    }
+  }
+}
+
 export function startUi(options: StartOptions = {}): UiRun {
   const cols = options.cols ?? 100;
   const rows = options.rows ?? 30;
@@ -174,7 +194,7 @@ export function startUi(options: StartOptions = {}): UiRun {
     }
   };
 
-  return {
+  const ui: UiRun = {
     pid: proc.pid,
     term,
     raw: () => raw,
@@ -241,6 +261,9 @@ export function startUi(options: StartOptions = {}): UiRun {
       if (exit === undefined) proc.kill(signal);
     },
   };
+  running.add(ui);
+  proc.onExit(() => running.delete(ui));
+  return ui;
 }
 
 /**

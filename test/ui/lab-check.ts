@@ -9,29 +9,11 @@ import { descendants, scanProcesses } from '../../src/engine/observer/index.js';
 import { processExists } from '../helpers/host.js';
 import { startUi, type StartOptions, type UiRun } from './harness.js';
 
-const running = new Set<UiRun>();
+export { endAll } from './harness.js';
 
 /** bin/contlab with these arguments in a pseudo-terminal (ended by `endAll` if still there). */
 export function startContlab(args: string[], options: StartOptions = {}): UiRun {
-  const ui = startUi({ ...options, file: contlabBin, args });
-  running.add(ui);
-  return ui;
-}
-
-/**
- * For afterEach: an app a failed test left running gets SIGTERM (it closes its lab
- * session on the way out), then SIGKILL if it does not end in time.
- */
-export async function endAll(): Promise<void> {
-  for (const ui of [...running]) {
-    running.delete(ui);
-    ui.kill('SIGTERM');
-    try {
-      await ui.exited(20_000);
-    } catch {
-      ui.kill('SIGKILL');
-    }
-  }
+  return startUi({ ...options, file: contlabBin, args });
 }
 
 export async function processesUnder(pid: number): Promise<number[]> {

@@ -2,14 +2,15 @@
  * The app shell and the embedded terminal, end to end: the real UI in a pseudo-terminal.
  * Build first (npx tsc -p tsconfig.build.json): the app runs from dist/.
  */
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { descendants, scanProcesses } from '../../src/engine/observer/index.js';
 import { processExists } from '../helpers/host.js';
 import { makeTempLab } from '../helpers/lab-env.js';
-import { startUi, terminalRestored, UI_APP, type UiRun } from './harness.js';
+import { endAll, startUi, terminalRestored, UI_APP, type UiRun } from './harness.js';
 
 const lab = makeTempLab();
+afterEach(endAll);
 afterAll(() => lab.remove());
 
 function labEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -6,16 +6,17 @@
  * nothing of the lab touches this machine's kernel (no cgroup, no namespace of it here);
  * quitting leaves no VM behind.
  */
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/engine/repo.js';
-import { startUi } from '../ui/harness.js';
+import { endAll, startUi } from '../ui/harness.js';
 import { vmLeftovers } from './leftovers.js';
 
 const scratch = mkdtempSync('/tmp/contlab-vmlab-');
 const home = join(scratch, 'home');
 const run = join(scratch, 'run');
+afterEach(endAll);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The lab cgroups on this machine (every hierarchy): a --vm lab must add none. */
