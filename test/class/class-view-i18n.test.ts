@@ -7,15 +7,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClassClient } from '../../src/class/client.js';
 import type { AttendeeState } from '../../src/class/protocol.js';
-import { ClassServer } from '../../src/class/server.js';
 import cellWidth from '../../src/ui/text/cell-width.js';
-import { makeTempLab, type TempLab } from '../helpers/lab-env.js';
 import { ensureBuilt } from '../lessons/helpers/build.js';
 import { endAll, startContlab } from '../ui/lab-check.js';
-import { fetchRoom, until } from './helpers.js';
+import { fetchRoom, startTestClass, type TestClass, until } from './helpers.js';
 
-let lab: TempLab;
-let server: ClassServer;
+let room: TestClass;
 const clients: ClassClient[] = [];
 
 const lesson = {
@@ -41,13 +38,8 @@ function state(): AttendeeState {
 
 beforeAll(async () => {
   ensureBuilt();
-  lab = makeTempLab();
-  server = await ClassServer.start({
-    host: '127.0.0.1',
-    port: 0,
-    file: `${lab.home}/room.json`,
-    stuckMinutes: 5,
-  });
+  room = await startTestClass();
+  const { server } = room;
   for (const [i, name] of ['张伟张伟张伟张伟张伟', 'Анна', 'bob'].entries()) {
     const c = new ClassClient({
       address: { host: '127.0.0.1', port: server.port },
@@ -68,8 +60,7 @@ beforeAll(async () => {
 afterEach(endAll);
 afterAll(async () => {
   for (const c of clients) c.stop();
-  await server.close();
-  lab.remove();
+  await room.close();
 });
 
 /** The terminal column (in cells) where `needle` starts on `line`. */
@@ -81,9 +72,8 @@ describe('the class view in Chinese', () => {
     [80, 24],
     [120, 36],
   ])('at %ix%i: Chinese words, columns in line by cells', async (cols, rows) => {
-    const link = `http://127.0.0.1:${server.port}/?key=${server.key}`;
-    const view = startContlab(['--lang', 'zh', 'monitor', '--class', link], {
-      env: lab.env,
+    const view = startContlab(['--lang', 'zh', 'monitor', '--class', room.dashboard], {
+      env: room.lab.env,
       cols,
       rows,
     });

@@ -5,30 +5,23 @@
  * left); `contlab monitor --class LINK` draws the same room in the terminal.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClassServer } from '../../src/class/server.js';
-import { makeTempLab, type TempLab } from '../helpers/lab-env.js';
+import type { ClassServer } from '../../src/class/server.js';
+import type { TempLab } from '../helpers/lab-env.js';
 import { ensureBuilt } from '../lessons/helpers/build.js';
 import { expectCleanFailures } from '../lessons/helpers/cli-async.js';
 import { endAll, startContlab } from '../ui/lab-check.js';
-import { fetchRoom, until } from './helpers.js';
+import { fetchRoom, startTestClass, type TestClass, until } from './helpers.js';
 
+let room: TestClass;
 let lab: TempLab;
 let server: ClassServer;
 beforeAll(async () => {
   ensureBuilt();
-  lab = makeTempLab();
-  server = await ClassServer.start({
-    host: '127.0.0.1',
-    port: 0,
-    file: `${lab.home}/room.json`,
-    stuckMinutes: 0.01,
-  });
+  room = await startTestClass({ stuckMinutes: 0.01 });
+  ({ lab, server } = room);
 });
 afterEach(endAll);
-afterAll(async () => {
-  await server.close();
-  lab.remove();
-});
+afterAll(() => room.close());
 
 describe('contlab class: bad input', () => {
   it('says what is wrong, exits 1, no stack trace', async () => {
@@ -77,8 +70,11 @@ describe('contlab class join, then contlab monitor --class', () => {
     expect(row.failing.map((c) => c.name)).toEqual(['running']);
     expect(row.failing[0]?.explain).toMatch(/start sleep 3600 with unshare/);
 
-    const link = `http://127.0.0.1:${server.port}/?key=${server.key}`;
-    const view = startContlab(['monitor', '--class', link], { env: lab.env, cols: 140, rows: 36 });
+    const view = startContlab(['monitor', '--class', room.dashboard], {
+      env: lab.env,
+      cols: 140,
+      rows: 36,
+    });
     await view.waitForText(/1 online/);
     await view.waitForText(/Fails most: running \(lesson process, step 1/);
     await view.waitForText(/ignored STUCK/);

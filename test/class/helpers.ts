@@ -1,11 +1,78 @@
-/** Shared by the class tests: a temp folder, polling, and reading the room like a dashboard. */
+/**
+ * Shared by the class tests: a temp folder, a class server in a temp lab, polling, and
+ * reading the room like a dashboard.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import type { RoomView } from '../../src/class/room-view.js';
+import { ClassServer, type ClassServerOptions } from '../../src/class/server.js';
+import { makeTempLab, type TempLab } from '../helpers/lab-env.js';
 
 export function tempDir(prefix = 'contlab-class-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(`/tmp/${prefix}`);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestClassOptions {
+  /** Default 5. */
+  stuckMinutes?: number;
+  /** The dashboard page's language. */
+  lang?: string;
+  log?: ClassServerOptions['log'];
+  /** Default 0: any free port. */
+  port?: number;
+  /**
+   * The lab whose home keeps the room (room.json): given, it is the caller's to remove (a
+   * restarted server finds its room again there); by default a new one, removed by close().
+   */
+  lab?: TempLab;
+}
+
+export interface TestClass {
+  server: ClassServer;
+  port: number;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** The dashboard link, with its key: what `contlab monitor --class` takes. */
+  dashboard: string;
+  lab: TempLab;
+  /** Where the room is saved. */
+  file: string;
+  /** Closes the server (again is fine) and removes the lab if it was made here. */
+  close(): Promise<void>;
+}
+
+/** A class server on loopback with its room in a temp lab. */
+export async function startTestClass(options: TestClassOptions = {}): Promise<TestClass> {
+  const lab = options.lab ?? makeTempLab();
+  const file = `${lab.home}/room.json`;
+  let server: ClassServer;
+  try {
+    server = await ClassServer.start({
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      file,
+      stuckMinutes: options.stuckMinutes ?? 5,
+      lang: options.lang,
+      log: options.log,
+    });
+  } catch (err) {
+    if (options.lab === undefined) lab.remove();
+    throw err;
+  }
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    server,
+    port: server.port,
+    url,
+    dashboard: `${url}/?key=${server.key}`,
+    lab,
+    file,
+    close: async () => {
+      await server.close();
+      if (options.lab === undefined) lab.remove();
+    },
+  };
 }
 
 /** Polls `probe` until it returns something other than undefined (or throws at the deadline). */

@@ -19,8 +19,9 @@ import { loadLesson } from '../../src/lessons/index.js';
 import { writePosition } from '../../src/ui/state/present-link.js';
 import { parseQr, qrMatrix, renderQr } from '../../src/class/qr.js';
 import type { AttendeeState } from '../../src/class/protocol.js';
-import { ClassServer } from '../../src/class/server.js';
-import { fetchRoom, httpGet, tempDir, until } from './helpers.js';
+import type { ClassServer } from '../../src/class/server.js';
+import type { TempLab } from '../helpers/lab-env.js';
+import { fetchRoom, httpGet, startTestClass, tempDir, until } from './helpers.js';
 
 // jsqr is CommonJS with its function on `default`.
 const jsQR: typeof import('jsqr').default = createRequire(import.meta.url)('jsqr').default;
@@ -36,18 +37,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-let files = 0;
-async function startServer(file = `${tmp.dir}/room-${++files}.json`, port = 0) {
+/** A class server in a new temp lab, or (restarted) in `lab` on `port`; its log lines. */
+async function startServer(where: { lab?: TempLab; port?: number } = {}) {
   const log: string[] = [];
-  const server = await ClassServer.start({
-    host: '127.0.0.1',
-    port,
-    file,
-    stuckMinutes: 5,
-    log: (l) => log.push(l),
-  });
-  cleanups.push(() => server.close());
-  return { server, log, file };
+  const started = await startTestClass({ ...where, log: (l) => log.push(l) });
+  cleanups.push(() => started.close());
+  return { ...started, log };
 }
 
 let tokens = 0;
@@ -243,7 +238,7 @@ describe('a server that goes away', () => {
     // Progress made while the server is away is not lost: it is sent on the rejoin.
     ana.update(state(2, ['start', 'find'], []));
 
-    const second = await startServer(first.file, port);
+    const second = await startServer({ lab: first.lab, port });
     expect(second.server.code).toBe(code);
     expect(second.server.resumed).toBe(true);
     const room = await until(async () => {

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ClassClient } from '../../src/class/client.js';
 import type { AttendeeState } from '../../src/class/protocol.js';
-import { ClassServer } from '../../src/class/server.js';
 import { webWords } from '../../src/class/web-words.js';
 import { WEB_DIR } from '../../src/class/web-files.js';
 import { catalogueLanguages, readCatalogue } from '../../src/i18n/index.js';
-import { fetchRoom, httpGet, tempDir, until } from './helpers.js';
+import { fetchRoom, httpGet, startTestClass, type TestClass, until } from './helpers.js';
 
 /** The message IDs the page uses: data-word in the HTML, say('...') and say(`...${x}`) in JS. */
 function pageIds(): { fixed: string[]; prefixes: string[] } {
@@ -60,22 +59,14 @@ describe('the words the page gets', () => {
 });
 
 describe('the page in a headless Chromium, a zh class', () => {
-  let tmp: { dir: string; remove(): void };
-  let server: ClassServer;
+  let room: TestClass;
   let client: ClassClient;
   let browser: BrowserContext | undefined;
   beforeAll(async () => {
-    tmp = tempDir();
-    server = await ClassServer.start({
-      host: '127.0.0.1',
-      port: 0,
-      file: `${tmp.dir}/room.json`,
-      stuckMinutes: 5,
-      lang: 'zh',
-    });
+    room = await startTestClass({ lang: 'zh' });
     client = new ClassClient({
-      address: { host: '127.0.0.1', port: server.port },
-      code: server.code,
+      address: { host: '127.0.0.1', port: room.port },
+      code: room.server.code,
       name: '张伟 {name}',
       attendee: 'test-attendee-web-words',
     });
@@ -84,12 +75,11 @@ describe('the page in a headless Chromium, a zh class', () => {
   afterAll(async () => {
     await browser?.close();
     client.stop();
-    await server.close();
-    tmp.remove();
+    await room.close();
   });
 
   it('says the dashboard in Chinese, the attendee and the lesson as they came', async () => {
-    const served = await httpGet(`http://127.0.0.1:${server.port}/words.json`);
+    const served = await httpGet(`${room.url}/words.json`);
     expect(served.status).toBe(200);
     expect(JSON.parse(served.body)).toEqual(webWords('zh'));
 
@@ -111,17 +101,17 @@ describe('the page in a headless Chromium, a zh class', () => {
     };
     client.update(state);
     await until(async () => {
-      const v = await fetchRoom(server.port, server.key);
+      const v = await fetchRoom(room.port, room.server.key);
       return v.mostFailed === null ? undefined : v;
     }, 'the attendee in the room');
 
-    browser = await chromium.launchPersistentContext(join(tmp.dir, 'chromium-profile'), {
+    browser = await chromium.launchPersistentContext(join(room.lab.home, 'chromium-profile'), {
       executablePath: '/usr/bin/chromium',
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/?key=${server.key}`);
+    await page.goto(room.dashboard);
     await page.waitForSelector('#attendees tbody tr');
     const text = async (selector: string): Promise<string> =>
       ((await page.textContent(selector)) ?? '').trim();
