@@ -6,43 +6,34 @@
  * while such a script runs in the lab, then `contlab cleanup` ends it: the lock must be gone.
  */
 import { afterAll, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { identityOf } from '../../src/engine/procfs.js';
 import { contlab } from '../helpers/cli.js';
 import { processExists } from '../helpers/host.js';
+import { killFixtures, sigkill, startFixture } from '../helpers/fixture-process.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 import { killSupervisor, supervisorOf } from '../helpers/supervisor.js';
 
 const lab = makeTempLab();
-const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  killFixtures();
   contlab(['cleanup'], lab.env);
   lab.remove();
 });
 
 test('contlab cleanup lets a script in the lab run its exit trap: no lock is left in the home', async () => {
   const lock = join(lab.home, '..', '.pyenv-shim');
-  const child = spawn(process.execPath, ['test/fixtures/lock-in-lab.mjs', lock], {
-    env: lab.env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`fixture exited ${code}`)));
-  });
-  const made = JSON.parse(line) as { sessionId: string; shellPid: number };
+  const { child, made } = await startFixture<{ sessionId: string; shellPid: number }>(
+    'lock-in-lab.mjs',
+    [lock],
+    lab.env,
+  );
   const supervisor = supervisorOf(lab.home, made.sessionId);
   expect(supervisor).toBeDefined();
   await killSupervisor(supervisor!);
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
+  await sigkill(child);
   // Nobody has touched the script yet: the lock is still held.
   expect(existsSync(lock)).toBe(true);
   expect(identityOf(made.shellPid)).toBeDefined();

@@ -8,11 +8,11 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { cmdlineOf, identityOf } from '../../src/engine/procfs.js';
 import { supervisorBin } from '../../src/engine/supervisor.js';
 import { contlab, hasStackTrace } from '../helpers/cli.js';
 import { linkExists, mountedAt, netnsExists, processExists } from '../helpers/host.js';
+import { killFixtures, sigkill, startFixture } from '../helpers/fixture-process.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 import {
   killSupervisor,
@@ -38,29 +38,14 @@ const lab = makeTempLab();
 const children: ChildProcess[] = [];
 
 afterAll(() => {
+  killFixtures();
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   contlab(['cleanup'], lab.env);
   lab.remove();
 });
 
-async function makeResources(light = false): Promise<{ child: ChildProcess; made: Made }> {
-  const fixture = join(process.cwd(), 'test/fixtures/lab-resources.mjs');
-  const child = spawn(process.execPath, [fixture, ...(light ? ['light'] : [])], {
-    env: lab.env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`fixture exited ${code}`)));
-  });
-  return { child, made: JSON.parse(line) as Made };
-}
-
-async function sigkill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
+function makeResources(light = false): Promise<{ child: ChildProcess; made: Made }> {
+  return startFixture<Made>('lab-resources.mjs', light ? ['light'] : [], lab.env);
 }
 
 function present(m: Made): Record<string, boolean> {
