@@ -18,7 +18,7 @@ import { readJournal } from './journal.js';
 import { journalDir, runDir, sessionsDir } from './paths.js';
 import { identityOf, isAlive, type ProcessIdentity } from './procfs.js';
 import { killProcess, removeCgroupTree, removeResource } from './removers.js';
-import { describe, described, notRemoved, type Resource, type ResourceKind } from './resources.js';
+import { described, notRemoved, type Resource, type ResourceKind } from './resources.js';
 import { line, type SaidLines } from './said-lines.js';
 import { phrase, type PhraseValue } from '../i18n/phrase.js';
 import { removeEmptyLabParents, sessionIdOf, sessionIsLive } from './session.js';
@@ -58,7 +58,10 @@ export interface CleanupReport {
   errors: string[];
   /** Removals that took over a second, with their time (for the supervisor's log). */
   slow: string[];
-  /** removed's and errors' lines as phrases, under their English (left out of --json). */
+  /**
+   * The lines of removed, errors, slow and liveSessions as phrases, under their English
+   * (left out of --json).
+   */
   said: SaidLines;
 }
 
@@ -87,7 +90,10 @@ async function removeInto(report: CleanupReport, r: Resource): Promise<boolean> 
   const started = Date.now();
   const outcome = await removeResource(r, { hurry: true });
   const ms = Date.now() - started;
-  if (ms > SLOW_MS) report.slow.push(`${describe(r)} took ${ms} ms`);
+  if (ms > SLOW_MS)
+    report.slow.push(
+      line(report.said, phrase('cleanup.took', { what: described(r), ms: String(ms) })),
+    );
   if (outcome.error !== undefined) {
     report.errors.push(line(report.said, notRemoved(r, outcome.error)));
     return false;
@@ -148,7 +154,7 @@ export async function cleanup(options: CleanupOptions = {}): Promise<CleanupRepo
     const path = join(journalDir(), file);
     const sessionId = file.replace(/\.jsonl$/, '');
     if (sessionIsLive(sessionId)) {
-      report.liveSessions.push(`${sessionId} (its lab is still running)`);
+      report.liveSessions.push(line(report.said, phrase('cleanup.stillRunning', { sessionId })));
       continue;
     }
     if (busy.has(sessionId)) {

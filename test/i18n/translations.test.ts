@@ -150,7 +150,8 @@ describe('contlab translate', () => {
     const strict = contlab(['lint', dir, '--lang', 'zh'], lab.env);
     expect(strict.stderr).toMatch(/the text is still the English one: translate it/);
     const again = contlab(['translate', dir, '--lang', 'zh'], lab.env);
-    expect(again.stdout).toMatch(/exists: left as it is/);
+    // Said in the language translated into, which --lang also chose for the screen.
+    expect(again.stdout).toMatch(/lesson\.zh\.md 已存在：保持原样/);
     expect(readFileSync(join(dir, 'lesson.zh.md'), 'utf8')).toBe(skeleton);
   });
 

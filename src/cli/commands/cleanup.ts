@@ -3,7 +3,9 @@ import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs, isRoot } from '../../engine/paths.js';
 import { marks, printJson } from '../output.js';
 import { t } from '../../i18n/messages.js';
+import { phrase } from '../../i18n/phrase.js';
 import { sayLine } from '../../engine/said-lines.js';
+import type { CleanupReport } from '../../engine/cleanup.js';
 
 interface CleanupFlags {
   json?: boolean;
@@ -19,9 +21,16 @@ export function registerCleanup(program: Command): void {
     .action(async (opts: CleanupFlags) => {
       if (opts.session !== undefined && !/^session-\d+-\d+$/.test(opts.session))
         throw new LabError(
-          `--session ${opts.session}: expected a session id like session-123-456`,
+          phrase('error.cleanup.session', {
+            flag: '--session',
+            text: opts.session,
+            example: 'session-123-456',
+          }),
           {
-            remedy: 'contlab cleanup (without --session) cleans every session that is not running',
+            remedy: phrase('error.cleanup.session.remedy', {
+              command: 'contlab cleanup',
+              flag: '--session',
+            }),
           },
         );
       await requireRootIfNeeded();
@@ -35,23 +44,31 @@ export function registerCleanup(program: Command): void {
       );
       // The phrases (`said`) are left out: the English lines say the same, in every language.
       if (opts.json) printJson(report, (key, value) => (key === 'said' ? undefined : value));
-      else {
-        const said = (text: string): string => sayLine(report.said, text);
-        for (const p of report.problems) process.stderr.write(`${marks.warn} ${p}\n`);
-        for (const s of report.liveSessions)
-          process.stdout.write(`${marks.warn} ${t('cleanup.leftAlone', { session: s })}\n`);
-        for (const r of report.removed)
-          process.stdout.write(`${marks.ok} ${t('cleanup.removed', { what: said(r) })}\n`);
-        for (const e of report.errors)
-          process.stderr.write(`${marks.fail} ${t('cleanup.couldNotRemove', { what: said(e) })}\n`);
-        // The supervisor's log says what was slow (in English: a log, read by maintainers).
-        if (opts.session !== undefined)
-          for (const s of report.slow) process.stdout.write(`${marks.warn} slow: ${s}\n`);
-        if (report.removed.length === 0 && report.errors.length === 0)
-          process.stdout.write(`${t('cleanup.nothing')}\n`);
-      }
+      else printReport(report, opts.session !== undefined);
       process.exitCode = report.errors.length > 0 || report.problems.length > 0 ? 1 : 0;
     });
+}
+
+/**
+ * The report in the learner's language, from the phrases kept beside its English lines.
+ * `supervised`: the run of a session's supervisor (--session), whose output is its log.
+ */
+function printReport(report: CleanupReport, supervised: boolean): void {
+  const said = (text: string): string => sayLine(report.said, text);
+  // Unreadable journal lines stay English: a line's text and why it could not be read.
+  for (const p of report.problems) process.stderr.write(`${marks.warn} ${p}\n`);
+  for (const s of report.liveSessions)
+    process.stdout.write(`${marks.warn} ${t('cleanup.leftAlone', { session: said(s) })}\n`);
+  for (const r of report.removed)
+    process.stdout.write(`${marks.ok} ${t('cleanup.removed', { what: said(r) })}\n`);
+  for (const e of report.errors)
+    process.stderr.write(`${marks.fail} ${t('cleanup.couldNotRemove', { what: said(e) })}\n`);
+  // Only in the supervisor's log: that is where a lab that was slow to close is looked into.
+  if (supervised)
+    for (const s of report.slow)
+      process.stdout.write(`${marks.warn} ${t('cleanup.slow', { what: said(s) })}\n`);
+  if (report.removed.length === 0 && report.errors.length === 0)
+    process.stdout.write(`${t('cleanup.nothing')}\n`);
 }
 
 /**

@@ -37,11 +37,11 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
           remedy: phrase('error.monitor.noProcess.remedy'),
         });
     }
-    return { target: { kind: 'pid', pid }, title: `the cgroup of process ${pid}` };
+    return { target: { kind: 'pid', pid }, title: t('monitor.target.pid', { pid: String(pid) }) };
   }
   if (opts.cgroup !== undefined) {
     const path = `/${opts.cgroup.replace(/^\/+/, '').replace(/^sys\/fs\/cgroup\/[^/]+\//, '')}`;
-    return { target: { kind: 'cgroup', path }, title: `cgroup ${path}` };
+    return { target: { kind: 'cgroup', path }, title: t('monitor.target.cgroup', { path }) };
   }
   if (opts.lesson !== undefined) {
     const lesson = await loadLessonCached(findLessonFile(opts.lesson));
@@ -52,18 +52,18 @@ async function targetOf(opts: MonitorOptions): Promise<{ target: MonitorTarget; 
       });
     return {
       target: { kind: 'cgroup', path: lab.context.cgroupBase },
-      title: `lesson ${lesson.id} (${lab.sessionId})`,
+      title: t('monitor.target.lesson', { lesson: lesson.id, session: lab.sessionId }),
     };
   }
   const lab = liveLabs()[0];
   if (lab !== undefined)
     return {
       target: { kind: 'cgroup', path: lab.context.cgroupBase },
-      title: `lab ${lab.sessionId}`,
+      title: t('monitor.target.lab', { session: lab.sessionId }),
     };
   return {
     target: { kind: 'cgroup', path: `/${LAB_CGROUP_PARENT}` },
-    title: 'every lab (no lab is running)',
+    title: t('monitor.target.everyLab'),
   };
 }
 

@@ -35,10 +35,6 @@ export function registerTranslate(program: Command): void {
           }),
         });
       const { findLessonFile, lessonFiles } = await import('../../lessons/index.js');
-      const { parseLesson } = await import('../../lessons/format/parse-lesson.js');
-      const { translationFile } = await import('../../lessons/translation/files.js');
-      const { translationSkeleton } = await import('../../lessons/translation/skeleton.js');
-      const { stampTranslation } = await import('../../lessons/translation/stamp.js');
       if (refs.length === 0 && opts.all !== true)
         throw new LabError(phrase('error.translate.which'), {
           remedy: phrase('error.translate.which.remedy', {
@@ -47,33 +43,44 @@ export function registerTranslate(program: Command): void {
           }),
         });
       const files = opts.all === true ? lessonFiles() : refs.map((r) => findLessonFile(r));
-      for (const file of files) {
-        const parsed = parseLesson(file, readFileSync(file, 'utf8'));
-        if (parsed.lesson === undefined)
-          throw new LabError(phrase('error.translate.problems', { file: shown(file) }), {
-            remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
-          });
-        const target = translationFile(file, lang);
-        if (opts.stamp === true) {
-          if (!existsSync(target)) {
-            process.stdout.write(`${marks.warn} ${shown(target)}: no translation to stamp\n`);
-            continue;
-          }
-          const stamped = stampTranslation(parsed.lesson, target, readFileSync(target, 'utf8'));
-          if (stamped === undefined)
-            throw new LabError(phrase('error.translate.unreadable', { file: shown(target) }), {
-              remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
-            });
-          writeFileSync(target, stamped);
-          process.stdout.write(`${marks.ok} ${shown(target)}: English hashes recorded\n`);
-        } else if (existsSync(target)) {
-          process.stdout.write(`${marks.warn} ${shown(target)} exists: left as it is\n`);
-        } else {
-          writeFileSync(target, translationSkeleton(parsed.lesson));
-          process.stdout.write(
-            `${marks.ok} ${shown(target)}: translate the words, keep the rest\n`,
-          );
-        }
-      }
+      for (const file of files) await translateOne(file, lang, opts.stamp === true);
     });
+}
+
+/**
+ * Starts (or with `stamp`, stamps) the `lang` translation of the lesson in `file`, and says
+ * what it did in a line of the language contlab speaks: the translator's, or English for a
+ * language that has no catalogue yet.
+ */
+async function translateOne(file: string, lang: string, stamp: boolean): Promise<void> {
+  const { parseLesson } = await import('../../lessons/format/parse-lesson.js');
+  const { translationFile } = await import('../../lessons/translation/files.js');
+  const parsed = parseLesson(file, readFileSync(file, 'utf8'));
+  if (parsed.lesson === undefined)
+    throw new LabError(phrase('error.translate.problems', { file: shown(file) }), {
+      remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
+    });
+  const target = translationFile(file, lang);
+  if (stamp) {
+    if (!existsSync(target)) {
+      process.stdout.write(
+        `${marks.warn} ${t('translate.nothingToStamp', { file: shown(target) })}\n`,
+      );
+      return;
+    }
+    const { stampTranslation } = await import('../../lessons/translation/stamp.js');
+    const stamped = stampTranslation(parsed.lesson, target, readFileSync(target, 'utf8'));
+    if (stamped === undefined)
+      throw new LabError(phrase('error.translate.unreadable', { file: shown(target) }), {
+        remedy: phrase('error.lessonProblems.remedy', { file: shown(file) }),
+      });
+    writeFileSync(target, stamped);
+    process.stdout.write(`${marks.ok} ${t('translate.stamped', { file: shown(target) })}\n`);
+  } else if (existsSync(target)) {
+    process.stdout.write(`${marks.warn} ${t('translate.exists', { file: shown(target) })}\n`);
+  } else {
+    const { translationSkeleton } = await import('../../lessons/translation/skeleton.js');
+    writeFileSync(target, translationSkeleton(parsed.lesson));
+    process.stdout.write(`${marks.ok} ${t('translate.started', { file: shown(target) })}\n`);
+  }
 }

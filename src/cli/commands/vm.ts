@@ -4,11 +4,12 @@
  * kernel, so the real node, runc, containerd, dockerd and contlab-runtime run inside on a
  * pure cgroup v2 kernel, and nothing on the host is changed.
  */
-import { phrase } from '../../i18n/phrase.js';
+import { phrase, say } from '../../i18n/phrase.js';
 import type { Command } from 'commander';
 import { LabError } from '../../engine/errors.js';
 import { ensureLabDirs } from '../../engine/paths.js';
 import type { AccelChoice } from '../../engine/vm/accel.js';
+import type { VmInfoSaid } from '../../engine/vm/info.js';
 import { chalk, marks, printJson, table } from '../output.js';
 import { t } from '../../i18n/messages.js';
 
@@ -81,6 +82,29 @@ async function runCommand(argv: string[], flags: RunFlags, tty: boolean): Promis
   }
 }
 
+/**
+ * `vm info`'s rows in the language, in the order of --json's keys (which the English labels
+ * are). Program names, paths and packages stay as they are.
+ */
+function infoRows({ info, accelSaid, problemSaid }: VmInfoSaid): string[][] {
+  const shown = (value: string | undefined): string => value ?? '-';
+  const rows: [string, string][] = [
+    [t('vm.info.label.available'), t(info.available ? 'vm.info.yes' : 'vm.info.no')],
+    [
+      t('vm.info.label.problem'),
+      info.problem === undefined ? '-' : say(problemSaid ?? info.problem),
+    ],
+    [t('vm.info.label.kernel'), shown(info.kernel)],
+    ['qemu', shown(info.qemu)],
+    ['virtiofsd', shown(info.virtiofsd)],
+    [t('vm.info.label.accel'), say(accelSaid)],
+    // The guest console's last line when KVM failed: the kernel's and qemu's own words.
+    [t('vm.info.label.kvmProblem'), shown(info.kvmProblem)],
+    [t('vm.info.label.cache'), info.cache],
+  ];
+  return rows.map(([label, value]) => [chalk.dim(label), value]);
+}
+
 export function registerVm(program: Command): void {
   const vm = program.command('vm').description(t('cmd.vmCommand'));
 
@@ -129,22 +153,26 @@ export function registerVm(program: Command): void {
   vm.command('fetch')
     .description(t('cmd.vm.fetch'))
     .action(async () => {
-      const { guestKernel } = await import('../../engine/vm/kernel.js');
+      const { guestKernel, vmCacheDir } = await import('../../engine/vm/kernel.js');
       const kernel = await guestKernel();
-      process.stdout.write(`${marks.ok} ${kernel.packageName} (${kernel.release})\n`);
+      const ready = t('vm.fetch.ready', {
+        pkg: kernel.packageName,
+        release: kernel.release,
+        dir: vmCacheDir(),
+      });
+      process.stdout.write(`${marks.ok} ${ready}\n`);
     });
 
   vm.command('info')
     .description(t('cmd.vm.info'))
     .option('--json', t('opt.vm.json'))
     .action(async (opts: { json?: boolean }) => {
-      const { vmInfo } = await import('../../engine/vm/info.js');
-      const info = await vmInfo();
+      const { vmInfoSaid } = await import('../../engine/vm/info.js');
+      const said = await vmInfoSaid();
       if (opts.json) {
-        printJson(info);
+        printJson(said.info);
         return;
       }
-      const rows = Object.entries(info).map(([k, v]) => [chalk.dim(k), String(v ?? '-')]);
-      process.stdout.write(`${table(rows)}\n`);
+      process.stdout.write(`${table(infoRows(said))}\n`);
     });
 }

@@ -18,19 +18,22 @@ export interface VmInfo {
   cache: string;
 }
 
+/** VmInfo, with its accelerator and problem as phrases, to be said in the language. */
+export interface VmInfoSaid {
+  info: VmInfo;
+  accelSaid: PhraseValue;
+  problemSaid?: PhraseValue;
+}
+
 export async function vmInfo(): Promise<VmInfo> {
   return (await vmInfoSaid()).info;
 }
 
 /**
- * vmInfo, and its accelerator and problem as phrases for doctor to say in the learner's language (vm info
- * and its --json show the English `problem` only).
+ * vmInfo, and its accelerator and problem as phrases for doctor and `vm info` to say in the
+ * learner's language (`vm info --json` shows the English `problem` only).
  */
-export async function vmInfoSaid(): Promise<{
-  info: VmInfo;
-  accelSaid: PhraseValue;
-  problemSaid?: PhraseValue;
-}> {
+export async function vmInfoSaid(): Promise<VmInfoSaid> {
   let problemSaid: PhraseValue | undefined;
   let accelSaid: PhraseValue = 'tcg';
   const kernel = cachedKernels().at(-1);

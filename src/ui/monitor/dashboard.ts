@@ -85,7 +85,7 @@ export class Dashboard {
         style: boldLabel(),
       }),
       pids: grid.set<GaugeWidget>(6, 0, 2, 4, contrib.gauge, {
-        label: 'pids',
+        label: t('monitor.pidsTitle'),
         style: boldLabel(),
         stroke: colour('green'),
         fill: colour('white'),
@@ -119,7 +119,7 @@ export class Dashboard {
       return;
     }
     const n = view.memory.length;
-    const x = view.memory.map((_, i) => `${i - n + 1}s`);
+    const x = view.memory.map((_, i) => t('monitor.secondsAgo', { s: String(i - n + 1) }));
     const series = [
       {
         title: t('monitor.usedMib'),
@@ -140,12 +140,13 @@ export class Dashboard {
     w.tree.setContent(view.tree.join('\n') || t('monitor.noProcess'));
     const pct = view.pids.max === undefined ? 0 : (view.pids.current / view.pids.max) * 100;
     w.pids.setPercent(Math.min(100, Math.round(pct)));
-    w.pids.setLabel(`pids ${view.pids.current} / ${view.pids.max ?? 'max'}`);
+    w.pids.setLabel(pidsLabel(view.pids));
     w.cpu.setData({
       titles: [t('monitor.periods'), t('monitor.throttled')],
       data: [view.throttled.periods, view.throttled.throttled],
     });
     w.table.setData({
+      // lsns's own column names, as the player's namespace panel shows them.
       headers: ['TYPE', 'INODE', 'NPROCS', 'COMMAND'],
       data: view.namespaces.map((e) => [e.type, String(e.inode), String(e.nprocs), e.command]),
     });
@@ -157,4 +158,15 @@ export class Dashboard {
     }
     this.screen.render();
   }
+}
+
+/**
+ * `pids 3 / 10`; without a limit, `pids 3 / max`: what pids.max then holds, and short enough
+ * for the gauge's title at 80 columns in every language.
+ */
+function pidsLabel(pids: MonitorView['pids']): string {
+  const current = String(pids.current);
+  return pids.max === undefined
+    ? t('monitor.pidsNoLimit', { current })
+    : t('monitor.pids', { current, max: String(pids.max) });
 }

@@ -28,6 +28,7 @@ export interface MonitorEvent {
 }
 
 export interface MonitorView {
+  /** What is watched, in the language (`cgroup /contlab/...`): the log's first line. */
   title: string;
   cgroupDir: string | undefined;
   /** Memory use (bytes) once per sample, oldest first, and the limit (undefined: none). */
@@ -46,6 +47,11 @@ const HISTORY = 120;
 
 function cgroupPathsOf(p: ProcessInfo): string[] {
   return (p.cgroups ?? []).map((m) => m.path);
+}
+
+/** `sleep(4242)`, as the process tree shows a process. */
+function named(p: ProcessInfo): string {
+  return `${p.comm}(${p.pid})`;
 }
 
 function renderForest(nodes: TreeNode[]): string[] {
@@ -96,23 +102,21 @@ export class MonitorModel {
       namespaces: [],
       events: [],
     };
+    // Said in the language as they happen: the log is read off the projector, never parsed.
     this.sampler.on('oom-kill', ({ count, delta }) =>
-      this.log(
-        'oom',
-        `OOM kill: the kernel killed ${delta} process${delta > 1 ? 'es' : ''} (${count} in all)`,
-      ),
+      this.log('oom', t('monitor.oomKill', { delta, count: String(count) })),
     );
     this.sampler.on('process-started', ({ process: p }) => {
-      if (this.inTarget(p)) this.log('start', `started ${p.comm}(${p.pid})`);
+      if (this.inTarget(p)) this.log('start', t('monitor.started', { process: named(p) }));
     });
     this.sampler.on('process-exited', ({ process: p }) => {
-      if (this.inTarget(p)) this.log('exit', `exited  ${p.comm}(${p.pid})`);
+      if (this.inTarget(p)) this.log('exit', t('monitor.exited', { process: named(p) }));
     });
     this.sampler.on('tick', () => this.update());
   }
 
   async start(): Promise<void> {
-    this.log('info', `watching ${this.view.title}`);
+    this.log('info', t('monitor.watching', { target: this.view.title }));
     await this.sampler.start();
   }
 

@@ -3,7 +3,7 @@
  * the terminal back (normal screen, cursor shown, raw mode off), also after a crash.
  */
 import blessed, { type Widgets } from 'blessed';
-import { messageOf } from '../../engine/errors.js';
+import { shownMessage } from '../../engine/errors.js';
 import { wantsMonochrome } from '../app/theme.js';
 import { TerminalState } from '../app/terminal-state.js';
 import { Dashboard } from './dashboard.js';
@@ -57,7 +57,7 @@ export async function runMonitor(target: MonitorTarget, title: string): Promise<
     if (!reported) {
       reported = true;
       try {
-        process.stderr.write(`contlab: ${messageOf(err)}\n`);
+        process.stderr.write(`contlab: ${shownMessage(err)}\n`);
       } catch {
         // no terminal left to say it on
       }
