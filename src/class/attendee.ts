@@ -64,8 +64,10 @@ export function attendClass(
       connected = true;
       if (again) tell(t('classTerm.notice.rejoined', { name }));
     }),
-    // The server's reason comes in its words (English, the protocol's): shown as it is.
-    client.on('refused', (message) => tell(t('classTerm.notice.refused', { message }))),
+    // In the attendee's language when the server said it as a phrase this contlab knows.
+    client.on('refused', ({ message, said }) =>
+      tell(t('classTerm.notice.refused', { message: said === undefined ? message : say(said) })),
+    ),
   ];
   return {
     reporter,

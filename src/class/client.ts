@@ -5,6 +5,7 @@
  * (re)join the lesson and the latest state are sent again, so a restarted server loses
  * nothing. The lab never waits for the class: update() only remembers and sends.
  */
+import { hasMessage } from '../i18n/messages.js';
 import { english, phrase, type Phrase } from '../i18n/phrase.js';
 import { WebSocket } from 'ws';
 import { TypedEmitter } from '../engine/observer/emitter.js';
@@ -16,6 +17,7 @@ import {
   type AttendeeState,
   type ClientMessage,
   type LessonInfo,
+  type ServerErrorPhrase,
   type Slide,
 } from './protocol.js';
 
@@ -41,7 +43,7 @@ export interface ClassClientEvents {
   /** The connection dropped; the next attempt is in `retryMs`. */
   lost: { reason: string; said: Phrase; retryMs: number };
   /** The class refused us for good (wrong code, replaced by another connection...). */
-  refused: string;
+  refused: { message: string; said: Phrase | undefined };
   /** The server dropped one of our messages, saying why. */
   problem: string;
   /** The presenter moved to a slide. */
@@ -227,8 +229,9 @@ export class ClassClient extends TypedEmitter<ClassClientEvents> {
       this.everJoined = true;
     } else if (m.type === 'slide') this.emit('slide', m.slide);
     else if (m.fatal) {
-      if (this.first !== undefined) this.first.reject(new LabError(m.message));
-      else this.emit('refused', m.message);
+      const said = refusalOf(m.said);
+      if (this.first !== undefined) this.first.reject(new LabError(said ?? m.message));
+      else this.emit('refused', { message: m.message, said });
       this.first = undefined;
       this.stop();
     } else this.emit('problem', m.message);
@@ -257,4 +260,13 @@ function describeError(err: Error, where: string): Phrase {
   if (/Unexpected server response: 403/.test(err.message))
     return phrase('classTerm.client.forbidden', { where });
   return phrase('classTerm.client.other', { where, error: messageOf(err) });
+}
+
+/**
+ * The server's refusal as a phrase this contlab can say, or undefined: from an older server,
+ * or one whose message this catalogue does not have (the English `message` is shown then).
+ */
+function refusalOf(said: ServerErrorPhrase | undefined): Phrase | undefined {
+  if (said === undefined || !hasMessage(said.id)) return undefined;
+  return said.values === undefined ? phrase(said.id) : phrase(said.id, said.values);
 }

@@ -98,7 +98,18 @@ export const serverMessageSchemas = {
   }),
   error: z.object({
     type: z.literal('error'),
+    /** In English: what an older contlab shows. */
     message: z.string(),
+    /**
+     * The same as a phrase of the catalogues' `classTerm.refused.*`, with plain values: the
+     * attendee's lab says it in the attendee's language.
+     */
+    said: z
+      .object({
+        id: z.string().regex(/^classTerm\.refused\.[A-Za-z]+$/),
+        values: z.record(z.string(), z.union([z.string().max(200), z.number()])).optional(),
+      })
+      .optional(),
     /** Fatal errors (wrong code, another protocol) end the connection: do not retry. */
     fatal: z.boolean(),
   }),
@@ -110,6 +121,8 @@ export type CheckState = z.infer<typeof checkStateSchema>;
 export type StepRecord = z.infer<typeof stepRecordSchema>;
 export type AttendeeState = z.infer<typeof attendeeStateSchema>;
 export type Slide = z.infer<typeof slideSchema>;
+/** Why the server ended a connection, as a phrase (see `error.said`). */
+export type ServerErrorPhrase = NonNullable<z.infer<typeof serverMessageSchemas.error>['said']>;
 type Infer<T extends Record<string, z.ZodType>> = { [K in keyof T]: z.infer<T[K]> }[keyof T];
 export type ClientMessage = Infer<typeof clientMessageSchemas>;
 export type ServerMessage = Infer<typeof serverMessageSchemas>;

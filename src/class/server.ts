@@ -323,7 +323,7 @@ export class ClassServer {
   private attend(ws: WebSocket, peer: string): void {
     const c: Connection = { ws, peer, attendee: undefined, alive: true, malformed: 0 };
     const hello = setTimeout(() => {
-      send(ws, { type: 'error', message: 'no hello within 10 s', fatal: true });
+      refuse(ws, phrase('classTerm.refused.noHello', { s: HELLO_MS / 1000 }));
       ws.close(4000);
     }, HELLO_MS);
     ws.on('pong', () => (c.alive = true));
@@ -354,14 +354,13 @@ export class ClassServer {
       greeted();
       if (c.attendee !== undefined) return this.malformed(c, 'hello: already joined');
       if (this.room.state.attendees.length >= MAX_ATTENDEES && !this.known(m.attendee)) {
-        send(c.ws, { type: 'error', message: `the class is full (${MAX_ATTENDEES})`, fatal: true });
+        refuse(c.ws, phrase('classTerm.refused.full', { max: MAX_ATTENDEES }));
         c.ws.close(4003);
         return;
       }
       const wrong = this.wrongCodes.get(c.peer);
       if (wrong !== undefined && wrong.count >= MAX_WRONG_CODES && now < wrong.until) {
-        const message = `too many wrong join codes from ${c.peer}: wait a minute, then check the code on the instructor's screen`;
-        send(c.ws, { type: 'error', message, fatal: true });
+        refuse(c.ws, phrase('classTerm.refused.tooMany', { peer: c.peer }));
         c.ws.close(4001);
         return;
       }
@@ -371,17 +370,13 @@ export class ClassServer {
         const seen = wrong !== undefined && now < wrong.until ? wrong.count : 0;
         this.wrongCodes.set(c.peer, { count: seen + 1, until: now + 60_000 });
         this.log(phrase('classTerm.log.refused', { peer: c.peer, reason: r.said }));
-        send(c.ws, { type: 'error', message: r.message, fatal: true });
+        refuse(c.ws, r.said);
         c.ws.close(4001);
         return;
       }
       const previous = this.live.get(r.attendee);
       if (previous !== undefined) {
-        send(previous.ws, {
-          type: 'error',
-          message: 'this lab joined the class again from another connection',
-          fatal: true,
-        });
+        refuse(previous.ws, phrase('classTerm.refused.replaced'));
         previous.ws.close(4002);
       }
       c.attendee = r.attendee;
@@ -434,6 +429,17 @@ export class ClassServer {
 
 function send(ws: WebSocket, message: ServerMessage): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+/**
+ * Ends an attendee's connection for good, saying why: in English, and as the phrase, whose
+ * values go as plain text (the attendee's lab says it in the attendee's language).
+ */
+function refuse(ws: WebSocket, said: Phrase): void {
+  const values: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(said.values ?? {}))
+    values[name] = typeof v === 'number' ? v : english(v);
+  send(ws, { type: 'error', message: english(said), said: { id: said.id, values }, fatal: true });
 }
 
 function rawText(data: RawData): string {

@@ -38,6 +38,11 @@ export function readCatalogue(lang: string): Catalogue {
   return catalogue;
 }
 
+/** Whether the catalogues have message `id` (English has every message). */
+export function hasMessage(id: string): boolean {
+  return readCatalogue(SOURCE_LANGUAGE)[id] !== undefined;
+}
+
 /** Speak `lang` from now on (a language with a catalogue: see chooseLanguage). */
 export function setLanguage(lang: string): void {
   setCurrentLanguage(lang);

@@ -9,7 +9,9 @@ import { ClassClient } from '../../src/class/client.js';
 import { ClassServer } from '../../src/class/server.js';
 import { TypedEmitter } from '../../src/engine/observer/emitter.js';
 import { setLanguage } from '../../src/i18n/messages.js';
-import { tempDir, until } from '../class/helpers.js';
+import { LabError } from '../../src/engine/errors.js';
+import { say } from '../../src/i18n/phrase.js';
+import { startTestClass, tempDir, until } from '../class/helpers.js';
 
 const tmp = tempDir('contlab-class-notices-');
 afterAll(() => tmp.remove());
@@ -70,5 +72,47 @@ describe('class notices in the attendee player', () => {
     expect(notices.join('\n')).not.toMatch(
       /class:|rejoined|keeps working|connection closed|nothing answers/,
     );
+  });
+
+  test('refusals in Russian: a wrong code at the first join, and this lab joining again elsewhere', async () => {
+    setLanguage('ru');
+    const room = await startTestClass();
+    const clientOf = (code: string): ClassClient =>
+      new ClassClient({
+        address: { host: '127.0.0.1', port: room.port },
+        code,
+        name: 'Аня',
+        attendee: 'notices-0002',
+        retry: { firstMs: 50, maxMs: 200 },
+      });
+    const first = clientOf(room.server.code);
+    const second = clientOf(room.server.code);
+    const notices: string[] = [];
+    const run = new FakeRun();
+    run.on('notice', (n) => notices.push(n));
+    try {
+      const wrong = await clientOf('ZZZZZZ')
+        .join()
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      expect(wrong).toBeInstanceOf(LabError);
+      expect(say((wrong as LabError).said!)).toBe(
+        'неверный код входа «ZZZZZZ»: сверьтесь с кодом на экране ведущего',
+      );
+
+      await first.join();
+      const attended = attendClass(run as unknown as Parameters<typeof attendClass>[0], first);
+      await second.join();
+      await until(() => (notices.length > 0 ? true : undefined), 'the refused notice');
+      attended.detach();
+    } finally {
+      await first.leave();
+      await second.leave();
+      await room.close();
+    }
+    expect(notices[0]).toMatch(/эта лаборатория снова вошла в занятие через другое соединение$/);
+    expect(notices[0]).not.toMatch(/joined the class again/);
   });
 });
