@@ -26,6 +26,10 @@ const env = {
   ...process.env,
   CONTLAB_HOME: join(scratch, 'home'),
   CONTLAB_RUN: join(scratch, 'run'),
+  // Two emulated VMs at once, niced, beside the host suite on the same 2 cores: each guest
+  // gets well under the CPU an emulated VM alone has, so its time limits stretch twice more
+  // than emulation's own 3 (a check's 10 s is 60 s). A check that hangs still fails.
+  CONTLAB_TIME_SCALE: '2',
 };
 const jobs = Math.max(1, Number(process.env.CONTLAB_VM_JOBS ?? 2) || 2);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

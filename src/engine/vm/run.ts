@@ -12,6 +12,10 @@ import { guestKernel } from './kernel.js';
 import { VirtualMachine, type VmExit } from './machine.js';
 import type { Accel } from './qemu-args.js';
 import { vmTools } from './tools.js';
+import { timeScale } from '../time-scale.js';
+
+/** How much slower a guest under software emulation (TCG) runs than the host. */
+const TCG_TIME_SCALE = 3;
 
 export interface VmRunOptions {
   argv: readonly string[];
@@ -80,8 +84,13 @@ export async function runInVm(opts: VmRunOptions): Promise<VmRunResult> {
       job: {
         argv: opts.argv,
         cwd: opts.cwd ?? process.cwd(),
-        // Under emulation every process start is slow: the lab's time limits stretch.
-        env: { ...guestEnv(), CONTLAB_TIME_SCALE: accel === 'tcg' ? '3' : '1', ...opts.env },
+        // Under emulation every process start is slow: the lab's time limits stretch, on top
+        // of the host's own scale (a host that shares its cores with other work sets one).
+        env: {
+          ...guestEnv(),
+          CONTLAB_TIME_SCALE: String(timeScale() * (accel === 'tcg' ? TCG_TIME_SCALE : 1)),
+          ...opts.env,
+        },
         tty: opts.tty === true,
         rows: opts.rows ?? 24,
         cols: opts.cols ?? 80,
