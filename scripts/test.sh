@@ -12,8 +12,9 @@ npm run --silent typecheck
 echo "==> lint and format"
 npm run --silent lint
 
-# --forceExit: a test that leaves something running (a pty app) must not keep jest, and so
-# CI, waiting until its time runs out with no result; the leftovers check below names it.
+# --forceExit: a handle a test leaves open must not keep jest, and so CI, waiting until its
+# time runs out with no result. A process a test leaves running fails the run by name
+# (test/setup/global-teardown.mjs).
 jest() {
   NODE_OPTIONS=--experimental-vm-modules npx jest --ci --json --forceExit "$@"
 }

@@ -6,30 +6,33 @@
  * while such a script runs in the lab, then `contlab cleanup` ends it: the lock must be gone.
  */
 import { afterAll, expect, test } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityOf } from '../../src/engine/procfs.js';
 import { contlab } from '../helpers/cli.js';
 import { processExists } from '../helpers/host.js';
-import { killFixtures, sigkill, startFixture } from '../helpers/fixture-process.js';
+import { sigkill, startReadyScript } from '../helpers/daemons.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 import { killSupervisor, supervisorOf } from '../helpers/supervisor.js';
 
 const lab = makeTempLab();
+let fixture: ChildProcess | undefined;
 
 afterAll(() => {
-  killFixtures();
+  if (fixture?.exitCode === null) fixture.kill('SIGKILL');
   contlab(['cleanup'], lab.env);
   lab.remove();
 });
 
 test('contlab cleanup lets a script in the lab run its exit trap: no lock is left in the home', async () => {
   const lock = join(lab.home, '..', '.pyenv-shim');
-  const { child, made } = await startFixture<{ sessionId: string; shellPid: number }>(
-    'lock-in-lab.mjs',
-    [lock],
+  const { child, ready: made } = await startReadyScript<{ sessionId: string; shellPid: number }>(
+    join(process.cwd(), 'test/fixtures/lock-in-lab.mjs'),
     lab.env,
+    { args: [lock] },
   );
+  fixture = child;
   const supervisor = supervisorOf(lab.home, made.sessionId);
   expect(supervisor).toBeDefined();
   await killSupervisor(supervisor!);

@@ -12,7 +12,7 @@ import { cmdlineOf, identityOf } from '../../src/engine/procfs.js';
 import { supervisorBin } from '../../src/engine/supervisor.js';
 import { contlab, hasStackTrace } from '../helpers/cli.js';
 import { linkExists, mountedAt, netnsExists, processExists } from '../helpers/host.js';
-import { killFixtures, sigkill, startFixture } from '../helpers/fixture-process.js';
+import { sigkill, startReadyScript } from '../helpers/daemons.js';
 import { makeTempLab } from '../helpers/lab-env.js';
 import {
   killSupervisor,
@@ -38,14 +38,18 @@ const lab = makeTempLab();
 const children: ChildProcess[] = [];
 
 afterAll(() => {
-  killFixtures();
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   contlab(['cleanup'], lab.env);
   lab.remove();
 });
 
-function makeResources(light = false): Promise<{ child: ChildProcess; made: Made }> {
-  return startFixture<Made>('lab-resources.mjs', light ? ['light'] : [], lab.env);
+async function makeResources(light = false): Promise<{ child: ChildProcess; made: Made }> {
+  const fixture = join(process.cwd(), 'test/fixtures/lab-resources.mjs');
+  const { child, ready } = await startReadyScript<Made>(fixture, lab.env, {
+    args: light ? ['light'] : [],
+  });
+  children.push(child);
+  return { child, made: ready };
 }
 
 function present(m: Made): Record<string, boolean> {

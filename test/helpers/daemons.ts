@@ -65,13 +65,19 @@ export function buildDist(): void {
   if (b.status !== 0) throw new Error(`bundle build failed:\n${b.stdout}${b.stderr}`);
 }
 
-/** Starts a node script and resolves with the JSON after its `READY ` line. */
+/**
+ * Starts a node script (with `args`) and resolves with the JSON after its `READY ` line:
+ * what a fixture made before it waits to be killed.
+ */
 export async function startReadyScript<T>(
   script: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
+  { args = [], timeoutMs = 60_000 }: { args?: readonly string[]; timeoutMs?: number } = {},
 ): Promise<{ child: ChildProcess; ready: T }> {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const line = await new Promise<string>((resolve, reject) => {

@@ -10,7 +10,10 @@ import { QUIET_SHELL_MS } from '../terminal/embedded-terminal.js';
 import { seg, type Line } from '../text/styled.js';
 import { wrap } from '../text/wrap.js';
 
-/** How many of the newest processes below the shell "running now" names. */
+/**
+ * How many processes below the shell "running now" names: the last ones of its tree, which
+ * for a start-up file that waits is the chain down to what it waits on.
+ */
 const SHOWN_COMMANDS = 3;
 
 /**
