@@ -11,12 +11,15 @@ import {
   fsyncSync,
   linkSync,
   openSync,
+  readFileSync,
   readdirSync,
+  statSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { startTimeOf } from '../../engine/procfs.js';
 
 export function backupOf(file: string): string {
   return `${file}.bak`;
@@ -81,12 +84,34 @@ function removeStaleTemps(file: string): void {
     const prefix = prefixes.find((p) => name.startsWith(p));
     if (prefix === undefined) continue;
     const pid = Number(name.slice(prefix.length));
-    if (pid === process.pid || !Number.isInteger(pid) || isRunning(pid)) continue;
+    if (pid === process.pid || !Number.isInteger(pid)) continue;
+    if (isRunning(pid) && !startedAfter(pid, join(dir, name))) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {
       // another writer removed it first
     }
+  }
+}
+
+/** /proc's clock ticks (USER_HZ: 100 on Linux, whatever the kernel's own HZ). */
+const TICK_MS = 10;
+
+/**
+ * Whether the process at `pid` started after `temp` was last written: then it is not the
+ * writer, whose PID it reuses (PIDs wrap at 32768 on many machines, and a killed writer's
+ * number comes back soon on a busy one). A few ticks of slack: a writer is never taken
+ * for another process.
+ */
+function startedAfter(pid: number, temp: string): boolean {
+  const ticks = startTimeOf(pid);
+  if (ticks === undefined) return false;
+  try {
+    const uptimeMs = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    const bootMs = Date.now() - uptimeMs;
+    return bootMs + ticks * TICK_MS > statSync(temp).mtimeMs + 5 * TICK_MS;
+  } catch {
+    return false;
   }
 }
 
