@@ -7,6 +7,8 @@
 // memory. Medians. It builds the CLI bundle itself (scripts/bundle.mjs); run as root:
 //   node bench/ui.mjs [--quick] [--frames] [--json] [--baseline DIR]
 // --frames measures the first frames and their floors only (no echo, idle CPU or memory).
+// The player's runs also report where its time goes: the stage marks contlab writes with
+// CONTLAB_STARTUP_MARKS set (src/engine/startup-marks.ts), medians in ms from its start.
 // --baseline DIR also starts DIR/bin/contlab (another checkout, built) in the same rounds:
 // before and after a change, side by side under the same load.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,13 +69,13 @@ function envFor(file) {
 }
 
 /** A program in a pty whose screen is a headless xterm; `until(re)` resolves at the frame. */
-function launch(file, args) {
+function launch(file, args, extraEnv = {}) {
   const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
   const t0 = performance.now();
   const proc = pty.spawn(file, args, {
     cols: COLS,
     rows: ROWS,
-    env: envFor(file),
+    env: { ...envFor(file), ...extraEnv },
     cwd: repo,
     name: 'xterm-256color',
   });
@@ -213,6 +215,28 @@ async function echoLatencies(app, count) {
   return out;
 }
 
+/**
+ * The stage marks of the launched players (PID STAGE MS lines; the programs they start
+ * write theirs too, with other PIDs): each stage's median time from the player's start,
+ * in the order they came.
+ */
+function stageMedians(file, pids) {
+  const times = new Map();
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  for (const line of text.split('\n')) {
+    const m = /^(\d+) (.+) ([\d.]+)$/.exec(line);
+    if (m === null || !pids.includes(Number(m[1]))) continue;
+    times.set(m[2], [...(times.get(m[2]) ?? []), Number(m[3])]);
+  }
+  const stages = [...times].map(([stage, ts]) => [stage, median(ts)]);
+  return Object.fromEntries(stages.sort((a, b) => a[1] - b[1]));
+}
+
 /** The 1-minute load average: a busy machine (a CI run) slows every number here. */
 const loadavg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
@@ -263,13 +287,18 @@ try {
   // 2. Lesson player: launch to the first frame with the lesson, the shell prompt and panels.
   const player = [];
   const playerCpu = [];
+  const marksFile = join(base, 'startup-marks');
+  const launched = [];
   const step = [];
   let echo = [];
   let idle = [];
   const idleTimeline = [];
   let rss = [];
   for (let i = 0; i < PLAYER_RUNS; i++) {
-    const app = launch(contlab, ['start', 'sample-namespaces']);
+    const app = launch(contlab, ['start', 'sample-namespaces'], {
+      CONTLAB_STARTUP_MARKS: marksFile,
+    });
+    launched.push(app.proc.pid);
     player.push((await app.until(/lab:.*[$#] [\s\S]*processes/)) - app.t0);
     playerCpu.push(app.cpuAtFrame());
     // The first step's text, once its setup ran (the frame above says "preparing the step").
@@ -300,6 +329,7 @@ try {
     ink.push(await inkHello(helloScript));
   }
   results.playerFirstFrameMs = median(player);
+  results.playerStagesMs = stageMedians(marksFile, launched);
   results.playerStepShownMs = median(step);
   results.nodeEmptyAllMs = median(empty);
   results.inkHelloAllMs = median(ink.map((r) => r.t));
@@ -364,6 +394,12 @@ const rows = [
     results.playerFirstFrameMs <= 300,
   ],
   ['lesson player: its first step shown', ms(results.playerStepShownMs), '(after setup)', true],
+  ...Object.entries(results.playerStagesMs).map(([stage, t]) => [
+    `  player's stage: ${stage}`,
+    `at ${t.toFixed(0)} ms`,
+    '(from start)',
+    true,
+  ]),
   [
     'CPU to first frame: Ink hello / home / player',
     [

@@ -34,6 +34,9 @@ import {
 import { setLanguage, t } from '../i18n/messages.js';
 import { linesText, seg, widthOf } from '../ui/text/styled.js';
 import { wrap } from '../ui/text/wrap.js';
+import { startupMark } from '../engine/startup-marks.js';
+
+startupMark('cli');
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {

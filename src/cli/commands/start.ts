@@ -10,6 +10,7 @@ import type { ConnectLab } from '../../ui/app/main.js';
 import type { Lesson } from '../../ui/lessons/lessons-api.js';
 import { sweepAtStart } from '../startup-sweep.js';
 import { requireTerminal } from './tty.js';
+import { startupMark } from '../../engine/startup-marks.js';
 
 /** The lesson named on the command line, or the one to continue. */
 export async function lessonFor(ref: string | undefined): Promise<Lesson> {
@@ -39,6 +40,7 @@ export function registerStart(program: Command): void {
       // --vm before or after `start` (contlab --vm start, contlab start --vm).
       const opts = cmd.optsWithGlobals<{ vm?: boolean }>();
       const lesson = await lessonFor(ref);
+      startupMark('lesson');
       requireTerminal('start');
       await sweepAtStart();
       const { runPlayer } = await import('../../ui/app/main.js');

@@ -16,6 +16,7 @@ import type { LabConnection } from './lab-connection.js';
 import { openLocalLab } from './local/lab.js';
 import { defaultShell, spawnLocalShell } from './local/shell.js';
 import type { FullScreenOptions } from './run-full-screen.js';
+import { startupMark } from '../../engine/startup-marks.js';
 
 type Screens = typeof import('./screens.js');
 let screens: Promise<Screens> | undefined;
@@ -106,7 +107,10 @@ async function runStage(
 ): Promise<number> {
   let s: Screens;
   try {
-    [s] = await Promise.all([loadScreens(), stage.terminal.firstOutput(FIRST_PROMPT_WAIT_MS)]);
+    [s] = await Promise.all([
+      loadScreens().then((loaded) => (startupMark('screens loaded'), loaded)),
+      stage.terminal.firstOutput(FIRST_PROMPT_WAIT_MS).then(() => startupMark('prompt')),
+    ]);
   } catch (err) {
     await stage.close();
     throw err;

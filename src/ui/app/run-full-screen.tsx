@@ -13,6 +13,7 @@ import type { WindowSize } from '../hooks/use-window-size.js';
 import { AppRoot } from './AppRoot.js';
 import { TerminalState } from './terminal-state.js';
 import { wantsMonochrome } from './theme.js';
+import { startupMark } from '../../engine/startup-marks.js';
 
 /** An error that ended the screen, in the learner's language, with its remedy if it has one. */
 function errorText(err: unknown): string {
@@ -120,6 +121,7 @@ export async function runFullScreen(
     maxFps: options.maxFps ?? 60,
   });
   drawn.ink = ink;
+  startupMark('first frame');
   // The app lays itself out for the new size at once, from the resize event: Ink's own
   // handler would draw the old layout into the new size, and on a narrower window erase
   // the new frame outside the synchronized update (the screen blinks blank).

@@ -19,6 +19,7 @@ import { ShellActivity } from './activity.js';
 import { LocalObserver } from './observer.js';
 import { spawnLocalShell } from './shell.js';
 import { LocalTimeline } from './timeline.js';
+import { startupMark } from '../../../engine/startup-marks.js';
 
 function controlOf(run: LessonRun, events: TypedEmitter<LessonEvents>): LessonControl {
   const entered = (step: EnteredStep['step']): EnteredStep => ({ step, latest: run.latest });
@@ -54,6 +55,7 @@ export async function openLocalLab(
 ): Promise<LabConnection> {
   // Early: the lab's rootfs is written while the shell starts and the first frame is drawn.
   const run = await LessonRun.open(lesson, { early: true });
+  startupMark('lab session');
   options.onRun?.(run);
   const observer = new LocalObserver({ cgroupPath: run.lab.context.cgroupBase });
   const activity = new ShellActivity();
@@ -94,9 +96,11 @@ export async function openLocalLab(
     throw err;
   }
 
+  startupMark('timeline');
   const openShell = (cols: number, rows: number): LabShell => {
     const command = run.shellCommand('bash', labBashArgs());
     const shell = timeline.follow(spawnLocalShell({ ...command, cols, rows }));
+    startupMark('shell started');
     shells.add(shell);
     shell.onExit(() => shells.delete(shell));
     if (shell.pid !== undefined) void run.recordProcess(shell.pid, { shell: true });
