@@ -554,8 +554,10 @@ pid_t cgroups_clone_into(const struct cgroup_set *cg, unsigned long flags, bool 
 			ca.cgroup = (uint64_t)fd;
 			pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 			int e = errno;
-			if (pid == 0)
+			if (pid == 0) {
+				*joined = true; /* init's own copy: it writes the clone line */
 				return 0;
+			}
 			close(fd);
 			if (pid > 0) {
 				*joined = true;

@@ -219,10 +219,18 @@ static void spawn_init(struct creation *c, int made_for_children)
 	bool self_join = c->cg && !c->cg->v2 && c->cg->n && !spec_has_ns(&c->spec, CLONE_NEWUSER) &&
 			 !(mnt && mnt->path) && !(cgns && cgns->path);
 	bool joined = false;
+	int runtime_pid = getpid();
 	uint64_t t0 = trace_now();
 	fflush(NULL);
 	pid_t pid = cgroups_clone_into(c->cg, (unsigned long)flags, &joined);
 	if (pid == 0) {
+		/* init writes the clone line itself, for the runtime, before any step of its own:
+		 * the runtime may not run again before init has made its namespaces, and the trace
+		 * is in the order things happened. /proc is still the host's: its pid there. */
+		char self[32] = "";
+		if (trace_fd() >= 0 && readlink("/proc/self", self, sizeof self - 1) > 0)
+			trace_step_of(runtime_pid, "clone", t0, "%s%s (child pid %d)", names,
+				      joined ? "|CLONE_INTO_CGROUP" : "", atoi(self));
 		close(sync[0]);
 		if (c->proxy_fd && *c->proxy_fd >= 0)
 			close(*c->proxy_fd);
@@ -232,13 +240,13 @@ static void spawn_init(struct creation *c, int made_for_children)
 				      .preserve_fds = c->o->preserve_fds};
 		container_init(&a);
 	}
-	int e = errno;
-	trace_step("clone", pid > 0, t0, pid > 0 ? 0 : e, "%s%s (child pid %d)", names,
-		   joined ? "|CLONE_INTO_CGROUP" : "", (int)pid);
 	if (pid < 0) {
+		int e = errno;
+		trace_step("clone", false, t0, e, "%s", names);
 		errno = e;
 		die_errno("clone %s", names);
 	}
+	trace_pause_after("clone");
 	c->in_cgroup = joined || self_join;
 	c->pid = pid;
 	/* Its start time now, while it surely runs (under run it may exit before we record). */

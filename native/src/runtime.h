@@ -80,6 +80,12 @@ void trace_set_pid(int pid); /* the host pid, for lines written inside a pid nam
 uint64_t trace_now(void);
 void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* A step that worked, written by another process on `pid`'s behalf (no pause here): init
+ * writes its own clone line, so it comes before init's first step. */
+void trace_step_of(int pid, const char *step, uint64_t t0, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Stops here (SIGSTOP) when CONTLAB_PAUSE_AT names `step`. */
+void trace_pause_after(const char *step);
 /* Do a syscall, trace it, and on failure die saying what was attempted. */
 #define SYS(step, expr, ...)                                                   \
 	do {                                                                   \

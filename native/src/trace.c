@@ -59,41 +59,65 @@ void trace_open(void)
 	}
 }
 
+/* One line, written with a single write(2), on behalf of `pid`. */
+static void write_line(int pid, const char *step, bool ok, uint64_t t0, int err,
+		       const char *detail)
+{
+	uint64_t now = trace_now();
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "step", json_object_new_string(step));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	if (!ok && err)
+		json_object_object_add(o, "error", json_object_new_string(strerror(err)));
+	json_object_object_add(o, "us", json_object_new_int64((int64_t)(now - t0)));
+	json_object_object_add(o, "pid", json_object_new_int(pid));
+	json_object_object_add(o, "t", json_object_new_int64((int64_t)(now - start_us)));
+	const char *s =
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(s);
+	char *line = malloc(len + 2);
+	if (line) {
+		memcpy(line, s, len);
+		line[len] = '\n';
+		ssize_t w = write(tfd, line, len + 1);
+		(void)w;
+		free(line);
+	}
+	json_object_put(o);
+}
+
+void trace_pause_after(const char *step)
+{
+	if (pause_at && !strcmp(pause_at, step)) {
+		pause_at = NULL;
+		raise(SIGSTOP);
+	}
+}
+
 void trace_step(const char *step, bool ok, uint64_t t0, int err, const char *fmt, ...)
 {
 	if (tfd < 0 && !pause_at)
+		return;
+	if (tfd >= 0) {
+		char detail[2048];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof detail, fmt, ap);
+		va_end(ap);
+		write_line(host_pid ? host_pid : getpid(), step, ok, t0, err, detail);
+	}
+	trace_pause_after(step);
+}
+
+void trace_step_of(int pid, const char *step, uint64_t t0, const char *fmt, ...)
+{
+	if (tfd < 0)
 		return;
 	char detail[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	uint64_t now = trace_now();
-	if (tfd >= 0) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "step", json_object_new_string(step));
-		json_object_object_add(o, "detail", json_object_new_string(detail));
-		json_object_object_add(o, "ok", json_object_new_boolean(ok));
-		if (!ok && err)
-			json_object_object_add(o, "error", json_object_new_string(strerror(err)));
-		json_object_object_add(o, "us", json_object_new_int64((int64_t)(now - t0)));
-		json_object_object_add(o, "pid", json_object_new_int(host_pid ? host_pid : getpid()));
-		json_object_object_add(o, "t", json_object_new_int64((int64_t)(now - start_us)));
-		const char *s = json_object_to_json_string_ext(
-			o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		size_t len = strlen(s);
-		char *line = malloc(len + 2);
-		if (line) {
-			memcpy(line, s, len);
-			line[len] = '\n';
-			ssize_t w = write(tfd, line, len + 1);
-			(void)w;
-			free(line);
-		}
-		json_object_put(o);
-	}
-	if (pause_at && !strcmp(pause_at, step)) {
-		pause_at = NULL;
-		raise(SIGSTOP);
-	}
+	write_line(pid, step, true, t0, 0, detail);
 }

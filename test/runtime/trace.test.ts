@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { RUNTIME, RuntimeLab, defaultConfig } from '../helpers/bundle.js';
 
 interface Step {
@@ -120,6 +120,31 @@ describe('--trace FILE', () => {
     expect(steps[at(steps, 'execve')]?.pid).toBe(initPid);
     expect(steps[at(steps, 'clone')]?.pid).not.toBe(initPid);
     expect(steps.every((s) => s.ok || s.step === 'caps.ambient')).toBe(true);
+  });
+});
+
+describe('--trace on a busy machine', () => {
+  // init writes the clone line itself before its first step: the runtime, descheduled
+  // right after clone, used to write it after init's unshare and hostname (11 runs in 100
+  // with two busy loops on this 2-core machine; the CI's load did it too).
+  test('the clone line comes before init’s first step in every run', () => {
+    const busy = [0, 1].map(() => spawn('sh', ['-c', 'while :; do :; done']));
+    const late: number[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const b = lab.bundle(defaultConfig(['true'], lab.cgroupsPath(`busy-${i}`)));
+        const file = join(lab.base, `busy-${i}.jsonl`);
+        const r = lab.run(['run', '--bundle', b, `contlab-trace-busy-${process.pid}-${i}`], {
+          global: ['--trace', file],
+        });
+        expect(r.code).toBe(0);
+        const steps = parse(file);
+        if (clone(steps) < 0 || clone(steps) > at(steps, 'unshare')) late.push(i);
+      }
+    } finally {
+      for (const p of busy) p.kill('SIGKILL');
+    }
+    expect(late).toEqual([]);
   });
 });
 

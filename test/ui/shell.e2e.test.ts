@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { descendants, scanProcesses } from '../../src/engine/observer/index.js';
 import { processExists } from '../helpers/host.js';
 import { makeTempLab } from '../helpers/lab-env.js';
@@ -19,6 +20,30 @@ function labEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 async function processesUnder(pid: number): Promise<number[]> {
   return descendants(await scanProcesses({ light: true }), pid);
+}
+
+/**
+ * Waits until `comm` runs under the app as its terminal's foreground job: only then does a
+ * Ctrl-C reach it. (Pressed while bash is still starting it, the SIGINT goes to bash alone,
+ * and the job runs on: what a real terminal does too.)
+ */
+async function waitForForeground(appPid: number, comm: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    for (const pid of await processesUnder(appPid)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // Fields 5 and 8 of stat: the process group, and the terminal's foreground group.
+        if (name === comm && f[2] === f[5]) return;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`${comm} never ran in the foreground`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function cgroupsOfSession(appPid: number): string[] {
@@ -92,7 +117,7 @@ describe('the lab shell screen', () => {
     const ui = startUi();
     await ui.waitForText(/[$#]\s*$/m);
     await ui.type('sleep 20\r');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForForeground(ui.pid, 'sleep');
     ui.press('ctrlC');
     await ui.type('echo after-$((1+1))\r');
     await ui.waitForText(/^after-2$/m);

@@ -24,6 +24,14 @@ export class TerminalState {
   enter(): void {
     if (this.active) return;
     this.active = true;
+    // Raw before the first frame shows, not when Ink's input hook starts a moment after it:
+    // a Ctrl-D typed at a prompt already on screen would otherwise be the line discipline's
+    // end-of-file (read and dropped), and a Ctrl-C its SIGINT to this process.
+    try {
+      if (this.stdin.isTTY) this.stdin.setRawMode(true);
+    } catch {
+      // stdin closed: there are no keys to read anyway
+    }
     this.write(ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR_SCREEN);
   }
 
